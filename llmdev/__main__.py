@@ -1,0 +1,3 @@
+from llmdev.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Model servers behind one interface; built-ins register through the plugin hooks."""

@@ -1,0 +1,179 @@
+"""One model call, end to end: choose the model, let plugins route it, send it, record it."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from llmdev.backends.base import ChatOptions, ChatResult, Message, TextSink, Usage
+from llmdev.backends.registry import ModelRef, get_backend, resolve_model
+from llmdev.errors import LlmdevError
+from llmdev.tokens import estimate_message_tokens
+
+if TYPE_CHECKING:
+    from llmdev.config.loader import LoadedConfig
+    from llmdev.config.schema import Settings
+
+
+@dataclass
+class RouteRequest:
+    """What routing plugins see and may change before a call is sent."""
+
+    command: str
+    model: str  # a model reference or alias
+    messages: list[Message]
+    files: list[str]
+    settings: "Settings"
+    model_locked: bool  # the user named the model with --model: route around it only to refuse or redact
+    repo_root: Path | None = None
+    notes: list[str] = field(default_factory=list)  # what routing did, shown to the user
+
+    def resolved(self) -> ModelRef:
+        return resolve_model(self.model, self.settings)
+
+
+@dataclass
+class PreparedCall:
+    command: str
+    model: ModelRef
+    messages: list[Message]
+    files: list[str]
+    options: ChatOptions
+    notes: list[str]
+    repo_root: Path | None = None
+
+    @property
+    def estimated_input_tokens(self) -> int:
+        return estimate_message_tokens(m.content for m in self.messages)
+
+    def content_sha256(self) -> str:
+        digest = hashlib.sha256()
+        for message in self.messages:
+            digest.update(f"{message.role}\0{message.content}\0".encode())
+        return digest.hexdigest()
+
+
+@dataclass
+class CallRecord:
+    """Everything known about a finished (or failed) model call."""
+
+    command: str
+    model: str
+    provider_kind: str
+    started_at: float
+    duration_s: float
+    usage: Usage
+    ok: bool
+    files: list[str]
+    content_sha256: str
+    settings: "Settings"
+    repo_root: Path | None = None
+    error: str | None = None
+
+
+def select_model(command: str, model_flag: str | None, settings: "Settings") -> str:
+    """--model flag > (plugin routing, applied later) > [commands.NAME] model > default model."""
+    if model_flag:
+        return model_flag
+    per_command = settings.commands.get(command)
+    if per_command is not None and per_command.model:
+        return per_command.model
+    return settings.model
+
+
+def default_options(settings: "Settings", **overrides: Any) -> ChatOptions:
+    request = settings.request
+    base = {
+        "temperature": request.temperature,
+        "seed": request.seed,
+        "max_output_tokens": request.max_output_tokens,
+    }
+    base.update({k: v for k, v in overrides.items() if v is not None})
+    return ChatOptions(**base)
+
+
+def prepare(
+    command: str,
+    messages: list[Message],
+    config: "LoadedConfig",
+    *,
+    model_flag: str | None = None,
+    files: list[str] | None = None,
+    options: ChatOptions | None = None,
+) -> PreparedCall:
+    """Pick the model and run routing plugins; nothing is sent."""
+    from llmdev.plugins import hook
+
+    settings = config.settings
+    request = RouteRequest(
+        command=command,
+        model=select_model(command, model_flag, settings),
+        messages=list(messages),
+        files=list(files or []),
+        settings=settings,
+        model_locked=bool(model_flag),
+        repo_root=config.repo_root,
+    )
+    request.resolved()  # an unknown model fails before any plugin runs
+    hook().route_request(request=request)
+    return PreparedCall(
+        command=command,
+        model=request.resolved(),
+        messages=request.messages,
+        files=request.files,
+        options=options or default_options(settings),
+        notes=request.notes,
+        repo_root=config.repo_root,
+    )
+
+
+def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | None = None) -> ChatResult:
+    """Send a prepared call and report it to `model_call_finished` hooks, even when it fails."""
+    from llmdev.plugins import hook
+
+    settings = config.settings
+    backend = get_backend(prepared.model.provider, settings)
+    started = time.time()
+    result: ChatResult | None = None
+    error: str | None = None
+    try:
+        result = backend.chat(prepared.model.name, prepared.messages, prepared.options, on_text)
+        return result
+    except LlmdevError as exc:
+        error = str(exc)
+        raise
+    except KeyboardInterrupt:
+        error = "interrupted"
+        raise
+    finally:
+        record = CallRecord(
+            command=prepared.command,
+            model=str(prepared.model),
+            provider_kind=settings.providers[prepared.model.provider].kind,
+            started_at=started,
+            duration_s=time.time() - started,
+            usage=result.usage if result else Usage(),
+            ok=result is not None,
+            files=prepared.files,
+            content_sha256=prepared.content_sha256(),
+            settings=settings,
+            repo_root=prepared.repo_root,
+            error=error,
+        )
+        hook().model_call_finished(record=record)
+
+
+def describe_dry_run(prepared: PreparedCall) -> dict[str, Any]:
+    """Exactly what would be sent, for `--dry-run`."""
+    return {
+        "model": str(prepared.model),
+        "command": prepared.command,
+        "estimated_input_tokens": prepared.estimated_input_tokens,
+        "files": prepared.files,
+        "routing": prepared.notes,
+        "options": {k: v for k, v in vars(prepared.options).items() if v is not None and k != "schema_name"},
+        "messages": [m.as_dict() for m in prepared.messages],
+    }

@@ -1,0 +1,157 @@
+"""The one console wrapper: status on stderr, answers and machine output on stdout."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator
+
+if TYPE_CHECKING:
+    from rich.console import Console as RichConsole
+    from rich.progress import Progress
+
+
+@dataclass
+class ConsoleSettings:
+    quiet: bool = False
+    verbose: bool = False
+    no_color: bool = False
+
+
+_settings = ConsoleSettings()
+_consoles: dict[str, "RichConsole"] = {}
+
+
+def configure(*, quiet: bool = False, verbose: bool = False, no_color: bool = False) -> None:
+    """Set the global output options (from the CLI's global flags)."""
+    _settings.quiet = quiet
+    _settings.verbose = verbose
+    _settings.no_color = no_color or bool(os.environ.get("NO_COLOR"))
+    _consoles.clear()
+
+
+def settings() -> ConsoleSettings:
+    return _settings
+
+
+def _console(stream: str) -> "RichConsole":
+    if stream not in _consoles:
+        from rich.console import Console
+
+        no_color = _settings.no_color or bool(os.environ.get("NO_COLOR"))
+        _consoles[stream] = Console(
+            stderr=stream == "err",
+            no_color=no_color,
+            highlight=False,
+            soft_wrap=stream == "out",
+        )
+    return _consoles[stream]
+
+
+def err_console() -> "RichConsole":
+    return _console("err")
+
+
+def out_console() -> "RichConsole":
+    return _console("out")
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def info(message: str) -> None:
+    if not _settings.quiet:
+        err_console().print(message, markup=False)
+
+
+def detail(message: str) -> None:
+    """Shown only with --verbose."""
+    if _settings.verbose and not _settings.quiet:
+        err_console().print(message, style="dim", markup=False)
+
+
+def success(message: str) -> None:
+    if not _settings.quiet:
+        err_console().print(f"✓ {message}", style="green", markup=False)
+
+
+def warning(message: str) -> None:
+    err_console().print(f"warning: {message}", style="yellow", markup=False)
+
+
+def error(message: str) -> None:
+    err_console().print(f"error: {message}", style="bold red", markup=False)
+
+
+def print_out(text: str = "", **kwargs: Any) -> None:
+    """Machine-readable or answer text on stdout, exactly as given."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def print_renderable(renderable: Any, *, stderr: bool = False) -> None:
+    """A Rich table, panel or Markdown, on stdout unless stderr is asked for."""
+    (err_console() if stderr else out_console()).print(renderable)
+
+
+def table(*columns: str, title: str | None = None) -> Any:
+    from rich.table import Table
+
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        t.add_column(column)
+    return t
+
+
+@contextmanager
+def spinner(message: str) -> Iterator[None]:
+    """A spinner on stderr while waiting; silent when quiet or not a terminal."""
+    if _settings.quiet or not sys.stderr.isatty():
+        yield
+        return
+    with err_console().status(message):
+        yield
+
+
+class ProgressHandle:
+    """What a long job reports its progress through."""
+
+    def __init__(self, bar: "Progress | None", task_id: Any) -> None:
+        self._bar = bar
+        self._task_id = task_id
+
+    def advance(self, amount: float = 1) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task_id, amount)
+
+    def set_total(self, total: float | None) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task_id, total=total)
+
+    def describe(self, description: str) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task_id, description=description)
+
+
+@contextmanager
+def progress(description: str, total: float | None = None) -> Iterator[ProgressHandle]:
+    """A progress bar on stderr; a no-op when quiet."""
+    if _settings.quiet:
+        yield ProgressHandle(None, None)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console(),
+        transient=True,
+    )
+    with bar:
+        task_id = bar.add_task(description, total=total)
+        yield ProgressHandle(bar, task_id)

@@ -1,0 +1,49 @@
+"""The plugin API. Built-in backends and policies use these same hooks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+import pluggy
+
+if TYPE_CHECKING:
+    from llmdev.calls import CallRecord, RouteRequest
+
+hookspec = pluggy.HookspecMarker("llmdev")
+hookimpl = pluggy.HookimplMarker("llmdev")
+
+
+@hookspec
+def register_backends(register: Callable[[str, Any], None]) -> None:
+    """Call `register(kind, factory)` for each kind of model server the plugin provides.
+
+    `factory(provider_name, provider_config, settings)` returns a `Backend`.
+    """
+
+
+@hookspec
+def register_commands(app: Any) -> None:
+    """Add Typer commands or sub-apps to the `llmdev` app."""
+
+
+@hookspec
+def register_prompts(register: Callable[[Any], None]) -> None:
+    """Call `register(directory)` with a folder of prompt templates that override the built-ins."""
+
+
+@hookspec
+def register_review_rules(register: Callable[[str], None]) -> None:
+    """Call `register(text)` with review rules added to every review prompt."""
+
+
+@hookspec
+def route_request(request: "RouteRequest") -> None:
+    """Inspect a request before it is sent: change `request.model`, redact, or refuse.
+
+    Refuse by raising `llmdev.errors.LlmdevError`. Called for every model call.
+    """
+
+
+@hookspec
+def model_call_finished(record: "CallRecord") -> None:
+    """Called after every model call, successful or not (usage logging, audit)."""
