@@ -12,14 +12,14 @@ from llmdev.commands.common import AppState
 from llmdev.errors import EXIT_INTERRUPTED, EXIT_USAGE, LlmdevError
 
 try:  # typer >= 0.20 vendors click
-    from typer._click import exceptions as click_exceptions
+    from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover
-    from click import exceptions as click_exceptions  # type: ignore[no-redef]
+    from click.exceptions import ClickException  # type: ignore[no-redef]
 
-HELP = """llmdev: review, generate and debug code with a local Llama 3 (Ollama) or GPT-4o.
+HELP = """Review, generate and debug code with a local Llama 3 (Ollama) or GPT-4o.
 
-Exit codes: 0 ok, 1 failure (or review findings at --fail-on), 2 usage or configuration
-error, 3 model unavailable or failed, 130 interrupted.
+Exit codes: 0 ok, 1 failure (or review findings at --fail-on), 2 usage or
+configuration error, 3 model unavailable or failed, 130 interrupted.
 """
 
 
@@ -50,15 +50,25 @@ def build_app() -> typer.Typer:
         name="llmdev",
         help=HELP,
         no_args_is_help=True,
-        add_completion=True,
+        add_completion=False,
         pretty_exceptions_enable=False,
+        rich_markup_mode=None,  # plain help: Rich's help renderer costs ~90 ms of start-up
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_global_options)
     from llmdev.plugins import hook
 
     hook().register_commands(app=app)
+    _plain_help(app)
     return app
+
+
+def _plain_help(app: typer.Typer) -> None:
+    """Sub-apps from any plugin get the same fast plain help as the main app."""
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            group.typer_instance.rich_markup_mode = None
+            _plain_help(group.typer_instance)
 
 
 def run(args: list[str] | None = None) -> int:
@@ -70,12 +80,12 @@ def run(args: list[str] | None = None) -> int:
     except LlmdevError as exc:
         console.error(str(exc))
         return exc.exit_code
-    except click_exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click_exceptions.ClickException as exc:
+    except ClickException as exc:
         exc.show()
         return exc.exit_code if exc.exit_code else EXIT_USAGE
-    except (click_exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         console.error("interrupted")
         return EXIT_INTERRUPTED
 

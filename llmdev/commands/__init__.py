@@ -11,6 +11,7 @@ from llmdev.hookspecs import hookimpl
 BUILTIN_COMMANDS = (
     "ask",
     "config",
+    "completions",
 )
 
 

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from llmdev.config.loader import load_config, normalize_ollama_host, user_config_path
+from llmdev.errors import ConfigError
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()
+    return tmp_path
+
+
+def write_user(text: str) -> Path:
+    path = user_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_defaults_without_files(repo: Path) -> None:
+    loaded = load_config(cwd=repo, environ={})
+    assert loaded.settings.model == "local"
+    assert loaded.settings.aliases["local"] == "ollama/llama3.1:8b"
+    assert loaded.source_of("model") == "default"
+    assert loaded.repo_root == repo
+
+
+def test_layers_later_wins_with_provenance(repo: Path) -> None:
+    user = write_user('model = "gpt4o"\n[aliases]\nmine = "openai/gpt-4o-mini"\n[request]\ntimeout = 10\n')
+    (repo / ".llmdev.toml").write_text('[request]\ntimeout = 20\n[commands.review]\nmodel = "mine"\n')
+    loaded = load_config(cwd=repo, environ={"LLMDEV_MODEL": "ollama/qwen", "OLLAMA_HOST": ":9999"})
+    s = loaded.settings
+    assert s.model == "ollama/qwen" and loaded.source_of("model") == "environment"
+    assert s.request.timeout == 20 and loaded.source_of("request.timeout") == str(repo / ".llmdev.toml")
+    assert s.aliases["mine"] == "openai/gpt-4o-mini" and loaded.source_of("aliases.mine") == str(user)
+    assert s.aliases["local"] == "ollama/llama3.1:8b"  # defaults survive a user [aliases] table
+    assert s.commands["review"].model == "mine"
+    assert s.providers["ollama"].base_url == "http://127.0.0.1:9999"
+    assert s.providers["ollama"].kind == "ollama"
+
+
+def test_flags_beat_environment(repo: Path) -> None:
+    loaded = load_config(cwd=repo, environ={"LLMDEV_MODEL": "a/b"}, flags={"model": "gpt4o"})
+    assert loaded.settings.model == "gpt4o"
+    assert loaded.source_of("model") == "command line"
+
+
+def test_pyproject_tool_section(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.llmdev]\nmodel = "gpt4o"\n')
+    loaded = load_config(cwd=repo / ".", environ={})
+    assert loaded.settings.model == "gpt4o"
+    assert "[tool.llmdev]" in loaded.source_of("model")
+
+
+def test_found_from_a_subdirectory(repo: Path) -> None:
+    (repo / ".llmdev.toml").write_text('model = "gpt4o"\n')
+    sub = repo / "a" / "b"
+    sub.mkdir(parents=True)
+    assert load_config(cwd=sub, environ={}).settings.model == "gpt4o"
+
+
+def test_unknown_key_names_file_and_key(repo: Path) -> None:
+    (repo / ".llmdev.toml").write_text("[request]\ntimeuot = 3\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(cwd=repo, environ={})
+    message = str(info.value)
+    assert str(repo / ".llmdev.toml") in message
+    assert "request.timeuot" in message and "unknown key" in message
+
+
+def test_wrong_type_names_file_and_key(repo: Path) -> None:
+    path = write_user('[request]\ntimeout = "soon"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(cwd=repo, environ={})
+    assert str(path) in str(info.value) and "request.timeout" in str(info.value)
+
+
+def test_declared_provider_needs_a_kind(repo: Path) -> None:
+    (repo / ".llmdev.toml").write_text('[providers.cluster]\nbase_url = "http://gpu:8000/v1"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(cwd=repo, environ={})
+    assert "providers.cluster.kind" in str(info.value)
+
+
+def test_invalid_toml_is_a_clear_error(repo: Path) -> None:
+    (repo / ".llmdev.toml").write_text("model = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(cwd=repo, environ={})
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("example.com", "http://example.com:11434"),
+        ("example.com:8080", "http://example.com:8080"),
+        (":9999", "http://127.0.0.1:9999"),
+        ("0.0.0.0", "http://127.0.0.1:11434"),
+        ("https://ollama.internal", "https://ollama.internal:443"),
+        ("http://10.1.2.3:11434/", "http://10.1.2.3:11434"),
+        ("[::1]:11434", "http://[::1]:11434"),
+    ],
+)
+def test_ollama_host_forms(value: str, expected: str) -> None:
+    assert normalize_ollama_host(value) == expected

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from llmdev import __version__
+from llmdev.cli import run
+
+HEAVY = ("openai", "ollama", "tree_sitter", "git", "httpx", "httpx2", "networkx")
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--version"]) == 0
+    assert capsys.readouterr().out == f"llmdev {__version__}\n"
+
+
+def test_help_lists_commands_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--help"]) == 0
+    out = capsys.readouterr().out
+    for word in ("ask", "config", "--model", "--quiet", "--no-color", "Exit codes"):
+        assert word in out
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["ask", "--help"]])
+def test_start_up_does_not_import_heavy_libraries(args: list[str]) -> None:
+    code = (
+        "import sys\nfrom llmdev.cli import run\nrc = run(%r)\n"
+        "print('HEAVY', sorted(m for m in %r if m in sys.modules))" % (args, HEAVY)
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "HEAVY []"
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["frobnicate"]) == 2
+    assert "No such command" in capsys.readouterr().err
+
+
+def test_unknown_model_lists_known_aliases(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["-m", "nope", "ask", "hi"]) == 3
+    err = capsys.readouterr().err
+    assert "unknown model or alias 'nope'" in err and "local" in err and "gpt4o" in err
+
+
+def test_global_model_reaches_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["-m", "gpt4o", "ask", "--dry-run", "hi"]) == 0
+    assert json.loads(capsys.readouterr().out)["model"] == "openai/gpt-4o"
+
+
+def test_command_model_beats_global(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["-m", "gpt4o", "ask", "-m", "local", "--dry-run", "hi"]) == 0
+    assert json.loads(capsys.readouterr().out)["model"] == "ollama/llama3.1:8b"
+
+
+def test_malformed_config_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".llmdev.toml").write_text("modle = 'x'\n")
+    monkeypatch.chdir(tmp_path)
+    assert run(["ask", "--dry-run", "hi"]) == 2
+    err = capsys.readouterr().err
+    assert "modle" in err and ".llmdev.toml" in err
+    assert "Traceback" not in err
+
+
+def test_python_dash_m_entry_point() -> None:
+    proc = subprocess.run([sys.executable, "-m", "llmdev", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("llmdev ")
