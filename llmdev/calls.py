@@ -1,4 +1,10 @@
-"""One model call, end to end: choose the model, let plugins route it, send it, record it."""
+"""One model call, end to end: choose the model, let plugins route and guard it, send it, record it.
+
+Selection order (docs/routing.md): --model > plugin routing (`route_request`) > [commands.NAME]
+model > the default model. Then the guards (`guard_request`: privacy, budget) may redact,
+reroute to a local model, or refuse. Only then is a request sent, and a remote one is written to
+the audit log first.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +22,19 @@ from llmdev.tokens import estimate_message_tokens
 if TYPE_CHECKING:
     from llmdev.config.loader import LoadedConfig
     from llmdev.config.schema import Settings
+    from llmdev.usage.prices import CostEstimate
+
+
+def content_digest(model: str, messages: list[Message]) -> str:
+    digest = hashlib.sha256(f"{model}\0".encode())
+    for message in messages:
+        digest.update(f"{message.role}\0{message.content}\0".encode())
+    return digest.hexdigest()
 
 
 @dataclass
 class RouteRequest:
-    """What routing plugins see and may change before a call is sent."""
+    """What routing plugins and guards see and may change before a call is sent."""
 
     command: str
     model: str  # a model reference or alias
@@ -30,9 +44,32 @@ class RouteRequest:
     model_locked: bool  # the user named the model with --model: route around it only to refuse or redact
     repo_root: Path | None = None
     notes: list[str] = field(default_factory=list)  # what routing did, shown to the user
+    options: ChatOptions | None = None
+    sources: dict[str, str] = field(default_factory=dict)  # config key -> the layer that set it
+    checked_by: dict[str, str] = field(default_factory=dict)  # guard name -> fingerprint it checked
+    findings: list[dict[str, Any]] = field(default_factory=list)  # what guards found (never secret values)
 
     def resolved(self) -> ModelRef:
         return resolve_model(self.model, self.settings)
+
+    def is_remote(self) -> bool:
+        """Whether the prompt would leave this machine with the current model."""
+        from llmdev.privacy.remote import is_remote, repo_keys
+
+        return is_remote(self.resolved(), self.settings, repo_keys(self.sources, self.repo_root))
+
+    def fingerprint(self) -> str:
+        """A hash of the model and the messages: a guard's check holds only while this is unchanged."""
+        return content_digest(str(self.resolved()), self.messages)
+
+    def mark_checked(self, guard: str) -> None:
+        self.checked_by[guard] = self.fingerprint()
+
+    def estimate(self) -> "CostEstimate":
+        from llmdev.usage.prices import estimate
+
+        tokens = estimate_message_tokens(m.content for m in self.messages)
+        return estimate(str(self.resolved()), self.is_remote(), tokens, self.options, self.settings)
 
 
 @dataclass
@@ -44,6 +81,10 @@ class PreparedCall:
     options: ChatOptions
     notes: list[str]
     repo_root: Path | None = None
+    remote: bool = False
+    estimate: "CostEstimate | None" = None
+    privacy: list[dict[str, Any]] = field(default_factory=list)
+    checked_sha256: str | None = None  # content_digest when the guards passed it
 
     @property
     def estimated_input_tokens(self) -> int:
@@ -72,6 +113,8 @@ class CallRecord:
     settings: "Settings"
     repo_root: Path | None = None
     error: str | None = None
+    remote: bool = False
+    estimated_usd: float | None = None
 
 
 def select_model(command: str, model_flag: str | None, settings: "Settings") -> str:
@@ -95,6 +138,13 @@ def default_options(settings: "Settings", **overrides: Any) -> ChatOptions:
     return ChatOptions(**base)
 
 
+def _keep_locked_model(request: RouteRequest, locked: ModelRef) -> None:
+    """Routing plugins may not switch a model the user named with --model."""
+    if request.model_locked and request.resolved() != locked:
+        request.notes.append(f"kept {locked} named by --model; a routing plugin asked for {request.model}")
+        request.model = str(locked)
+
+
 def prepare(
     command: str,
     messages: list[Message],
@@ -104,8 +154,9 @@ def prepare(
     files: list[str] | None = None,
     options: ChatOptions | None = None,
 ) -> PreparedCall:
-    """Pick the model and run routing plugins; nothing is sent."""
+    """Pick the model, run routing plugins and guards; nothing is sent."""
     from llmdev.plugins import hook
+    from llmdev.privacy.guard import require_privacy_check
 
     settings = config.settings
     request = RouteRequest(
@@ -116,18 +167,39 @@ def prepare(
         settings=settings,
         model_locked=bool(model_flag),
         repo_root=config.repo_root,
+        options=options or default_options(settings),
+        sources=dict(config.sources),
     )
-    request.resolved()  # an unknown model fails before any plugin runs
+    chosen = request.resolved()  # an unknown model fails before any plugin runs
     hook().route_request(request=request)
+    _keep_locked_model(request, chosen)
+    request.resolved()
+    hook().guard_request(request=request)
+    require_privacy_check(request)
     return PreparedCall(
         command=command,
         model=request.resolved(),
         messages=request.messages,
         files=request.files,
-        options=options or default_options(settings),
+        options=request.options or default_options(settings),
         notes=request.notes,
         repo_root=config.repo_root,
+        remote=request.is_remote(),
+        estimate=request.estimate(),
+        privacy=request.findings,
+        checked_sha256=content_digest(str(request.resolved()), request.messages),
     )
+
+
+def _before_sending(prepared: PreparedCall, config: "LoadedConfig") -> None:
+    """A remote request whose prompt changed since prepare() is checked again, then audited."""
+    from llmdev.privacy.guard import audit, recheck
+
+    if not prepared.remote:
+        return
+    if prepared.checked_sha256 != content_digest(str(prepared.model), prepared.messages):
+        recheck(prepared, config)
+    audit(prepared)
 
 
 def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | None = None) -> ChatResult:
@@ -136,6 +208,7 @@ def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | 
 
     settings = config.settings
     backend = get_backend(prepared.model.provider, settings)
+    _before_sending(prepared, config)
     started = time.time()
     result: ChatResult | None = None
     error: str | None = None
@@ -162,18 +235,23 @@ def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | 
             settings=settings,
             repo_root=prepared.repo_root,
             error=error,
+            remote=prepared.remote,
+            estimated_usd=prepared.estimate.usd if prepared.estimate else None,
         )
         hook().model_call_finished(record=record)
 
 
 def describe_dry_run(prepared: PreparedCall) -> dict[str, Any]:
-    """Exactly what would be sent, for `--dry-run`."""
+    """Exactly what would be sent, after routing and redaction, with the cost estimate."""
     return {
         "model": str(prepared.model),
+        "remote": prepared.remote,
         "command": prepared.command,
         "estimated_input_tokens": prepared.estimated_input_tokens,
+        "estimate": prepared.estimate.as_dict() if prepared.estimate else None,
         "files": prepared.files,
         "routing": prepared.notes,
+        "privacy": prepared.privacy,
         "options": {k: v for k, v in vars(prepared.options).items() if v is not None and k != "schema_name"},
         "messages": [m.as_dict() for m in prepared.messages],
     }

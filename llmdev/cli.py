@@ -76,6 +76,8 @@ def run(args: list[str] | None = None) -> int:
     app = build_app()
     try:
         result = app(args=args, prog_name="llmdev", standalone_mode=False)
+        if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
+            console.error("interrupted")
         return result if isinstance(result, int) else 0
     except LlmdevError as exc:
         console.error(str(exc))

@@ -45,7 +45,7 @@ def _console(stream: str) -> "RichConsole":
             stderr=stream == "err",
             no_color=no_color,
             highlight=False,
-            soft_wrap=stream == "out",
+            soft_wrap=True,  # one-line messages stay one line, whatever the width
         )
     return _consoles[stream]
 

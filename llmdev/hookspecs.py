@@ -40,7 +40,18 @@ def register_review_rules(register: Callable[[str], None]) -> None:
 def route_request(request: "RouteRequest") -> None:
     """Inspect a request before it is sent: change `request.model`, redact, or refuse.
 
-    Refuse by raising `llmdev.errors.LlmdevError`. Called for every model call.
+    Refuse by raising `llmdev.errors.LlmdevError`. Called for every model call. Leave the
+    model alone when `request.model_locked` (the user named it with --model).
+    """
+
+
+@hookspec
+def guard_request(request: "RouteRequest") -> None:
+    """Check a request once routing is final: privacy and budget guards.
+
+    Called after every `route_request`. A guard may redact `request.messages`, reroute to a
+    local model, or refuse by raising `llmdev.errors.LlmdevError`; it adds its name to
+    `request.checked_by` so llmdev knows it ran. Order guards with `tryfirst`/`trylast`.
     """
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.servers import OllamaServer, OpenAIServer
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +36,46 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     plugins.reset()
     console.configure()
     return home
+
+
+# -- fake model servers (tests/servers: real HTTP on 127.0.0.1; see its docstring) --
+
+
+@pytest.fixture
+def ollama_server() -> "Iterator[OllamaServer]":
+    from tests.servers import OllamaServer
+
+    with OllamaServer() as server:
+        yield server
+
+
+@pytest.fixture
+def openai_server() -> "Iterator[OpenAIServer]":
+    from tests.servers import OpenAIServer
+
+    with OpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def use_ollama(ollama_server: "OllamaServer", monkeypatch: pytest.MonkeyPatch) -> "OllamaServer":
+    """llmdev's Ollama provider points at the fake server (the default model `local` lives there)."""
+    monkeypatch.setenv("OLLAMA_HOST", ollama_server.url)
+    return ollama_server
+
+
+@pytest.fixture
+def use_openai(openai_server: "OpenAIServer", monkeypatch: pytest.MonkeyPatch) -> "OpenAIServer":
+    """llmdev's OpenAI provider points at the fake server with the key it accepts; pick it with -m gpt4o."""
+    monkeypatch.setenv("OPENAI_BASE_URL", openai_server.url + "/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    return openai_server
+
+
+@pytest.fixture(autouse=True)
+def fresh_backend_caches() -> None:
+    """Clients and context lengths are cached per URL in-process; test servers reuse ports."""
+    from llmdev.backends import ollama, openai
+
+    ollama.reset_caches()
+    openai.reset_caches()

@@ -1,1 +1,255 @@
-"""The ollama backend (being written)."""
+"""The Ollama backend: native /api/chat, with a num_ctx sized from the model and kept stable."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+from llmdev.backends.base import ChatOptions, ChatResult, Check, Message, ModelInfo, TextSink, Usage
+from llmdev.errors import ModelError
+from llmdev.hookspecs import hookimpl
+from llmdev.tokens import estimate_message_tokens
+
+if TYPE_CHECKING:
+    from llmdev.config.schema import ProviderConfig, Settings
+
+DEFAULT_URL = "http://127.0.0.1:11434"
+OUTPUT_RESERVE = 2048  # tokens kept free for the answer when no max_output_tokens is set
+METADATA_TIMEOUT = 10.0  # seconds for /api/tags, /api/show, /api/version
+TRUNCATION_RATIO = 0.75  # prompt_eval_count below this share of the estimate means Ollama cut the prompt
+
+# (base_url, model) -> trained context length; /api/show is asked once per process.
+_context_cache: dict[tuple[str, str], int | None] = {}
+# (base_url, read timeout, connect timeout) -> ollama.Client: one TLS setup (~25 ms) and pool per process.
+_clients: dict[tuple[str, float, float], Any] = {}
+
+
+def reset_caches() -> None:
+    """Forget cached clients and context lengths (tests start servers on reused ports)."""
+    _context_cache.clear()
+    _clients.clear()
+
+
+@dataclass(frozen=True)
+class PullProgress:
+    """One line of `/api/pull` progress."""
+
+    status: str
+    digest: str | None = None
+    completed: int | None = None
+    total: int | None = None
+
+
+def choose_num_ctx(needed: int, trained: int | None, min_ctx: int, fixed: int | None = None) -> int:
+    """The smallest rung of min_ctx, 2*min_ctx, 4*min_ctx... that holds `needed`, capped at `trained`.
+
+    Rungs keep num_ctx the same across most requests, so Ollama does not reload the model.
+    """
+    if fixed:
+        return fixed
+    num_ctx = min_ctx
+    while num_ctx < needed and (trained is None or num_ctx < trained):
+        num_ctx *= 2
+    return min(num_ctx, trained) if trained else num_ctx
+
+
+def truncation_warning(estimated: int, num_ctx: int, prompt_eval_count: int | None) -> str | None:
+    """A warning when Ollama read far fewer prompt tokens than were sent (it cuts silently)."""
+    if prompt_eval_count is None or estimated <= num_ctx or prompt_eval_count >= estimated * TRUNCATION_RATIO:
+        return None
+    return (
+        f"Ollama cut the prompt: it read {prompt_eval_count} tokens of about {estimated} sent "
+        f"(num_ctx {num_ctx}), so the answer saw only part of the input — send less context, "
+        "or use a model with a larger context window"
+    )
+
+
+def _ns(value: int | None) -> float | None:
+    return value / 1e9 if value else None
+
+
+class OllamaBackend:
+    """Talks to one Ollama server through the `ollama` client."""
+
+    def __init__(self, provider: str, config: "ProviderConfig", settings: "Settings") -> None:
+        self.provider = provider
+        self.base_url = (config.base_url or DEFAULT_URL).rstrip("/")
+        self.timeout = config.timeout or settings.request.timeout
+        self.connect_timeout = settings.request.connect_timeout
+        self.ollama = settings.ollama
+
+    # -- plumbing --
+
+    def _client(self, read_timeout: float | None = None) -> Any:
+        key = (self.base_url, read_timeout or self.timeout, self.connect_timeout)
+        if key not in _clients:
+            import httpx
+            import ollama
+
+            _clients[key] = ollama.Client(host=self.base_url, timeout=httpx.Timeout(key[1], connect=key[2]))
+        return _clients[key]
+
+    def _error(
+        self, exc: BaseException, model: str | None = None, timeout: float | None = None, action: str = "chat"
+    ) -> ModelError:
+        from llmdev.backends.ollama_errors import map_error
+
+        return map_error(exc, self.base_url, model, timeout or self.timeout, action)
+
+    def _metadata(self, call: Callable[[Any], Any], model: str | None = None) -> Any:
+        """Run a quick metadata request, mapping failures to ModelError."""
+        try:
+            return call(self._client(min(self.timeout, METADATA_TIMEOUT)))
+        except Exception as exc:
+            raise self._error(exc, model, min(self.timeout, METADATA_TIMEOUT)) from None
+
+    # -- metadata --
+
+    def version(self) -> str:
+        """The server's version from /api/version (the `ollama` client has no call for it)."""
+        import httpx
+
+        seconds = min(self.timeout, METADATA_TIMEOUT)
+        try:
+            response = httpx.get(f"{self.base_url}/api/version", timeout=httpx.Timeout(seconds, connect=self.connect_timeout))
+            response.raise_for_status()
+            return str(response.json().get("version", "unknown"))
+        except Exception as exc:
+            raise self._error(exc, None, seconds) from None
+
+    def list_models(self) -> list[ModelInfo]:
+        listing = self._metadata(lambda client: client.list())
+        models = []
+        for entry in listing.models:
+            details = entry.details
+            text = " ".join(x for x in (details.parameter_size, details.quantization_level) if x) if details else ""
+            models.append(ModelInfo(name=entry.model or "", details=text))
+        return models
+
+    def trained_length(self, model: str) -> int | None:
+        """The model's trained context length from /api/show; raises ModelError if it cannot be asked."""
+        key = (self.base_url, model)
+        if key not in _context_cache:
+            shown = self._metadata(lambda client: client.show(model), model)
+            info = shown.modelinfo or {}
+            arch = info.get("general.architecture")
+            lengths = [v for k, v in info.items() if k.endswith(".context_length") and isinstance(v, int)]
+            _context_cache[key] = info.get(f"{arch}.context_length") or (lengths[0] if lengths else None)
+        return _context_cache[key]
+
+    def context_length(self, model: str) -> int | None:
+        try:
+            return self.trained_length(model)
+        except ModelError:
+            return None
+
+    def num_ctx_for(self, model: str, estimated_input: int, options: ChatOptions) -> int:
+        needed = estimated_input + (options.max_output_tokens or OUTPUT_RESERVE)
+        trained = None if self.ollama.num_ctx else self.trained_length(model)
+        return choose_num_ctx(needed, trained, self.ollama.min_ctx, self.ollama.num_ctx)
+
+    # -- chat --
+
+    def chat(
+        self,
+        model: str,
+        messages: Sequence[Message],
+        options: ChatOptions,
+        on_text: TextSink | None = None,
+    ) -> ChatResult:
+        estimated = estimate_message_tokens(m.content for m in messages)
+        num_ctx = self.num_ctx_for(model, estimated, options)
+        request_options: dict[str, Any] = {"num_ctx": num_ctx}
+        for key, value in (("temperature", options.temperature), ("seed", options.seed), ("num_predict", options.max_output_tokens)):
+            if value is not None:
+                request_options[key] = value
+        client = self._client()
+        started = time.monotonic()  # after the client exists: time spent waiting on the server
+        try:
+            response = client.chat(
+                model=model,
+                messages=[m.as_dict() for m in messages],
+                stream=on_text is not None,
+                format=options.json_schema,
+                options=request_options,
+                keep_alive=self.ollama.keep_alive,
+            )
+            if on_text is None:
+                text, last, first_token = response.message.content or "", response, None
+            else:
+                text, last, first_token = _consume(response, on_text, started)
+        except (KeyboardInterrupt, ModelError):
+            raise
+        except Exception as exc:
+            raise self._error(exc, model) from None
+        return self._result(model, text, last, time.monotonic() - started, first_token, estimated, num_ctx)
+
+    def _result(
+        self, model: str, text: str, last: Any, wall_s: float, first_token: float | None, estimated: int, num_ctx: int
+    ) -> ChatResult:
+        usage = Usage(
+            input_tokens=last.prompt_eval_count or 0,
+            output_tokens=last.eval_count or 0,
+            duration_s=_ns(last.total_duration) or wall_s,
+            first_token_s=first_token,
+            load_s=_ns(last.load_duration),
+        )
+        warnings = []
+        if cut := truncation_warning(estimated, num_ctx, last.prompt_eval_count):
+            warnings.append(cut)
+        if last.done_reason == "length":
+            warnings.append("the answer stopped at the output token limit; raise --max-tokens or [request] max_output_tokens")
+        return ChatResult(text, f"{self.provider}/{model}", usage, last.done_reason, warnings)
+
+    # -- pull and doctor --
+
+    def pull(self, model: str, on_progress: Callable[[PullProgress], None] | None = None) -> None:
+        """Download a model into Ollama, reporting each progress line."""
+        stream = None
+        try:
+            stream = self._client().pull(model, stream=True)
+            for part in stream:
+                if on_progress is not None:
+                    on_progress(PullProgress(part.status or "", part.digest, part.completed, part.total))
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:
+            raise self._error(exc, model, action="pull") from None
+        finally:
+            if stream is not None:
+                stream.close()
+        _context_cache.pop((self.base_url, model), None)
+
+    def checks(self, model: str | None) -> list[Check]:
+        from llmdev.backends.ollama_errors import health_checks
+
+        return health_checks(self, model)
+
+
+def _consume(stream: Iterator[Any], on_text: TextSink, started: float) -> tuple[str, Any, float | None]:
+    """Feed streamed parts to `on_text`; returns (text, last part, seconds to first token)."""
+    pieces: list[str] = []
+    first_token = None
+    last = None
+    try:
+        for part in stream:
+            last = part
+            content = part.message.content if part.message else ""
+            if content:
+                if first_token is None:
+                    first_token = time.monotonic() - started
+                pieces.append(content)
+                on_text(content)
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()  # ends the HTTP response at once, also on Ctrl-C
+    if last is None or not last.done:
+        raise ModelError("Ollama ended the reply early, without its final summary", "try again; check the Ollama server log")
+    return "".join(pieces), last, first_token
+
+
+@hookimpl
+def register_backends(register: Callable[[str, Any], None]) -> None:
+    register("ollama", OllamaBackend)

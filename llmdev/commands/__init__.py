@@ -10,6 +10,21 @@ from llmdev.hookspecs import hookimpl
 # Each module has `register(app)`; listed in the order `llmdev --help` shows them.
 BUILTIN_COMMANDS = (
     "ask",
+    "chat",
+    "review",
+    "gen",
+    "undo",
+    "debug",
+    "explain",
+    "hook",
+    "commit_msg",
+    "models",
+    "doctor",
+    "index",
+    "map",
+    "context",
+    "usage",
+    "plugins",
     "config",
     "completions",
 )

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import re
 import socket
+import sys
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +26,7 @@ class CapturedRequest:
     path: str
     headers: dict[str, str]  # lower-cased names
     body: Any  # the decoded JSON body, or None
+    server_s: float = 0.0  # seconds the server spent answering (benchmarks subtract it)
 
 
 @dataclass
@@ -53,20 +56,18 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-class ClientGone(Exception):
-    """The client closed the connection (e.g. it timed out)."""
-
-
 class Handler(BaseHTTPRequestHandler):
     """Parses and records the request, then dispatches to the server's `route`."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # as Go's servers (Ollama) do: small streamed chunks leave at once
     server: "_HTTPServer"
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
         pass
 
     def _handle(self, method: str) -> None:
+        started = time.perf_counter()
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
         try:
@@ -80,8 +81,11 @@ class Handler(BaseHTTPRequestHandler):
             fake.requests.append(request)
         try:
             fake.route(self, request)
-        except (BrokenPipeError, ConnectionResetError, ClientGone):
+        except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+            with fake.lock:
+                fake.disconnects += 1
+        request.server_s = time.perf_counter() - started
 
     def do_GET(self) -> None:
         self._handle("GET")
@@ -137,6 +141,10 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     fake: "FakeServer"
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client hanging up is normal
+            super().handle_error(request, client_address)
+
 
 class FakeServer:
     """Common state and controls; subclasses implement `route`."""
@@ -150,6 +158,7 @@ class FakeServer:
         self.default_reply: Reply = DEFAULT_REPLY
         self.delay_first = 0.0  # seconds before the first byte of a model reply
         self.delay_between = 0.0  # seconds between streamed chunks
+        self.disconnects = 0  # replies the client hung up on before they were complete
         self.lock = threading.Lock()
         self._faults: deque[Fault] = deque()
         self._stopping = threading.Event()

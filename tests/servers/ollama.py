@@ -221,7 +221,8 @@ class OllamaServer(FakeServer):
             line = {"status": f"pulling {digest[7:19]}", "digest": digest, "total": total, "completed": completed}
             handler.write_chunk(json.dumps(line) + "\n")
             self.pause(self.delay_between)
-        for status in ("verifying sha256 digest", "writing manifest", "success"):
+        for status in ("verifying sha256 digest", "writing manifest"):
             handler.write_chunk(json.dumps({"status": status}) + "\n")
+        self.models[full_name(name)] = self.pull_context_length  # before "success" reaches the client
+        handler.write_chunk(json.dumps({"status": "success"}) + "\n")
         handler.end_chunked()
-        self.models[full_name(name)] = self.pull_context_length

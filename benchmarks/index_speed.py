@@ -1,0 +1,134 @@
+"""Speed of the code index, `llmdev map` and `llmdev context` on a large repository, against
+aider's repo map on the same tree in the same run.
+
+Use a large real repository as a git work tree outside llmdev's checkout, for instance sympy's
+source (~1,600 Python files, 28 MB) from its PyPI sdist (`pip download sympy --no-deps
+--no-binary :all:`) or a GitHub snapshot, committed into a fresh repository:
+
+    mkdir -p /work/bench/sympy && tar -xzf sympy-*.tar.gz -C /work/bench/sympy --strip-components=1
+    cd /work/bench/sympy && git init -q && git add -A && git commit -qm sympy
+    python benchmarks/index_speed.py /work/bench/sympy --aider-python /work/bench/aider-venv/bin/python
+
+aider-chat must be installed in its own virtual environment (see benchmarks/aider_driver.py).
+Each measurement is a fresh process; the table gives wall-clock seconds (best of --runs for warm
+runs) and peak resident memory of the process tree's largest process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+QUERY = "Fix LaTeX printing of a Matrix with zero rows"
+PROBE = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+elapsed = time.perf_counter() - started
+print(json.dumps({"seconds": elapsed, "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                  "rc": done.returncode, "stdout": done.stdout[-4000:], "stderr": done.stderr[-2000:]}))
+"""
+
+
+def measure(command: list[str], cwd: Path, stdin: str | None = None) -> dict:
+    """Wall time and peak RSS of one command, in a fresh process."""
+    done = subprocess.run([sys.executable, "-c", PROBE, *command], cwd=cwd, capture_output=True, text=True, input=stdin)
+    result = json.loads(done.stdout)
+    if result["rc"] != 0:
+        raise SystemExit(f"{' '.join(command[:4])} failed: {result['stderr']}")
+    return result
+
+
+def llmdev(*args: str) -> list[str]:
+    return [sys.executable, "-m", "llmdev", "--quiet", *args]
+
+
+def aider_request(root: Path, files: list[str], idents: list[str]) -> str:
+    """One `map` request for aider_driver.py: a 1024-token map, steered by `idents` like a chat message."""
+    return json.dumps({"op": "map", "root": str(root), "files": files, "tokens": 1024, "idents": idents}) + "\n"
+
+
+def best(runs: int, command: list[str], cwd: Path, stdin: str | None = None) -> dict:
+    results = [measure(command, cwd, stdin) for _ in range(runs)]
+    return min(results, key=lambda r: r["seconds"])
+
+
+def inner_seconds(result: dict) -> float:
+    """The seconds aider's driver spent in RepoMap itself (imports excluded)."""
+    return json.loads(result["stdout"].strip().splitlines()[-1])["seconds"]
+
+
+def listing(root: Path) -> tuple[list[str], int]:
+    from llmdev.repo.discovery import open_repository
+    from llmdev.repo.files import list_files
+
+    files = list_files(open_repository(root))
+    return files.paths(), files.total_bytes()
+
+
+def run_llmdev(root: Path, runs: int, changed: Path) -> dict[str, dict]:
+    shutil.rmtree(root / ".git" / "llmdev", ignore_errors=True)
+    out = {"cold index": measure(llmdev("index"), root)}
+    out["warm context"] = best(runs, llmdev("context", QUERY, "--json"), root)
+    out["warm map"] = best(runs, llmdev("map"), root)
+    original = changed.read_bytes()
+    try:
+        changed.write_bytes(original + b"\n# one changed line\n")
+        out["context after 1 change"] = measure(llmdev("context", QUERY, "--json"), root)
+    finally:
+        changed.write_bytes(original)
+    measure(llmdev("index"), root)
+    return out
+
+
+def run_aider(python: str, root: Path, files: list[str], runs: int, changed: Path) -> dict[str, dict]:
+    shutil.rmtree(next(iter(root.glob(".aider.tags.cache.v*")), root / ".none"), ignore_errors=True)
+    command = [python, str(Path(__file__).with_name("aider_driver.py"))]
+    request = aider_request(root, files, QUERY.split())
+    out = {"cold index": measure(command, root, request)}
+    out["warm context"] = best(runs, command, root, request)
+    out["warm map"] = best(runs, command, root, aider_request(root, files, []))
+    original = changed.read_bytes()
+    try:
+        changed.write_bytes(original + b"\n# one changed line\n")
+        out["context after 1 change"] = measure(command, root, request)
+    finally:
+        changed.write_bytes(original)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("root", type=Path, help="a git work tree (e.g. sympy committed into a fresh repository)")
+    parser.add_argument("--aider-python", help="python of a venv with aider-chat installed")
+    parser.add_argument("--runs", type=int, default=5, help="warm runs; the best is reported")
+    parser.add_argument("--changed", default="sympy/core/basic.py", help="file touched for the 'after 1 change' rows")
+    args = parser.parse_args()
+    root = args.root.resolve()
+    files, size = listing(root)
+    changed = root / args.changed
+    print(f"{root}: {len(files)} files, {size / 1e6:.1f} MB, {os.cpu_count()} cores")
+    mine = run_llmdev(root, args.runs, changed)
+    theirs = run_aider(args.aider_python, root, files, args.runs, changed) if args.aider_python else {}
+    print(f"\n{'operation':<24}{'llmdev s':>10}{'MB peak':>9}{'aider s':>10}{'(in RepoMap)':>13}{'MB peak':>9}{'speed-up':>10}")
+    for name, result in mine.items():
+        row = f"{name:<24}{result['seconds']:>10.3f}{result['rss_mb']:>9.0f}"
+        if name in theirs:
+            other = theirs[name]
+            row += f"{other['seconds']:>10.3f}{inner_seconds(other):>13.3f}{other['rss_mb']:>9.0f}{other['seconds'] / result['seconds']:>9.1f}x"
+        print(row)
+    cold = mine["cold index"]["seconds"]
+    print(f"\ncold index throughput: {size / 1e6 / cold:.1f} MB/s of source on {os.cpu_count()} cores")
+    print(f"warm `llmdev context` wall time: {mine['warm context']['seconds']:.3f} s (process start included)")
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    main()
+    print(f"(benchmark took {time.perf_counter() - started:.0f} s)")

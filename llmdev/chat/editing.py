@@ -1,0 +1,102 @@
+"""/edit: the files in context changed through `llmdev gen`'s safe path — edit blocks parsed and
+matched, the diff shown, the user asked, then every file written or none, journalled for /undo."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from llmdev import console
+from llmdev.chat.budget import fit_history
+from llmdev.chat.conversation import reserved_tokens
+from llmdev.chat.session import COMMAND, Turn
+from llmdev.errors import UsageError
+from llmdev.tokens import estimate_message_tokens
+
+if TYPE_CHECKING:
+    from llmdev.backends.base import Message
+    from llmdev.chat.session import ChatSession
+    from llmdev.edits.plan import FileChange
+    from llmdev.edits.workflow import ApplyOptions
+
+ALLOW_DIRTY = "--allow-dirty"
+
+
+def edit_messages(session: "ChatSession", instruction: str) -> tuple[list["Message"], list[str]]:
+    """`gen`'s prompt for the files in context (ranked files when there are none), with the
+    conversation so far between its system and user messages, as far as it fits."""
+    from llmdev.edits.request import gather_gen_context
+    from llmdev.prompting import build_messages, render
+
+    root = session.repo.root
+    settings = session.settings.gen
+    context = gather_gen_context(session.repo, instruction, session.files, context_tokens=settings.context_tokens, map_tokens=settings.map_tokens)
+    if context.added:
+        console.info(f"added to the context: {', '.join(context.added)}")
+    messages = build_messages(
+        "gen",
+        root,
+        edit_format=render("gen", "format", root) or "",
+        instruction=instruction,
+        files=context.files_text or "(none)",
+        repo_map=context.repo_map or "(none)",
+        new_files=", ".join(context.new_files) or "none",
+    )
+    return with_history(session, messages), context.files
+
+
+def with_history(session: "ChatSession", messages: list["Message"]) -> list["Message"]:
+    from llmdev.backends.base import Message
+
+    window = session.window()
+    room = window - reserved_tokens(session, window) - estimate_message_tokens(m.content for m in messages)
+    fit = fit_history(session.turns, max(0, room))
+    history = [m for t in session.turns[fit.first_kept :] for m in (Message("user", t.question), Message("assistant", t.answer))]
+    return messages[:-1] + history + messages[-1:]
+
+
+def parse_edit_argument(argument: str) -> tuple[str, bool]:
+    allow_dirty = argument.startswith(ALLOW_DIRTY)
+    instruction = argument[len(ALLOW_DIRTY) :].strip() if allow_dirty else argument.strip()
+    if not instruction:
+        raise UsageError("/edit needs an instruction", "e.g. /edit add type hints to parse_pair")
+    return instruction, allow_dirty
+
+
+def edit(session: "ChatSession", argument: str) -> None:
+    from llmdev.chat.slash_context import repo_listing
+    from llmdev.commands.gen import ModelCaller, propose
+    from llmdev.edits.diff import diff_stats
+    from llmdev.edits.workflow import ApplyOptions, refuse_dirty
+
+    instruction, allow_dirty = parse_edit_argument(argument)
+    options = ApplyOptions(allow_dirty=allow_dirty, own_paths=set(session.own_paths))
+    refuse_dirty(session.repo, session.files, options)  # before paying for a model call
+    messages, files = edit_messages(session, instruction)
+    caller = ModelCaller(COMMAND, session.config, session.model_flag(), files)
+    proposed = propose(caller, messages, session.repo.root, repo_listing(session, fresh=True).paths())
+    if apply_confirmed(session, proposed.plan.changes, instruction, options):
+        stats = "\n".join(f"{path}: +{added} -{removed}" for path, added, removed in diff_stats(proposed.plan.changes))
+        session.turns.append(Turn(instruction, f"{proposed.first.prose.strip()}\n\n{stats}".strip()))
+
+
+def apply_confirmed(session: "ChatSession", changes: Sequence["FileChange"], summary: str, options: "ApplyOptions") -> bool:
+    """Show the diff, ask, then write all files or none and journal them for /undo."""
+    from llmdev.edits.atomic import write_changes
+    from llmdev.edits.journal import record_change
+    from llmdev.edits.workflow import refuse_dirty, show_diff
+
+    if not changes:
+        console.info("the model's edits change nothing")
+        return False
+    show_diff(changes)
+    paths = [c.path for c in changes]
+    refuse_dirty(session.repo, paths, options)
+    if not session.ui.confirm(f"Apply these changes to {len(changes)} file(s)?"):
+        console.info("not applied")
+        return False
+    write_changes(session.repo.root, changes)
+    record_change(session.repo.git_dir, changes, summary, COMMAND)
+    session.own_paths.update(paths)
+    session.forget()
+    console.success(f"wrote {len(changes)} file(s); /undo puts them back")
+    return True

@@ -1,0 +1,1 @@
+"""Source code understanding: tree-sitter tags, a persistent index, ranking."""

@@ -1,0 +1,178 @@
+"""The code index of a repository's current files: tags by file, definitions and references by name."""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from llmdev.code.languages import language_for
+from llmdev.code.store import BlobStore, store_path
+from llmdev.code.summary import Summary, build_summary, listing_key
+from llmdev.code.tags import ParsedFile, Tag, parse_file, tags_of
+
+if TYPE_CHECKING:
+    from llmdev.repo.discovery import Repository
+
+__all__ = ["CodeIndex", "IndexStats", "Tag", "load_index", "parse_source"]
+
+
+@dataclass
+class IndexStats:
+    files: int = 0
+    bytes: int = 0
+    parsed_files: int = 0
+    parsed_bytes: int = 0
+    seconds: float = 0.0
+    store: str = ""
+    skipped: int = 0
+    languages: Counter[str] = field(default_factory=Counter)
+
+
+class CodeIndex:
+    """Tags of every indexed file. Parsed files are read from the store on first use."""
+
+    def __init__(self, shas: dict[str, str], store: BlobStore, summary: Summary, entries: dict[str, ParsedFile] | None = None) -> None:
+        self.shas = shas
+        self.store = store
+        self.summary = summary
+        self.stats = IndexStats(files=len(shas))
+        self._entries: dict[str, ParsedFile] = dict(entries or {})
+        self._tags: dict[str, list[Tag]] = {}
+
+    def files(self) -> list[str]:
+        return list(self.summary.paths)
+
+    def parsed(self, path: str) -> ParsedFile | None:
+        """Everything stored for `path`: definitions, references and terms."""
+        entry = self._entries.get(path)
+        if (entry is None or not entry.complete) and path in self.shas:
+            self.preload([path])
+        return self._entries.get(path)
+
+    def preload(self, paths: Iterable[str], *, full: bool = True) -> None:
+        """Read several files' parsed data from the store in one go; full=False: definitions only."""
+        wanted = {}
+        for path in paths:
+            entry = self._entries.get(path)
+            if path in self.shas and (entry is None or (full and not entry.complete)):
+                wanted[self.shas[path]] = path
+        if not wanted:
+            return
+        found = self.store.get_many(wanted, full=full)
+        for sha, path in wanted.items():
+            self._entries[path] = found.get(sha) or ParsedFile(None)
+
+    def definition_tags(self, path: str) -> list[Tag]:
+        """Only the definitions of `path` (cheaper than `tags` when references are not needed)."""
+        if path in self._tags:
+            return [t for t in self._tags[path] if t.is_definition]
+        entry = self._entries.get(path)
+        if entry is None and path in self.shas:
+            self.preload([path], full=False)
+            entry = self._entries.get(path)
+        return tags_of(ParsedFile(entry.language, entry.definitions)) if entry else []
+
+    def tags(self, path: str) -> list[Tag]:
+        """Definitions and references of `path`, ordered by line; [] for unknown files."""
+        if path not in self._tags:
+            parsed = self.parsed(path)
+            self._tags[path] = tags_of(parsed) if parsed else []
+        return self._tags[path]
+
+    def definitions(self, name: str) -> list[tuple[str, Tag]]:
+        paths = [self.summary.paths[i] for i in self.summary.definers.get(name, ())]
+        self.preload(paths)
+        return [(path, tag) for path in paths for tag in self.tags(path) if tag.is_definition and tag.name == name]
+
+    def references(self, name: str) -> list[tuple[str, int]]:
+        paths = [self.summary.paths[i] for i in self.summary.referrers.get(name, ())]
+        self.preload(paths)
+        return [(path, tag.line) for path in paths for tag in self.tags(path) if not tag.is_definition and tag.name == name]
+
+    def enclosing(self, path: str, line: int) -> Tag | None:
+        """The innermost definition in `path` whose span contains `line`."""
+        return innermost(self.tags(path), line)
+
+
+def innermost(tags: list[Tag], line: int) -> Tag | None:
+    """The definition with the smallest span that contains `line`."""
+    starts = [t.line for t in tags]
+    best: Tag | None = None
+    for tag in tags[: bisect_right(starts, line)]:
+        if tag.is_definition and tag.line <= line <= tag.end_line:
+            if best is None or (tag.end_line - tag.line) <= (best.end_line - best.line):
+                best = tag
+    return best
+
+
+def parse_source(path: str, text: str) -> list[Tag]:
+    """Tags of content that is not in the working tree (the git index, an old revision)."""
+    return tags_of(parse_file(path, text))
+
+
+def open_store(repo: "Repository") -> BlobStore:
+    return BlobStore(store_path(repo.common_dir))
+
+
+def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool = False, settings: object = None) -> CodeIndex:
+    """The index of the repository's current files: cached blobs reused, the rest parsed (in parallel)."""
+    from llmdev.code.build import parse_files
+    from llmdev.code.store import fingerprint
+    from llmdev.repo.files import list_files
+
+    started = time.perf_counter()
+    listing = list_files(repo, settings=settings)
+    store = open_store(repo)
+    if rebuild:
+        store.clear()
+    known = store.known(f.blob_sha for f in listing.files)
+    missing = [f for f in listing.files if f.blob_sha not in known]
+    fresh = parse_files(repo.root, missing, show_progress=show_progress)
+    if fresh:
+        store.put_many(fresh.items())
+    shas = {f.path: f.blob_sha for f in listing.files if f.blob_sha in known or f.blob_sha in fresh}
+    key = listing_key(shas, fingerprint())
+    cached = store.get_summary(key)
+    summary = Summary.loads(cached, partial(store.get_summary_terms, key)) if cached else None
+    entries: dict[str, ParsedFile] = {}
+    if summary is None:
+        stored = store.get_many(sha for sha in shas.values() if sha not in fresh)
+        entries = {path: fresh.get(sha) or stored.get(sha) or ParsedFile(None) for path, sha in shas.items()}
+        summary = build_summary(entries)
+        store.put_summary(key, summary.dumps(), summary.term_rows())
+    index = CodeIndex(shas, store, summary, entries)
+    index.stats = _stats(listing, missing, shas, store, time.perf_counter() - started)
+    return index
+
+
+def _stats(listing: object, missing: list, shas: dict[str, str], store: BlobStore, seconds: float) -> IndexStats:
+    files = getattr(listing, "files")
+    return IndexStats(
+        files=len(shas),
+        bytes=sum(f.size for f in files),
+        parsed_files=len(missing),
+        parsed_bytes=sum(f.size for f in missing),
+        seconds=seconds,
+        store=str(store.path or ":memory:"),
+        skipped=len(getattr(listing, "skipped")),
+        languages=Counter(language_for(p) or "other" for p in shas),
+    )
+
+
+def blob_tags(index: CodeIndex, path: str, sha: str | None, load: Callable[[], str | None]) -> list[Tag] | None:
+    """Tags of one blob (e.g. a staged or old version), from the store when known, else parsed from `load()`."""
+    if sha:
+        cached = index.store.get_many([sha]).get(sha)
+        if cached is not None:
+            return tags_of(cached)
+    text = load()
+    if text is None:
+        return None
+    parsed = parse_file(path, text)
+    if sha:
+        index.store.put_many([(sha, parsed)])
+    return tags_of(parsed)

@@ -1,0 +1,72 @@
+"""Which tree-sitter grammar parses a file, and the tag query that goes with it."""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from importlib import resources
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tree_sitter import Language, Query
+
+# language name -> (grammar module, function returning the language pointer)
+GRAMMARS: dict[str, tuple[str, str]] = {
+    "python": ("tree_sitter_python", "language"),
+    "javascript": ("tree_sitter_javascript", "language"),
+    "typescript": ("tree_sitter_typescript", "language_typescript"),
+    "tsx": ("tree_sitter_typescript", "language_tsx"),
+    "go": ("tree_sitter_go", "language"),
+    "rust": ("tree_sitter_rust", "language"),
+    "java": ("tree_sitter_java", "language"),
+    "c": ("tree_sitter_c", "language"),
+    "cpp": ("tree_sitter_cpp", "language"),
+    "c_sharp": ("tree_sitter_c_sharp", "language"),
+    "ruby": ("tree_sitter_ruby", "language"),
+    "php": ("tree_sitter_php", "language_php"),
+    "bash": ("tree_sitter_bash", "language"),
+}
+
+EXTENSIONS: dict[str, str] = {
+    ".py": "python", ".pyi": "python",
+    ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
+    ".tsx": "tsx",
+    ".go": "go",
+    ".rs": "rust",
+    ".java": "java",
+    ".c": "c", ".h": "c",
+    ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".c++": "cpp", ".hpp": "cpp", ".hh": "cpp", ".hxx": "cpp",
+    ".h++": "cpp", ".ipp": "cpp", ".inl": "cpp",
+    ".cs": "c_sharp",
+    ".rb": "ruby", ".rake": "ruby", ".gemspec": "ruby",
+    ".php": "php",
+    ".sh": "bash", ".bash": "bash",
+}
+
+FILENAMES: dict[str, str] = {"Rakefile": "ruby", "Gemfile": "ruby", ".bashrc": "bash", ".profile": "bash"}
+
+
+def language_for(path: str) -> str | None:
+    """The language name of a repository path, or None for files that are indexed by text only."""
+    pure = PurePosixPath(path)
+    return FILENAMES.get(pure.name) or EXTENSIONS.get(pure.suffix.lower())
+
+
+@lru_cache(maxsize=None)
+def grammar(name: str) -> "Language":
+    from tree_sitter import Language
+
+    module_name, function = GRAMMARS[name]
+    module: Any = importlib.import_module(module_name)
+    return Language(getattr(module, function)())
+
+
+@lru_cache(maxsize=None)
+def tag_query(name: str) -> "Query":
+    """The compiled tags query shipped as `queries/<name>-tags.scm`."""
+    from tree_sitter import Query
+
+    source = resources.files("llmdev.code").joinpath("queries").joinpath(f"{name}-tags.scm").read_text(encoding="utf-8")
+    return Query(grammar(name), source)

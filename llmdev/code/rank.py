@@ -1,0 +1,213 @@
+"""Rank a repository's files for a task: lexical relevance, names, paths, then the code graph.
+
+1. Seeds: BM25 over each file's identifiers and words (split on snake/camel case), plus matches
+   of the task's words against defined names and path components, plus files the task names
+   and focus files.
+2. Personalised PageRank from those seeds over the reference/definition graph (local push),
+   so files that define what the seeds use, or use what they define, rise too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Sequence
+
+from llmdev.code.terms import path_mentions, query_identifiers, query_terms, split_identifier
+
+if TYPE_CHECKING:
+    from llmdev.code.index import CodeIndex
+    from llmdev.code.summary import Summary
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+NAME_WEIGHT = 0.6
+PATH_WEIGHT = 0.4
+MENTION_BOOST = 2.0
+FOCUS_BOOST = 1.5
+GRAPH_WEIGHT = 0.35
+TEST_FACTOR = 0.6
+SEEDS = 40
+ALPHA = 0.2  # restart probability of the personalised PageRank
+PUSH_EPSILON = 4e-4
+MAX_PUSHES = 4_000
+TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__", "spec", "specs", "testdata", "fixtures"})
+
+
+@dataclass
+class Ranking:
+    """Files best first, with the query's terms and the names that matched, for symbol choice."""
+
+    scores: list[tuple[str, float]]
+    terms: list[str]
+    identifiers: set[str]
+    term_weights: dict[str, float] = field(default_factory=dict)
+
+
+def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = ()) -> Ranking:
+    """All files with a score above zero, best first; with no query and no focus, by centrality."""
+    summary = index.summary
+    terms = query_terms(query)
+    summary.prepare(terms)
+    identifiers = query_identifiers(query)
+    weights = term_idf(summary, terms)
+    positions = summary.index_of()
+    seeds = _combine(
+        (bm25(summary, weights), 1.0),
+        (name_scores(summary, terms, weights, identifiers), NAME_WEIGHT),
+        (path_scores(summary, terms), PATH_WEIGHT),
+    )
+    for path in _mentioned(summary.paths, query):
+        seeds[positions[path]] = seeds.get(positions[path], 0.0) + MENTION_BOOST
+    for path in focus:
+        if path in positions:
+            seeds[positions[path]] = seeds.get(positions[path], 0.0) + FOCUS_BOOST
+    if not seeds:
+        ranked = sorted(enumerate(summary.centrality), key=lambda item: (-item[1], summary.paths[item[0]]))
+        return Ranking([(summary.paths[i], s) for i, s in ranked], terms, identifiers, weights)
+    wants_tests = any(t.startswith("test") for t in terms)
+    scores = _blend(summary, seeds, wants_tests)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], summary.paths[item[0]]))
+    return Ranking([(summary.paths[i], s) for i, s in ranked if s > 0], terms, identifiers, weights)
+
+
+def term_idf(summary: "Summary", terms: list[str]) -> dict[str, float]:
+    total = len(summary.paths) or 1
+    weights = {}
+    for term in terms:
+        df = len(summary.postings.get(term, b"")) // 8
+        if df:
+            weights[term] = math.log(1 + (total - df + 0.5) / (df + 0.5))
+    return weights
+
+
+def bm25(summary: "Summary", weights: dict[str, float]) -> dict[int, float]:
+    lengths = summary.lengths
+    average = (sum(lengths) / len(lengths)) if lengths else 1.0
+    scores: dict[int, float] = {}
+    for term, idf in weights.items():
+        for i, count in summary.postings_of(term):
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[i] / (average or 1.0))
+            scores[i] = scores.get(i, 0.0) + idf * count * (BM25_K1 + 1) / (count + norm)
+    return scores
+
+
+def name_scores(summary: "Summary", terms: list[str], weights: dict[str, float], identifiers: set[str]) -> dict[int, float]:
+    """Files defining names made of the task's words; a name written exactly in the task counts most."""
+    wanted = set(terms)
+    exact = {i.lower() for i in identifiers}
+    best: dict[int, float] = {}
+    candidates = {name for term in terms for name in summary.name_parts.get(term, ())}
+    for name in candidates:
+        pieces = set(split_identifier(name)) or {name.lower()}
+        matched = pieces & wanted
+        coverage = len(matched) / len(pieces)
+        if coverage < 0.5 and len(matched) < 2:
+            continue
+        score = coverage * coverage * sum(weights.get(p, 0.0) for p in matched)
+        if name.lower() in exact and (len(pieces) > 1 or len(name) > 5):
+            score *= 2.0
+        for i in summary.definers.get(name, ()):
+            if score > best.get(i, 0.0):
+                best[i] = score
+    return best
+
+
+def path_scores(summary: "Summary", terms: list[str]) -> dict[int, float]:
+    total = len(summary.paths) or 1
+    scores: dict[int, float] = {}
+    for term in terms:
+        files = summary.path_parts.get(term, ())
+        if not files:
+            continue
+        idf = math.log(1 + (total - len(files) + 0.5) / (len(files) + 0.5))
+        for i in files:
+            scores[i] = scores.get(i, 0.0) + idf
+    return scores
+
+
+def _mentioned(paths: list[str], query: str) -> list[str]:
+    mentions = path_mentions(query)
+    if not mentions:
+        return []
+    found = []
+    for path in paths:
+        for mention in mentions:
+            if path == mention or path.endswith("/" + mention):
+                found.append(path)
+                break
+    return found
+
+
+def _combine(*parts: tuple[dict[int, float], float]) -> dict[int, float]:
+    """Sum of each part scaled to a maximum of 1, times its weight."""
+    total: dict[int, float] = {}
+    for scores, weight in parts:
+        top = max(scores.values(), default=0.0)
+        if top <= 0:
+            continue
+        for i, score in scores.items():
+            total[i] = total.get(i, 0.0) + weight * score / top
+    return total
+
+
+def _blend(summary: "Summary", seeds: dict[int, float], wants_tests: bool) -> dict[int, float]:
+    """Seed score plus graph score, each scaled to a maximum of 1; test files count less unless asked for."""
+    top_seeds = dict(sorted(seeds.items(), key=lambda kv: -kv[1])[:SEEDS])
+    graph = personalized_pagerank(summary, top_seeds)
+    scores = _combine((seeds, 1.0), (graph, GRAPH_WEIGHT))
+    if not wants_tests:
+        for i in scores:
+            if is_test_path(summary.paths[i]):
+                scores[i] *= TEST_FACTOR
+    return scores
+
+
+def personalized_pagerank(summary: "Summary", seeds: dict[int, float]) -> dict[int, float]:
+    """Approximate personalised PageRank by local push (Andersen, Chung, Lang 2006)."""
+    total = sum(seeds.values())
+    if total <= 0:
+        return {}
+    residual = {i: s / total for i, s in seeds.items()}
+    estimate: dict[int, float] = {}
+    queue = list(residual)
+    pushes = 0
+    neighbours_cache: dict[int, tuple[list[tuple[int, float]], float]] = {}
+    while queue and pushes < MAX_PUSHES:
+        node = queue.pop()
+        mass = residual.get(node, 0.0)
+        if mass < PUSH_EPSILON:
+            continue
+        pushes += 1
+        residual[node] = 0.0
+        estimate[node] = estimate.get(node, 0.0) + ALPHA * mass
+        if node not in neighbours_cache:
+            links = summary.neighbours(node)
+            neighbours_cache[node] = (links, sum(w for _, w in links))
+        links, weight_sum = neighbours_cache[node]
+        if not links:
+            continue
+        spread = (1 - ALPHA) * mass / weight_sum
+        for target, weight in links:
+            before = residual.get(target, 0.0)
+            residual[target] = before + spread * weight
+            if before < PUSH_EPSILON <= residual[target]:
+                queue.append(target)
+    return estimate
+
+
+def is_test_path(path: str) -> bool:
+    """Tests by the usual conventions: test_x.py, x_test.go, x.spec.ts, FooTest.java, tests/ dirs."""
+    parts = path.split("/")
+    name = parts[-1]
+    stem = name.split(".")[0]
+    lowered = stem.lower()
+    return (
+        lowered.startswith("test_")
+        or lowered in ("test", "tests", "conftest")
+        or lowered.endswith(("_test", "_tests", "_spec", "-test", "-spec"))
+        or stem.endswith(("Test", "Tests", "Spec"))
+        or ".test." in name
+        or ".spec." in name
+        or any(p.lower() in TEST_DIRS for p in parts[:-1])
+    )

@@ -1,0 +1,236 @@
+"""The persistent tag store: parsed files keyed by git blob SHA, in one SQLite file.
+
+Content-addressed, so switching branches or checking out old commits reuses what was parsed.
+SQLite (WAL, busy timeout) lets several llmdev processes write at once without corruption;
+a store that is corrupt, unreadable or from another index version is recreated, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from llmdev.code.tags import ParsedFile
+
+# Bump when ParsedFile's row layout or the tag extraction changes meaning.
+INDEX_VERSION = 9
+STORE_NAME = "index.sqlite"
+CHUNK = 500
+KEEP_SUMMARIES = 4
+TABLES = {
+    "blobs": "sha TEXT PRIMARY KEY, head BLOB NOT NULL, tail BLOB NOT NULL",
+    "summaries": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
+    "summary_terms": "key TEXT, bucket INTEGER, payload BLOB NOT NULL, PRIMARY KEY (key, bucket)",
+}
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Changes when the index version or any shipped tag query changes."""
+    digest = hashlib.sha256(f"v{INDEX_VERSION}".encode())
+    queries = resources.files("llmdev.code").joinpath("queries")
+    for entry in sorted(queries.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".scm"):
+            digest.update(entry.name.encode() + entry.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def user_cache_dir() -> Path:
+    override = os.environ.get("LLMDEV_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir as platform_dir
+
+    return Path(platform_dir("llmdev", appauthor=False))
+
+
+def store_path(common_dir: Path) -> Path:
+    """`<git common dir>/llmdev/index.sqlite`, or a file in the user cache dir when .git is not writable."""
+    preferred = common_dir / "llmdev"
+    try:
+        preferred.mkdir(exist_ok=True)
+        if os.access(preferred, os.W_OK):
+            return preferred / STORE_NAME
+    except OSError:
+        pass
+    key = hashlib.sha256(str(common_dir).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    fallback = user_cache_dir() / "index"
+    fallback.mkdir(parents=True, exist_ok=True)
+    return fallback / f"{key}.sqlite"
+
+
+@dataclass
+class StoreStats:
+    path: str
+    blobs: int
+    bytes: int
+
+
+class BlobStore:
+    """Parsed files by blob SHA. Every failure degrades to 'not cached'."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.notes: list[str] = []
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path is None:
+            return _connect(":memory:")
+        try:
+            return _connect(str(self.path))
+        except sqlite3.Error as exc:
+            self.notes.append(f"index cache at {self.path} was unusable ({exc}); rebuilt it")
+        try:
+            _remove(self.path)
+            return _connect(str(self.path))
+        except (OSError, sqlite3.Error) as exc:
+            self.notes.append(f"cannot write the index cache ({exc}); using memory only")
+            self.path = None
+            return _connect(":memory:")
+
+    def _reset(self, why: str) -> None:
+        self.notes.append(f"index cache was unreadable ({why}); rebuilding")
+        self._db.close()
+        if self.path is not None:
+            _remove(self.path)
+        self._db = self._open()
+
+    def get_many(self, shas: Iterable[str], *, full: bool = True) -> dict[str, ParsedFile]:
+        """Stored parses by SHA; with full=False only language and definitions (much faster)."""
+        wanted = list(dict.fromkeys(shas))
+        found: dict[str, ParsedFile] = {}
+        columns = "sha, head, tail" if full else "sha, head, NULL"
+        try:
+            for start in range(0, len(wanted), CHUNK):
+                chunk = wanted[start : start + CHUNK]
+                marks = ",".join("?" * len(chunk))
+                for sha, head, tail in self._db.execute(f"SELECT {columns} FROM blobs WHERE sha IN ({marks})", chunk):
+                    parsed = _decode(head, tail)
+                    if parsed is not None:
+                        found[sha] = parsed
+        except sqlite3.Error as exc:
+            self._reset(str(exc))
+            return {}
+        return found
+
+    def known(self, shas: Iterable[str]) -> set[str]:
+        """Which of `shas` are stored (without loading them)."""
+        wanted = list(dict.fromkeys(shas))
+        found: set[str] = set()
+        try:
+            for start in range(0, len(wanted), CHUNK):
+                chunk = wanted[start : start + CHUNK]
+                marks = ",".join("?" * len(chunk))
+                found.update(row[0] for row in self._db.execute(f"SELECT sha FROM blobs WHERE sha IN ({marks})", chunk))
+        except sqlite3.Error as exc:
+            self._reset(str(exc))
+            return set()
+        return found
+
+    def get_summary(self, key: str) -> bytes | None:
+        try:
+            row = self._db.execute("SELECT payload FROM summaries WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as exc:
+            self._reset(str(exc))
+            return None
+        return row[0] if row else None
+
+    def get_summary_terms(self, key: str, buckets: list[int]) -> dict[str, tuple[bytes, list[str]]]:
+        found: dict[str, tuple[bytes, list[str]]] = {}
+        try:
+            marks = ",".join("?" * len(buckets))
+            query = f"SELECT payload FROM summary_terms WHERE key = ? AND bucket IN ({marks})"
+            for (payload,) in self._db.execute(query, [key, *buckets]):
+                found.update(marshal.loads(payload))
+        except (sqlite3.Error, ValueError, EOFError, TypeError) as exc:
+            self.notes.append(f"index summary unreadable ({exc})")
+        return found
+
+    def put_summary(self, key: str, payload: bytes, terms: Iterable[tuple[int, bytes]]) -> None:
+        """Keep the newest few summaries: enough for switching between a handful of branches."""
+        try:
+            with self._db:
+                self._db.execute("DELETE FROM summary_terms WHERE key = ?", (key,))
+                self._db.executemany("INSERT INTO summary_terms (key, bucket, payload) VALUES (?, ?, ?)", ((key, *row) for row in terms))
+                self._db.execute("INSERT OR REPLACE INTO summaries (key, payload, saved) VALUES (?, ?, ?)", (key, payload, time.time()))
+                self._db.execute(
+                    "DELETE FROM summaries WHERE key NOT IN (SELECT key FROM summaries ORDER BY saved DESC LIMIT ?)", (KEEP_SUMMARIES,)
+                )
+                self._db.execute("DELETE FROM summary_terms WHERE key NOT IN (SELECT key FROM summaries)")
+        except sqlite3.Error as exc:
+            self.notes.append(f"could not save the index summary ({exc})")
+
+    def put_many(self, items: Iterable[tuple[str, ParsedFile]]) -> None:
+        rows = [(sha, marshal.dumps(parsed.head()), marshal.dumps(parsed.tail())) for sha, parsed in items]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO blobs (sha, head, tail) VALUES (?, ?, ?)", rows)
+        except sqlite3.Error as exc:
+            self.notes.append(f"could not save parsed files to the index cache ({exc})")
+
+    def clear(self) -> None:
+        try:
+            with self._db:
+                self._db.execute("DELETE FROM blobs")
+                self._db.execute("DELETE FROM summaries")
+                self._db.execute("DELETE FROM summary_terms")
+        except sqlite3.Error as exc:
+            self._reset(str(exc))
+
+    def stats(self) -> StoreStats:
+        try:
+            blobs, size = self._db.execute("SELECT count(*), coalesce(sum(length(head) + length(tail)), 0) FROM blobs").fetchone()
+        except sqlite3.Error:
+            blobs, size = 0, 0
+        return StoreStats(str(self.path) if self.path else ":memory:", blobs, size)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _connect(target: str) -> sqlite3.Connection:
+    """Open (creating if needed) and check the version; a foreign version is wiped, not trusted."""
+    db = sqlite3.connect(target, timeout=30, isolation_level=None if target == ":memory:" else "DEFERRED")
+    try:
+        db.execute("PRAGMA busy_timeout = 30000")
+        if target != ":memory:":
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+        with db:
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if row is None or row[0] != fingerprint():
+                for table in TABLES:
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)", (fingerprint(),))
+            for table, columns in TABLES.items():
+                db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+        db.execute("SELECT count(*) FROM blobs WHERE sha = ''").fetchone()
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
+
+
+def _decode(head: bytes, tail: bytes | None) -> ParsedFile | None:
+    try:
+        return ParsedFile.from_parts(marshal.loads(head), None if tail is None else marshal.loads(tail))
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.remove(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass

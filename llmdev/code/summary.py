@@ -1,0 +1,216 @@
+"""Whole-repository tables derived from the parsed files, saved once per set of file versions.
+
+Loading every parsed file costs a quarter of a second on a large repository; this summary
+(names -> files, an inverted index of terms, the file graph) loads in a few milliseconds, so a
+warm `llmdev context` only touches the few files it shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import marshal
+import zlib
+from array import array
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+from llmdev.code.tags import ParsedFile
+from llmdev.code.terms import split_identifier
+
+# Names defined in more files than this say little about which file is meant (`__init__`, `get`).
+MAX_DEFINERS = 12
+PRIVATE_WEIGHT = 0.2
+BACK_LINK = 0.5
+# Each file keeps only its strongest links: enough to find neighbours, cheap to walk.
+MAX_LINKS = 32
+
+
+def listing_key(shas: dict[str, str], fingerprint: str) -> str:
+    digest = hashlib.sha256(fingerprint.encode())
+    for path in sorted(shas):
+        digest.update(f"{path}\0{shas[path]}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:32]
+
+
+TermLoader = Callable[[list[int]], dict[str, tuple[bytes, list[str]]]]
+TERM_BUCKETS = 256
+
+
+def term_bucket(term: str) -> int:
+    """A stable bucket for a term (Python's str hash changes between runs)."""
+    return zlib.crc32(term.encode("utf-8", "surrogateescape")) % TERM_BUCKETS
+
+
+@dataclass
+class Summary:
+    paths: list[str]
+    lengths: list[int]
+    definers: dict[str, list[int]]  # name -> indexes of the files defining it
+    referrers: dict[str, list[int]]  # name -> indexes of the files referencing it
+    edges: list[bytes]  # file index -> packed (neighbour index, weight x 1000) pairs, both directions
+    path_parts: dict[str, list[int]]  # sub-word term of a directory or file name -> file indexes
+    centrality: list[float]  # PageRank of each file in the reference graph, scaled to a maximum of 1
+    # Per term, kept in their own table and read only for the terms of a query:
+    postings: dict[str, bytes] = field(default_factory=dict)  # term -> packed (file index, count) pairs
+    name_parts: dict[str, list[str]] = field(default_factory=dict)  # sub-word term -> defined names containing it
+    load_terms: TermLoader | None = None
+
+    def index_of(self) -> dict[str, int]:
+        return {path: i for i, path in enumerate(self.paths)}
+
+    def prepare(self, terms: list[str]) -> None:
+        """Make sure `postings` and `name_parts` hold these terms (read from the store when saved there)."""
+        missing = [t for t in terms if t not in self.postings and t not in self.name_parts]
+        if self.load_terms is None or not missing:
+            return
+        for term, (packed, names) in self.load_terms(sorted({term_bucket(t) for t in missing})).items():
+            self.postings.setdefault(term, packed)
+            self.name_parts.setdefault(term, names)
+
+    def postings_of(self, term: str) -> list[tuple[int, int]]:
+        packed = self.postings.get(term)
+        if not packed:
+            return []
+        values = array("I")
+        values.frombytes(packed)
+        return list(zip(values[0::2], values[1::2]))
+
+    def neighbours(self, node: int) -> list[tuple[int, float]]:
+        values = array("I")
+        values.frombytes(self.edges[node])
+        return [(v, w / 1000.0) for v, w in zip(values[0::2], values[1::2])]
+
+    def dumps(self) -> bytes:
+        """The part read on every run; the per-term tables are saved by `term_rows`."""
+        return marshal.dumps((self.paths, self.lengths, self.definers, self.referrers, self.edges, self.path_parts, self.centrality))
+
+    def term_rows(self) -> Iterator[tuple[int, bytes]]:
+        """(bucket, marshalled {term: (postings, names)}) rows, so a query reads a few small rows."""
+        buckets: dict[int, dict[str, tuple[bytes, list[str]]]] = {}
+        for term in set(self.postings) | set(self.name_parts):
+            buckets.setdefault(term_bucket(term), {})[term] = (self.postings.get(term, b""), self.name_parts.get(term, []))
+        for bucket, table in buckets.items():
+            yield bucket, marshal.dumps(table)
+
+    @classmethod
+    def loads(cls, payload: bytes, load_terms: TermLoader) -> "Summary | None":
+        try:
+            return cls(*marshal.loads(payload), load_terms=load_terms)
+        except (ValueError, EOFError, TypeError):
+            return None
+
+
+def build_summary(entries: dict[str, ParsedFile]) -> Summary:
+    paths = sorted(entries)
+    definers: dict[str, list[int]] = {}
+    referrers: dict[str, list[int]] = {}
+    postings: dict[str, array] = {}
+    lengths: list[int] = []
+    for i, path in enumerate(paths):
+        parsed = entries[path]
+        lengths.append(sum(parsed.terms.values()))
+        for name in {row[0] for row in parsed.definitions}:
+            definers.setdefault(name, []).append(i)
+        for name in {row[0] for row in parsed.references}:
+            referrers.setdefault(name, []).append(i)
+        for term, count in parsed.terms.items():
+            packed = postings.get(term)
+            if packed is None:
+                packed = postings[term] = array("I")
+            packed.append(i)
+            packed.append(min(count, 0xFFFFFFFF))
+    links = _links(paths, entries, definers)
+    edges = [_pack(weights) for weights in links]
+    packed = {t: a.tobytes() for t, a in postings.items()}
+    centrality = pagerank(links)
+    return Summary(paths, lengths, definers, referrers, edges, _path_parts(paths), centrality, packed, _name_parts(definers))
+
+
+def pagerank(links: list[list[tuple[int, float]]], damping: float = 0.85, rounds: int = 15) -> list[float]:
+    """Plain PageRank by power iteration, scaled so the top file has 1.0."""
+    count = len(links)
+    if not count:
+        return []
+    rank = [1.0 / count] * count
+    totals = [sum(w for _, w in out) for out in links]
+    for _ in range(rounds):
+        fresh = [0.0] * count
+        dangling = 0.0
+        for node, out in enumerate(links):
+            if not totals[node]:
+                dangling += rank[node]
+                continue
+            share = damping * rank[node] / totals[node]
+            for target, weight in out:
+                fresh[target] += share * weight
+        base = (1 - damping) / count + damping * dangling / count
+        rank = [value + base for value in fresh]
+    top = max(rank)
+    return [round(value / top, 5) for value in rank]
+
+
+def _name_parts(definers: dict[str, list[int]]) -> dict[str, list[str]]:
+    parts: dict[str, list[str]] = {}
+    for name in definers:
+        for piece in set(split_identifier(name)) | {name.lower()}:
+            parts.setdefault(piece, []).append(name)
+    return parts
+
+
+def _path_parts(paths: list[str]) -> dict[str, list[int]]:
+    parts: dict[str, list[int]] = {}
+    for i, path in enumerate(paths):
+        pieces: set[str] = set()
+        for component in path.split("/"):
+            stem = component.split(".")[0]
+            pieces.update(split_identifier(stem))
+            pieces.add(stem.lower())
+        for piece in pieces:
+            parts.setdefault(piece, []).append(i)
+    return parts
+
+
+def name_weight(name: str) -> float:
+    """How telling a reference to `name` is: long specific names more than short or private ones."""
+    weight = 1.0
+    if name.startswith("_"):
+        weight *= PRIVATE_WEIGHT
+    if len(name) >= 8 and ("_" in name or any(c.isupper() for c in name[1:])):
+        weight *= 2.0
+    return weight
+
+
+def _links(paths: list[str], entries: dict[str, ParsedFile], definers: dict[str, list[int]]) -> list[list[tuple[int, float]]]:
+    """Each file's strongest links to files that define what it references or reference what it
+    defines; back links count half."""
+    links: list[dict[int, float]] = [{} for _ in paths]
+    for node, path in enumerate(paths):
+        for target, weight in _references_to(node, entries[path], definers).items():
+            links[node][target] = links[node].get(target, 0.0) + weight
+            links[target][node] = links[target].get(node, 0.0) + weight * BACK_LINK
+    return [sorted(weights.items(), key=lambda kv: -kv[1])[:MAX_LINKS] for weights in links]
+
+
+def _pack(links: list[tuple[int, float]]) -> bytes:
+    packed = array("I")
+    for target, weight in links:
+        packed.append(target)
+        packed.append(max(1, int(weight * 1000)))
+    return packed.tobytes()
+
+
+def _references_to(node: int, parsed: ParsedFile, definers: dict[str, list[int]]) -> dict[int, float]:
+    """Weighted links from a file to the files defining the names it references."""
+    counts: dict[str, int] = {}
+    for row in parsed.references:
+        counts[row[0]] = counts.get(row[0], 0) + 1
+    weights: dict[int, float] = {}
+    for name, count in counts.items():
+        targets = definers.get(name)
+        if not targets or len(targets) > MAX_DEFINERS:
+            continue
+        share = name_weight(name) * math.sqrt(count) / len(targets)
+        for target in targets:
+            if target != node:
+                weights[target] = weights.get(target, 0.0) + share
+    return weights

@@ -1,0 +1,157 @@
+"""Tags of one source file: definitions with their span and signature, and references by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmdev.code.languages import grammar, language_for, tag_query
+from llmdev.code.terms import term_counts
+
+# Definitions whose functions are methods.
+CONTAINER_KINDS = frozenset({"class", "interface", "impl", "enum", "struct", "trait"})
+MAX_PARSE_BYTES = 2_000_000
+MAX_REFERENCES = 20_000
+MAX_SIGNATURE_LINES = 4
+COMMENT_STARTS = ("#", "//", "/*", "*", "--")
+
+# Compact forms stored in the index: (name, kind, line, end_line, signature) and (name, kind, line).
+DefRow = tuple[str, str, int, int, str]
+RefRow = tuple[str, str, int]
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A definition (class, function, method, ...) or a reference to a name, with 1-based inclusive lines."""
+
+    name: str
+    kind: str
+    line: int
+    end_line: int
+    signature: str
+    is_definition: bool
+
+
+@dataclass
+class ParsedFile:
+    """Everything the index keeps about one blob."""
+
+    language: str | None
+    definitions: list[DefRow] = field(default_factory=list)
+    references: list[RefRow] = field(default_factory=list)
+    terms: dict[str, int] = field(default_factory=dict)
+    line_count: int = 0
+    complete: bool = True  # False when only the head (language, definitions) was loaded
+
+    def to_row(self) -> tuple[Any, ...]:
+        return (self.language, self.definitions, self.references, self.terms, self.line_count)
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> "ParsedFile":
+        language, definitions, references, terms, line_count = row
+        return cls(language, definitions, references, terms, line_count)
+
+    def head(self) -> tuple[Any, ...]:
+        return (self.language, self.definitions, self.line_count)
+
+    def tail(self) -> tuple[Any, ...]:
+        return (self.references, self.terms)
+
+    @classmethod
+    def from_parts(cls, head: tuple[Any, ...], tail: tuple[Any, ...] | None) -> "ParsedFile":
+        language, definitions, line_count = head
+        if tail is None:
+            return cls(language, definitions, [], {}, line_count, complete=False)
+        references, terms = tail
+        return cls(language, definitions, references, terms, line_count)
+
+
+def parse_file(path: str, text: str) -> ParsedFile:
+    """Tags and terms of a file; files in languages without a grammar get terms only."""
+    language = language_for(path)
+    lines = text.splitlines()
+    parsed = ParsedFile(language, terms=term_counts(text), line_count=len(lines))
+    if language is None:
+        return parsed
+    data = text.encode("utf-8", errors="surrogateescape")
+    if len(data) > MAX_PARSE_BYTES:
+        return parsed
+    parsed.definitions, parsed.references = _extract(language, data, lines)
+    return parsed
+
+
+def _extract(language: str, data: bytes, lines: list[str]) -> tuple[list[DefRow], list[RefRow]]:
+    from tree_sitter import Parser, QueryCursor
+
+    tree = Parser(grammar(language)).parse(data)
+    definitions: dict[tuple[int, str], DefRow] = {}
+    name_starts: set[int] = set()
+    references: list[Any] = []
+    for _, captures in QueryCursor(tag_query(language)).matches(tree.root_node):
+        for capture, nodes in captures.items():
+            if capture.startswith("definition."):
+                name_nodes = captures.get("name")
+                if name_nodes:
+                    row = _definition(capture[11:], nodes[0], name_nodes[0], lines)
+                    definitions.setdefault((row[2], row[0]), row)
+                    name_starts.add(name_nodes[0].start_byte)
+            elif capture.startswith("reference."):
+                references.extend((capture[10:], node) for node in nodes)
+    refs = [
+        (_text(node), kind, node.start_point[0] + 1)
+        for kind, node in references[:MAX_REFERENCES]
+        if node.start_byte not in name_starts
+    ]
+    return _classify_methods(sorted(definitions.values(), key=lambda d: (d[2], -d[3]))), refs
+
+
+def _text(node: Any) -> str:
+    return node.text.decode("utf-8", errors="replace")
+
+
+def _definition(kind: str, node: Any, name_node: Any, lines: list[str]) -> DefRow:
+    start, end = node.start_point[0], node.end_point[0]
+    if node.end_point[1] == 0 and end > start:
+        end -= 1
+    body = node.child_by_field_name("body")
+    last = start
+    if body is not None and body.start_point[0] > start:
+        last = body.start_point[0] - (1 if _blank_before(body, lines) else 0)
+    last = min(last, start + MAX_SIGNATURE_LINES - 1, len(lines) - 1)
+    while last > start and _is_comment_or_blank(lines[last]):
+        last -= 1
+    signature = "\n".join(line.rstrip() for line in lines[start : last + 1])
+    name = _text(name_node).split("<")[0].strip()
+    return (name, kind, start + 1, end + 1, signature)
+
+
+def _is_comment_or_blank(line: str) -> bool:
+    return not line.strip() or line.lstrip().startswith(COMMENT_STARTS)
+
+
+def _blank_before(body: Any, lines: list[str]) -> bool:
+    """True when the body starts on its own line (Python blocks), so that line is not signature."""
+    row, column = body.start_point
+    return row < len(lines) and not lines[row][:column].strip()
+
+
+def _classify_methods(definitions: list[DefRow]) -> list[DefRow]:
+    """Functions defined directly inside a class-like definition are methods."""
+    result: list[DefRow] = []
+    open_defs: list[DefRow] = []
+    for row in definitions:
+        while open_defs and open_defs[-1][3] < row[2]:
+            open_defs.pop()
+        if row[1] == "function" and open_defs and open_defs[-1][1] in CONTAINER_KINDS:
+            row = (row[0], "method", row[2], row[3], row[4])
+        result.append(row)
+        open_defs.append(row)
+    return result
+
+
+def tags_of(parsed: ParsedFile) -> list[Tag]:
+    """Definitions and references as Tag objects, ordered by line."""
+    tags = [Tag(n, k, line, end, sig, True) for n, k, line, end, sig in parsed.definitions]
+    tags.extend(Tag(n, k, line, line, "", False) for n, k, line in parsed.references)
+    tags.sort(key=lambda t: (t.line, not t.is_definition))
+    return tags

@@ -1,0 +1,99 @@
+"""Words of code and of tasks: identifiers split on snake and camel case, lightly stemmed."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+IDENTIFIER = re.compile(r"[^\W\d]\w*")
+SUBWORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+PATH_LIKE = re.compile(r"[\w./-]*\w\.\w+|[\w-]+(?:/[\w.-]+)+")
+
+# Words that say nothing about where a change goes: English glue and commit-message verbs.
+STOPWORDS = frozenset(
+    """
+    a an and are as at be been but by can could did do does doing done for from had has have how i if in into is it
+    its it's not of on or our should so than that the their them then there these they this those to too was we were
+    what when where which while who why will with would you your me my us also just only more most no nor very via
+    fix fixes fixed fixing bug bugs issue issues add adds added adding update updates updated change changes changed
+    make makes made use uses used using remove removes removed support supports allow allows allowed new now instead
+    properly correctly correct wrong incorrect handle handles handling case cases some any all each other same work
+    works working like get gets set sets see pr closes close closed ref refs merge merged branch commit minor small
+    """.split()
+)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Fold common endings so `parsers`, `parsing` and `parsed` all meet `parse`; nothing smarter."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 6 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) > 5 and word.endswith("ed"):
+        word = word[:-2]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def split_identifier(identifier: str) -> tuple[str, ...]:
+    """`parseHTTPResponse_v2` -> ('parse', 'http', 'response', 'v2'), lowercased and stemmed.
+
+    Camel-case pieces shorter than three letters are dropped unless they are acronyms, so
+    `LaTeX` gives ('latex',) rather than noise like 'la', 'te'.
+    """
+    pieces: list[str] = []
+    for part in identifier.split("_"):
+        if not part:
+            continue
+        if part.islower() or part.isupper() or part.isdigit():
+            if len(part) > 1:
+                pieces.append(part)
+            continue
+        camel = [p for p in SUBWORD.findall(part) if len(p) > 2 or (len(p) == 2 and p.isupper())]
+        pieces.extend(camel if len(camel) > 1 else [part])
+    return tuple(stem(p.lower()) for p in pieces)
+
+
+def term_counts(text: str) -> dict[str, int]:
+    """How often each term occurs: whole identifiers (lowercased) and their sub-words."""
+    counts: Counter[str] = Counter()
+    for token, count in Counter(IDENTIFIER.findall(text)).items():
+        if len(token) < 2 or len(token) > 64:
+            continue
+        whole = token.lower()
+        counts[whole] += count
+        for piece in split_identifier(token):
+            if piece != whole:
+                counts[piece] += count
+    return dict(counts)
+
+
+def query_terms(text: str) -> list[str]:
+    """The distinct searchable terms of a task description, in order of appearance."""
+    seen: dict[str, None] = {}
+    for token in IDENTIFIER.findall(text):
+        whole = token.lower()
+        if whole in STOPWORDS or len(whole) < 2:
+            continue
+        if "_" in token or split_identifier(token) != (stem(whole),):
+            seen.setdefault(whole, None)
+        for piece in split_identifier(token):
+            if piece not in STOPWORDS:
+                seen.setdefault(piece, None)
+    return list(seen)
+
+
+def query_identifiers(text: str) -> set[str]:
+    """Tokens of a task that look like code names: `load_config`, `CodeIndex`, `parse`."""
+    return {t for t in IDENTIFIER.findall(text) if len(t) > 2 and t.lower() not in STOPWORDS}
+
+
+def path_mentions(text: str) -> list[str]:
+    """Things in a task that look like file paths or file names: `llmdev/cli.py`, `index.ts`."""
+    return [m.strip("./") for m in PATH_LIKE.findall(text)]

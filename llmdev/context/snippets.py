@@ -1,0 +1,119 @@
+"""A file cut into the pieces a prompt can hold: whole functions, methods, small classes."""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from itertools import accumulate
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from llmdev.code.terms import split_identifier
+from llmdev.tokens import CHARS_PER_TOKEN
+
+if TYPE_CHECKING:
+    from llmdev.code.index import CodeIndex, Tag
+    from llmdev.repo.discovery import Repository
+
+# Class-like definitions longer than this are shown method by method.
+BIG_UNIT_LINES = 60
+CONTAINERS = frozenset({"class", "interface", "impl", "module", "enum", "struct", "trait"})
+FUNCTIONS = frozenset({"function", "method", "macro"})
+
+
+@dataclass
+class Snippet:
+    path: str
+    name: str
+    kind: str
+    line: int
+    end_line: int
+    code: str
+    scope: str = ""
+    relevance: float = 0.0
+
+    def render(self) -> str:
+        where = f" in {self.scope}" if self.scope else ""
+        return f"⋮ {self.line}-{self.end_line} {self.kind} {self.name}{where}\n{self.code}\n"
+
+    @classmethod
+    def load(cls, repo: "Repository", path: str, name: str, kind: str, line: int, end_line: int) -> "Snippet":
+        from llmdev.repo.files import read_text
+
+        lines = (read_text(repo, path) or "").splitlines()
+        return cls(path, name, kind, line, end_line, "\n".join(lines[line - 1 : end_line]))
+
+
+def units(definitions: list["Tag"]) -> list[tuple["Tag", str]]:
+    """Non-overlapping definitions to show whole, each with the container it sits in (if any)."""
+    chosen: list[tuple["Tag", str]] = []
+    stack: list[tuple["Tag", bool]] = []  # (definition, shown whole)
+    for tag in definitions:
+        while stack and stack[-1][0].end_line < tag.line:
+            stack.pop()
+        inside_whole = any(whole for _, whole in stack)
+        inside_function = any(t.kind in FUNCTIONS for t, _ in stack)
+        whole = not inside_whole and not inside_function and not _is_split(tag)
+        if whole:
+            scope = next((t.name for t, _ in reversed(stack) if t.kind in CONTAINERS), "")
+            chosen.append((tag, scope))
+        stack.append((tag, whole or inside_whole))
+    return chosen
+
+
+def _is_split(tag: "Tag") -> bool:
+    return tag.kind in CONTAINERS and tag.end_line - tag.line + 1 > BIG_UNIT_LINES
+
+
+def file_snippets(
+    repo: "Repository", index: "CodeIndex", path: str, pattern: re.Pattern[str] | None, weights: dict[str, float], *, max_tokens: int
+) -> list[Snippet]:
+    """The file's units with a relevance in [0, 1] to the task's terms; long units are cut short."""
+    from llmdev.repo.files import read_text
+
+    text = read_text(repo, path)
+    if text is None:
+        return []
+    lines = text.splitlines()
+    layout = _Layout(text, lines)
+    pieces = units(index.definition_tags(path))
+    if not pieces:
+        return [layout.snippet(path, PurePosixPath(path).name, "file", 1, max(len(lines), 1), "", max_tokens)]
+    snippets = [layout.snippet(path, t.name, t.kind, t.line, t.end_line, scope, max_tokens) for t, scope in pieces]
+    raw = [2.0 * _name_score(s.name, weights) + math.log1p(layout.hits(pattern, s.line, s.end_line)) for s in snippets]
+    top = max(raw, default=0.0)
+    for snippet, score in zip(snippets, raw):
+        snippet.relevance = score / top if top > 0 else 0.0
+    return snippets
+
+
+class _Layout:
+    """Where a file's lines start and where the task's terms occur, for quick per-unit sums."""
+
+    def __init__(self, text: str, lines: list[str]) -> None:
+        self.text = text
+        self.lines = lines
+        self.ends = list(accumulate(len(line) + 1 for line in lines))  # chars up to the end of each line
+        self.offsets = list(accumulate((len(line) for line in text.splitlines(keepends=True)), initial=0))
+
+    def hits(self, pattern: re.Pattern[str] | None, first: int, last: int) -> int:
+        """How often the task's terms occur in lines first..last."""
+        if pattern is None or first > len(self.lines):
+            return 0
+        return len(pattern.findall(self.text, self.offsets[first - 1], self.offsets[min(last, len(self.lines))]))
+
+    def snippet(self, path: str, name: str, kind: str, first: int, last: int, scope: str, max_tokens: int) -> Snippet:
+        """The unit's code, keeping only as many leading lines as `max_tokens` allows."""
+        last = min(last, len(self.lines)) or 1
+        limit = math.floor(max_tokens * CHARS_PER_TOKEN)
+        before = self.ends[first - 2] if first > 1 else 0
+        fitting = bisect_right(self.ends, before + limit, lo=first - 1)  # lines ending within the limit
+        last = max(first, min(last, fitting))
+        code = "\n".join(self.lines[first - 1 : last])[:limit]
+        return Snippet(path, name, kind, first, last, code, scope)
+
+
+def _name_score(name: str, weights: dict[str, float]) -> float:
+    return sum(weights.get(piece, 0.0) for piece in set(split_identifier(name)) | {name.lower()})

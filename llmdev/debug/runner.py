@@ -1,0 +1,79 @@
+"""Run the failing command with a timeout and keep its combined output and exit status."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from llmdev.errors import UsageError
+
+MAX_OUTPUT_CHARS = 200_000  # the tail is kept: traces print last
+
+
+@dataclass(frozen=True)
+class CommandRun:
+    command: list[str]
+    exit_code: int | None  # None when it was stopped at the timeout
+    output: str
+    duration_s: float
+    timed_out: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return self.exit_code == 0
+
+    def describe(self) -> str:
+        if self.timed_out:
+            return f"timed out after {self.duration_s:.0f}s"
+        return "passed" if self.passed else f"failed with exit status {self.exit_code}"
+
+
+def _tail(text: str) -> str:
+    if len(text) <= MAX_OUTPUT_CHARS:
+        return text
+    return "[... earlier output cut ...]\n" + text[-MAX_OUTPUT_CHARS:]
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """End the command and everything it started (its own process group)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=3)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def run_command(command: Sequence[str], cwd: Path | None = None, timeout: float = 300.0) -> CommandRun:
+    """Run `command` (no shell), stdout and stderr merged, stopped after `timeout` seconds."""
+    started = time.monotonic()
+    try:
+        process = subprocess.Popen(
+            list(command),
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise UsageError(f"command not found: {command[0]}", "check the command after `--`") from None
+    except PermissionError:
+        raise UsageError(f"cannot run {command[0]}: permission denied", "is it executable?") from None
+    try:
+        output, _ = process.communicate(timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        output, _ = process.communicate()
+        timed_out = True
+    text = _tail(output.decode("utf-8", "replace"))
+    code = None if timed_out else process.returncode
+    return CommandRun(list(command), code, text, time.monotonic() - started, timed_out)

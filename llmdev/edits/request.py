@@ -1,0 +1,90 @@
+"""What `llmdev gen` shows the model: the named files whole, or the best-ranked ones, plus a repository map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Sequence
+
+from llmdev.errors import UsageError
+from llmdev.tokens import CHARS_PER_TOKEN
+
+if TYPE_CHECKING:
+    from llmdev.code.index import CodeIndex
+    from llmdev.repo.discovery import Repository
+
+MAX_ADDED_FILES = 4
+
+
+@dataclass
+class GenContext:
+    files_text: str
+    repo_map: str
+    files: list[str] = field(default_factory=list)  # every file whose code is in the prompt
+    added: list[str] = field(default_factory=list)  # chosen by ranking, not named by the user
+    new_files: list[str] = field(default_factory=list)  # named but not there yet
+
+
+def whole_file(path: str, text: str) -> str:
+    return f"{path}\n```\n{text.rstrip()}\n```\n"
+
+
+def named_files(repo: "Repository", paths: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """(rendered files, their paths, named paths that do not exist yet)."""
+    from llmdev.repo.files import read_text
+
+    rendered, found, new = [], [], []
+    for path in paths:
+        if not (repo.root / path).exists():
+            new.append(path)
+            continue
+        if (repo.root / path).is_dir():
+            raise UsageError(f"{path} is a directory", "name files, e.g. src/app.py")
+        text = read_text(repo, path)
+        if text is None:
+            raise UsageError(f"{path} is binary or not UTF-8 text", "name only text files")
+        rendered.append(whole_file(path, text))
+        found.append(path)
+    return rendered, found, new
+
+
+def ranked_files(repo: "Repository", instruction: str, budget: int, index: "CodeIndex") -> tuple[str, list[str]]:
+    """The best-ranked files whole while they fit the budget; else the best definitions from them."""
+    from llmdev.context.select import render_context, select_context
+    from llmdev.repo.files import read_text
+
+    selection = select_context(repo, instruction, budget=budget, index=index)
+    room = int(budget * CHARS_PER_TOKEN)
+    rendered, paths = [], []
+    for ranked in selection.files[:MAX_ADDED_FILES]:
+        text = read_text(repo, ranked.path)
+        if text is None or len(text) > room:
+            continue
+        rendered.append(whole_file(ranked.path, text))
+        paths.append(ranked.path)
+        room -= len(text)
+    if paths:
+        return "\n".join(rendered), paths
+    return render_context(repo, selection), [f.path for f in selection.files]
+
+
+def gather_gen_context(
+    repo: "Repository",
+    instruction: str,
+    paths: Sequence[str],
+    *,
+    context_tokens: int,
+    map_tokens: int,
+) -> GenContext:
+    """Files and map for an instruction; `paths` are repository-relative files the user named."""
+    from llmdev.code.index import load_index
+    from llmdev.context.repomap import render_map
+
+    index = load_index(repo, show_progress=False)
+    rendered, found, new = named_files(repo, paths)
+    context = GenContext("\n".join(rendered), "", found, [], new)
+    if not paths:
+        context.files_text, context.added = ranked_files(repo, instruction, context_tokens, index)
+        context.files = list(context.added)
+    if map_tokens:
+        context.repo_map = render_map(repo, budget=map_tokens, focus=list(paths) or context.added, query=instruction, index=index)
+    return context

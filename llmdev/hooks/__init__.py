@@ -1,0 +1,1 @@
+"""llmdev's git hooks: installing them, and what they run."""

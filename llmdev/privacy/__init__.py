@@ -1,0 +1,1 @@
+"""What may leave the machine: secret detection, private paths, redaction, the audit log."""

@@ -1,0 +1,100 @@
+"""Private paths: files never sent to a remote model, and where their diffs sit in a prompt."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
+# gitignore-style; a pattern without a slash matches at any depth.
+DEFAULT_PRIVATE_PATHS = (
+    "**/secrets/**",
+    "**/.secrets/**",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.jks",
+    "*.keystore",
+    "*.kdbx",
+    ".env",
+    ".env.*",
+    ".envrc",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    ".netrc",
+    ".pgpass",
+    ".npmrc",
+    ".pypirc",
+    ".git-credentials",
+    "**/.aws/credentials",
+    "**/.ssh/**",
+    "*.tfstate",
+    "*.tfstate.*",
+    "*.tfvars",
+)
+
+DIFF_HEADER = re.compile(r"^diff --git a/(?P<a>\S+) b/(?P<b>\S+)[ \t]*$", re.MULTILINE)
+FILE_MARKERS = re.compile(r"^(?:\+\+\+ b/|--- a/|rename (?:from|to) |copy (?:from|to) )(?P<path>\S+)[ \t]*$", re.MULTILINE)
+# Lines that can follow a `diff --git` header and still belong to that file's diff.
+DIFF_BODY_LINE = re.compile(
+    r"^(?:[ +\-\\]|@@ |index |new file mode|deleted file mode|old mode|new mode|similarity index|"
+    r"dissimilarity index|rename (?:from|to) |copy (?:from|to) |Binary files |GIT binary patch|literal |delta |$)"
+)
+
+
+@dataclass(frozen=True)
+class DiffSection:
+    """One file's part of a diff inside a text, by character offsets."""
+
+    path: str
+    start: int
+    end: int
+
+
+class PathRules:
+    """The private path patterns, minus the allowed ones."""
+
+    def __init__(self, extra: Iterable[str] = (), allow: Iterable[str] = ()) -> None:
+        from pathspec import GitIgnoreSpec
+
+        self.patterns = [*DEFAULT_PRIVATE_PATHS, *extra]
+        self._each: list[tuple[str, GitIgnoreSpec]] = [(p, GitIgnoreSpec.from_lines([p])) for p in self.patterns]
+        self._allowed: GitIgnoreSpec = GitIgnoreSpec.from_lines(list(allow))
+
+    def matching_pattern(self, path: str) -> str | None:
+        """The pattern that makes `path` (repository-relative) private, or None."""
+        clean = path.strip()
+        clean = (clean[2:] if clean.startswith("./") else clean).lstrip("/")
+        if not clean or self._allowed.match_file(clean):
+            return None
+        return next((pattern for pattern, spec in self._each if spec.match_file(clean)), None)
+
+
+def diff_sections(text: str) -> list[DiffSection]:
+    """Each `diff --git` block in `text`, up to the first line that is not part of a diff."""
+    sections: list[DiffSection] = []
+    headers = list(DIFF_HEADER.finditer(text))
+    for index, header in enumerate(headers):
+        limit = headers[index + 1].start() if index + 1 < len(headers) else len(text)
+        end = header.end()
+        for line in re.finditer(r"\n([^\n]*)", text[header.end():limit]):
+            if not DIFF_BODY_LINE.match(line.group(1)):
+                break
+            end = header.end() + line.end()
+        sections.append(DiffSection(header.group("b"), header.start(), end))
+        if header.group("a") != header.group("b"):
+            sections.append(DiffSection(header.group("a"), header.start(), end))
+    return sections
+
+
+def paths_in_text(text: str) -> list[tuple[str, int]]:
+    """Paths named by diff headers in `text`, with the offset where each is named."""
+    named = [(s.path, s.start) for s in diff_sections(text)]
+    named += [(m.group("path"), m.start()) for m in FILE_MARKERS.finditer(text)]
+    return sorted(set(named), key=lambda item: item[1])

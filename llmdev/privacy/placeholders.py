@@ -1,0 +1,53 @@
+"""Stable placeholders for redacted text: the same secret always maps to the same placeholder.
+
+The tag is a keyed hash (HMAC with a random key kept in the user data dir), so it can be
+compared across prompts but cannot be used to test guesses of a weak password.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+KEY_FILE = "redaction.key"
+_keys: dict[Path, bytes] = {}
+
+
+def _key_path() -> Path:
+    from llmdev.usage.store import data_dir
+
+    return data_dir() / KEY_FILE
+
+
+def _load_key(path: Path) -> bytes:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(key.hex())
+        return key
+    except FileExistsError:
+        pass
+    except OSError:
+        return secrets.token_bytes(32)  # no writable data dir: still stable within this run
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return secrets.token_bytes(32)
+
+
+def tag(value: str) -> str:
+    """Six hex digits identifying `value` on this machine."""
+    path = _key_path()
+    if path not in _keys:
+        _keys[path] = _load_key(path)
+    return hmac.new(_keys[path], value.encode("utf-8"), hashlib.sha256).hexdigest()[:6]
+
+
+def placeholder(kind: str, value: str) -> str:
+    """E.g. `[REDACTED:aws-access-key:1a2b3c]`."""
+    return f"[REDACTED:{kind}:{tag(value)}]"

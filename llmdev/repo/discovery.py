@@ -1,0 +1,143 @@
+"""Find the git repository around a directory and run git commands in it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from llmdev.errors import LlmdevError, UsageError
+
+if TYPE_CHECKING:
+    import git
+
+# Options that make git's output stable whatever the user's config says.
+GIT_OPTIONS = ("--no-optional-locks", "-c", "core.quotepath=off", "-c", "color.ui=never")
+
+
+class GitCommandError(LlmdevError):
+    """A git command that failed; the message carries git's own words."""
+
+    def __init__(self, args: tuple[str, ...], returncode: int, stderr: str) -> None:
+        detail = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit status {returncode}"
+        super().__init__(f"git {' '.join(args[:2])} failed: {detail}", "check the repository with `git status`")
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+def run_git(cwd: Path, args: tuple[str, ...], input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run git with stable output options; raise GitCommandError on failure when `check`."""
+    try:
+        done = subprocess.run(
+            ["git", *GIT_OPTIONS, *args], cwd=cwd, input=input, capture_output=True, env=_git_env()
+        )
+    except FileNotFoundError:
+        raise UsageError("git is not installed or not on PATH", "install git from https://git-scm.com") from None
+    if check and done.returncode != 0:
+        raise GitCommandError(args, done.returncode, done.stderr.decode("utf-8", "replace"))
+    return done
+
+
+def _git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("LC_ALL", "C")
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env.pop("GIT_EXTERNAL_DIFF", None)
+    return env
+
+
+def decode(data: bytes) -> str:
+    """Git output as text; bytes that are not UTF-8 survive as surrogates (paths round-trip)."""
+    return data.decode("utf-8", "surrogateescape")
+
+
+@dataclass(frozen=True)
+class Repository:
+    """A git work tree: where it is, where its git data lives, and a way to run git in it."""
+
+    root: Path
+    git_dir: Path
+    common_dir: Path
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)
+
+    def git(self, *args: str, input: str | None = None) -> str:
+        """Run `git ARGS` in the work tree root and return its stdout."""
+        data = None if input is None else input.encode("utf-8", "surrogateescape")
+        return decode(run_git(self.root, args, data).stdout)
+
+    def git_bytes(self, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
+        """Like `git`, but bytes in and out; with check=False a failure returns b""."""
+        done = run_git(self.root, args, input, check)
+        return done.stdout if done.returncode == 0 else b""
+
+    def git_parallel(self, *commands: tuple[str, ...]) -> list[bytes]:
+        """Run several read-only git commands at once; their stdouts in order."""
+        procs = [
+            subprocess.Popen(["git", *GIT_OPTIONS, *args], cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_git_env())
+            for args in commands
+        ]
+        outputs = []
+        for args, proc in zip(commands, procs):
+            out, err = proc.communicate()
+            if proc.returncode != 0:
+                raise GitCommandError(args, proc.returncode, decode(err))
+            outputs.append(out)
+        return outputs
+
+    def git_ok(self, *args: str) -> bool:
+        """Whether `git ARGS` exits 0 (for questions such as `rev-parse --verify`)."""
+        return run_git(self.root, args, check=False).returncode == 0
+
+    def head_sha(self) -> str | None:
+        """The commit HEAD points at, or None before the first commit."""
+        done = run_git(self.root, ("rev-parse", "--verify", "-q", "HEAD^{commit}"), check=False)
+        if done.returncode != 0:
+            return None
+        return decode(done.stdout).strip() or None
+
+    def has_commits(self) -> bool:
+        return self.head_sha() is not None
+
+    def empty_tree(self) -> str:
+        """The id of the empty tree (differs between SHA-1 and SHA-256 repositories)."""
+        if "empty_tree" not in self._cache:
+            self._cache["empty_tree"] = self.git("hash-object", "-t", "tree", "--stdin", input="").strip()
+        return self._cache["empty_tree"]
+
+    def head_or_empty_tree(self) -> str:
+        """HEAD's commit, or the empty tree when nothing is committed yet."""
+        return self.head_sha() or self.empty_tree()
+
+    def gitpython(self) -> "git.Repo":
+        """A GitPython Repo for the same work tree (imported on demand: it costs ~0.1 s)."""
+        import git
+
+        return git.Repo(self.root)
+
+    def relative(self, path: str | os.PathLike[str], cwd: Path | None = None) -> str:
+        """A path given on the command line (relative to `cwd`) as a posix path relative to root."""
+        absolute = Path(os.path.abspath(Path(cwd or Path.cwd()) / path))
+        try:
+            rel = absolute.relative_to(self.root)
+        except ValueError:
+            raise UsageError(f"{path} is outside the repository {self.root}", "give a path inside the repository") from None
+        text = rel.as_posix()
+        return "" if text == "." else text
+
+
+def open_repository(start: Path | None = None) -> Repository:
+    """The repository containing `start` (default: the current directory), from any subdirectory."""
+    here = Path(start or Path.cwd()).resolve()
+    if not here.exists():
+        raise UsageError(f"not inside a git repository: {here} (no such directory)", "cd into a repository or run `git init`")
+    if here.is_file():
+        here = here.parent
+    done = run_git(here, ("rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"), check=False)
+    lines = decode(done.stdout).splitlines()
+    if done.returncode != 0 or len(lines) != 3 or not lines[0]:
+        raise UsageError(f"not inside a git repository: {here}", "cd into a repository or run `git init`")
+    root, git_dir, common = lines
+    common_dir = Path(common) if os.path.isabs(common) else here / common
+    return Repository(root=Path(root).resolve(), git_dir=Path(git_dir).resolve(), common_dir=common_dir.resolve())

@@ -1,0 +1,140 @@
+"""Run a planned review: send each request (or take it from the cache), validate and repair the
+replies, and merge them into one result."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from llmdev.backends.base import Message
+from llmdev.errors import ModelError
+from llmdev.review import cache
+from llmdev.review.baseline import load_fingerprints, suppress
+from llmdev.review.findings import Finding, ReviewResult, ReviewUsage
+from llmdev.review.merge import assign_fingerprints, at_least, dedupe, merge_summaries, off_diff_note, place
+from llmdev.review.prompt import repair_message
+from llmdev.review.reply import ParsedReply, ReplyError, parse_reply
+
+if TYPE_CHECKING:
+    from llmdev.backends.base import ChatResult
+    from llmdev.calls import PreparedCall
+    from llmdev.config.loader import LoadedConfig
+    from llmdev.review.plan import ReviewPlan
+
+Progress = Callable[[int, int], None]  # (requests done, requests in all)
+
+
+@dataclass
+class RunOptions:
+    use_cache: bool = True
+    baseline: Path | None = None  # suppress findings whose fingerprints are in this file
+    on_progress: Progress | None = None
+    warnings: list[str] = field(default_factory=list)  # filled with what the backends warned about
+
+
+@dataclass
+class _Answer:
+    reply: ParsedReply
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    seconds: float = 0.0
+    cached: bool = False
+
+
+def failed_replies_dir() -> Path:
+    return cache.cache_root().parent / "review-failures"
+
+
+def save_raw_reply(text: str, model: str) -> Path:
+    """Keep a reply that could not be used, for the user to inspect."""
+    directory = failed_replies_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    safe_model = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)
+    path = directory / f"{stamp}-{safe_model}-{time.monotonic_ns() % 10_000_000}.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _send(call: "PreparedCall", config: "LoadedConfig", warnings: list[str]) -> "ChatResult":
+    from llmdev.calls import execute
+
+    result = execute(call, config)
+    warnings.extend(result.warnings)
+    return result
+
+
+def _ask(call: "PreparedCall", config: "LoadedConfig", warnings: list[str]) -> _Answer:
+    """One request, with one repair attempt when the reply does not fit the schema."""
+    first = _send(call, config, warnings)
+    used = [first]
+    try:
+        reply = parse_reply(first.text)
+    except ReplyError as problem:
+        repair = [*call.messages, Message("assistant", first.text), Message("user", repair_message(str(problem), call.repo_root))]
+        second = _send(dataclasses.replace(call, messages=repair), config, warnings)
+        used.append(second)
+        try:
+            reply = parse_reply(second.text)
+        except ReplyError as again:
+            saved = save_raw_reply(second.text, second.model)
+            cut = " (it stopped at the output token limit)" if second.finish_reason == "length" else ""
+            raise ModelError(
+                f"{second.model} did not return a valid review after one repair attempt{cut}: {again}",
+                f"the raw reply is saved in {saved}; try again, or use a stronger model with --model",
+            ) from None
+    return _Answer(
+        reply,
+        used[-1].model,
+        sum(r.usage.input_tokens for r in used),
+        sum(r.usage.output_tokens for r in used),
+        sum(r.usage.duration_s for r in used),
+    )
+
+
+def _answer(call: "PreparedCall", config: "LoadedConfig", options: RunOptions) -> _Answer:
+    key = cache.request_key(call)
+    if options.use_cache and (entry := cache.load(key)) is not None:
+        reply = ParsedReply(cache.cached_findings(entry), str(entry.get("summary", "")))
+        return _Answer(reply, str(entry.get("model") or call.model), cached=True)
+    answer = _ask(call, config, options.warnings)
+    if config.settings.review.cache:
+        usage = {"input_tokens": answer.input_tokens, "output_tokens": answer.output_tokens}
+        cache.store(key, answer.reply.findings, answer.reply.summary, answer.model, usage)
+    return answer
+
+
+def _combine(plan: "ReviewPlan", answers: list[_Answer], config: "LoadedConfig", options: RunOptions) -> ReviewResult:
+    findings: list[Finding] = [dataclasses.replace(f) for a in answers for f in a.reply.findings]
+    inline, off = place(findings, plan.changed)
+    minimum = config.settings.review.min_severity
+    inline, off = dedupe(at_least(inline, minimum)), dedupe(at_least(off, minimum))
+    assign_fingerprints(inline, plan.changed)
+    suppressed = 0
+    if options.baseline is not None:
+        inline, suppressed = suppress(inline, load_fingerprints(options.baseline))
+    summary = merge_summaries([a.reply.summary for a in answers] + [off_diff_note(off)])
+    usage = ReviewUsage(
+        input_tokens=sum(a.input_tokens for a in answers),
+        output_tokens=sum(a.output_tokens for a in answers),
+        requests=sum(1 for a in answers if not a.cached),
+        cached_requests=sum(1 for a in answers if a.cached),
+        model_seconds=sum(a.seconds for a in answers),
+    )
+    model = answers[0].model if answers else plan.model
+    return ReviewResult(inline, summary, plan.reviewed, plan.skipped, model, usage, suppressed, plan.spec.describe())
+
+
+def run_review(plan: "ReviewPlan", config: "LoadedConfig", options: RunOptions | None = None) -> ReviewResult:
+    """Send the plan's requests one after another and merge their replies."""
+    options = options or RunOptions()
+    answers: list[_Answer] = []
+    for index, call in enumerate(plan.calls):
+        answers.append(_answer(call, config, options))
+        if options.on_progress is not None:
+            options.on_progress(index + 1, len(plan.calls))
+    return _combine(plan, answers, config, options)

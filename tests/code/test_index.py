@@ -1,0 +1,136 @@
+"""The persistent index: reuse by blob SHA, branch switches, damaged caches, parallel builds."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from llmdev.code import build
+from llmdev.code.index import load_index, parse_source
+from llmdev.code.store import BlobStore, store_path
+
+
+def test_index_answers_tags_definitions_references_enclosing(sample) -> None:  # type: ignore[no-untyped-def]
+    index = load_index(sample.open(), show_progress=False)
+    assert "app/config.py" in index.files() and "README.md" in index.files()
+    assert [(p, t.kind) for p, t in index.definitions("load_settings")] == [("app/config.py", "function")]
+    assert ("app/server.py", 6) in index.references("load_settings")
+    enclosing = index.enclosing("app/server.py", 6)
+    assert enclosing is not None and (enclosing.name, enclosing.kind) == ("__init__", "method")
+    assert index.enclosing("app/server.py", 1) is None
+    assert index.tags("README.md") == []
+    assert index.tags("no/such/file.py") == []
+
+
+def test_second_load_parses_nothing(sample) -> None:  # type: ignore[no-untyped-def]
+    first = load_index(sample.open(), show_progress=False)
+    assert first.stats.parsed_files == first.stats.files == 6
+    second = load_index(sample.open(), show_progress=False)
+    assert second.stats.parsed_files == 0
+    assert [t.name for _, t in second.definitions("HttpServer")] == ["HttpServer"]
+    assert store_path(sample.open().common_dir) == sample.root / ".git" / "llmdev" / "index.sqlite"
+
+
+def test_branch_switch_reuses_parsed_blobs(sample) -> None:  # type: ignore[no-untyped-def]
+    load_index(sample.open(), show_progress=False)
+    sample.git("checkout", "-q", "-b", "feature")
+    sample.write("app/config.py", "def load_settings(path, strict=False):\n    return {}\n")
+    sample.commit("feature")
+    on_feature = load_index(sample.open(), show_progress=False)
+    assert on_feature.stats.parsed_files == 1
+    assert on_feature.tags("app/config.py")[0].signature == "def load_settings(path, strict=False):"
+    sample.git("checkout", "-q", "main")
+    back = load_index(sample.open(), show_progress=False)
+    assert back.stats.parsed_files == 0
+    assert any(t.name == "ConfigError" for t in back.tags("app/config.py"))
+
+
+def test_uncommitted_edits_are_indexed(sample) -> None:  # type: ignore[no-untyped-def]
+    load_index(sample.open(), show_progress=False)
+    sample.write("app/cli.py", "def main():\n    pass\n\ndef extra_command():\n    pass\n")
+    index = load_index(sample.open(), show_progress=False)
+    assert index.stats.parsed_files == 1
+    assert [p for p, _ in index.definitions("extra_command")] == ["app/cli.py"]
+
+
+def test_corrupted_cache_is_rebuilt(sample) -> None:  # type: ignore[no-untyped-def]
+    load_index(sample.open(), show_progress=False)
+    path = store_path(sample.open().common_dir)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(b"this is not a database" * 100)
+    index = load_index(sample.open(), show_progress=False)
+    assert index.stats.parsed_files == 6
+    assert any("rebuil" in note for note in index.store.notes)
+    assert load_index(sample.open(), show_progress=False).stats.parsed_files == 0
+
+
+def test_incompatible_cache_version_is_rebuilt(sample) -> None:  # type: ignore[no-untyped-def]
+    load_index(sample.open(), show_progress=False)
+    path = store_path(sample.open().common_dir)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = 'from-another-version' WHERE key = 'fingerprint'")
+    assert load_index(sample.open(), show_progress=False).stats.parsed_files == 6
+
+
+def test_damaged_rows_count_as_missing(sample) -> None:  # type: ignore[no-untyped-def]
+    load_index(sample.open(), show_progress=False)
+    path = store_path(sample.open().common_dir)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE blobs SET head = x'00ff', tail = x'00'")
+        db.execute("DELETE FROM summaries")
+    index = load_index(sample.open(), show_progress=False)
+    assert index.definitions("load_settings") == []  # rows unreadable: no tags, but no crash
+    rebuilt = load_index(sample.open(), show_progress=False, rebuild=True)
+    assert rebuilt.stats.parsed_files == 6 and rebuilt.definitions("load_settings")
+
+
+def test_store_falls_back_to_user_cache_dir(tmp_path: Path, isolated_env: Path) -> None:
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    path = store_path(not_a_dir)
+    assert path.parent == isolated_env / "cache" / "index"
+    store = BlobStore(path)
+    assert store.stats().blobs == 0
+
+
+def _build_in_child(root: str, queue: "multiprocessing.Queue[int]") -> None:
+    from llmdev.repo.discovery import open_repository
+
+    index = load_index(open_repository(Path(root)), show_progress=False)
+    queue.put(len(index.files()))
+
+
+def test_concurrent_builds_do_not_corrupt_the_store(sample) -> None:  # type: ignore[no-untyped-def]
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    children = [context.Process(target=_build_in_child, args=(str(sample.root), queue)) for _ in range(3)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(timeout=120)
+    assert sorted(queue.get(timeout=5) for _ in children) == [6, 6, 6]
+    with sqlite3.connect(store_path(sample.open().common_dir)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert load_index(sample.open(), show_progress=False).stats.parsed_files == 0
+
+
+def test_cold_build_in_a_process_pool(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    files = {f"pkg/mod{i}.py": f"def function_{i}(x):\n    return helper_{i % 3}(x)\n" for i in range(60)}
+    files.update({f"pkg/helpers{i}.py": f"def helper_{i}(x):\n    return x\n" for i in range(3)})
+    repo = make_repo(files)
+    monkeypatch.setattr(build, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(build, "BATCH_BYTES", 200)
+    index = load_index(repo.open(), show_progress=False)
+    assert index.stats.parsed_files == 63
+    assert len(index.references("helper_1")) == 20
+    assert [p for p, _ in index.definitions("function_59")] == ["pkg/mod59.py"]
+
+
+def test_parse_source_for_content_outside_the_work_tree() -> None:
+    tags = parse_source("old/version.py", "def renamed():\n    return 1\n")
+    assert [(t.name, t.line, t.end_line) for t in tags if t.is_definition] == [("renamed", 1, 2)]

@@ -1,0 +1,35 @@
+from llmdev.code.terms import path_mentions, query_identifiers, query_terms, split_identifier, stem, term_counts
+
+
+def test_identifiers_split_on_snake_and_camel_case() -> None:
+    assert split_identifier("parseHTTPResponse_v2") == ("pars", "http", "respons", "v2")
+    assert split_identifier("load_settings") == ("load", stem("settings"))
+    assert split_identifier("__init__") == ("init",)
+    assert split_identifier("LaTeX") == ("latex",)
+
+
+def test_stemming_folds_plurals_and_verb_endings() -> None:
+    assert stem("parsers") == stem("parser")
+    assert stem("parsing") == stem("parse") == stem("parsed")
+    assert stem("printing") == "print"
+    assert stem("string") == "string"
+
+
+def test_query_terms_drop_commit_verbs_and_keep_whole_identifiers() -> None:
+    terms = query_terms("Fix crash in load_settings when the file is empty")
+    assert "fix" not in terms and "the" not in terms
+    assert "load_settings" in terms and "load" in terms and stem("settings") in terms
+    assert "crash" in terms and "empty" in terms
+
+
+def test_term_counts_count_whole_identifiers_and_pieces() -> None:
+    counts = term_counts("load_settings(); settings = load_settings()")
+    assert counts["load_settings"] == 2
+    assert counts[stem("settings")] == 3
+    assert counts["load"] == 2
+
+
+def test_mentions() -> None:
+    assert "app/config.py" in path_mentions("see app/config.py and cli.py")
+    assert "cli.py" in path_mentions("see app/config.py and cli.py")
+    assert "load_settings" in query_identifiers("why does load_settings fail")

@@ -1,0 +1,62 @@
+"""select_context and render_context: the right code, within the budget, in the documented shape."""
+
+from __future__ import annotations
+
+from llmdev.code.index import load_index
+from llmdev.context.select import render_context, select_context
+from llmdev.tokens import estimate_tokens
+
+
+def test_selection_puts_the_defining_code_first(sample) -> None:  # type: ignore[no-untyped-def]
+    repo = sample.open()
+    selection = select_context(repo, "crash when the settings file is empty in load_settings", budget=400)
+    assert selection.files[0].path == "app/config.py"
+    names = [s.name for s in selection.files[0].symbols]
+    assert "load_settings" in names
+    text = render_context(repo, selection)
+    assert 'raise ConfigError("empty settings file")' in text
+    assert selection.tokens == estimate_tokens(text) <= 400
+
+
+def test_budget_is_never_exceeded(sample) -> None:  # type: ignore[no-untyped-def]
+    repo = sample.open()
+    index = load_index(repo, show_progress=False)
+    for budget in (1, 20, 60, 150, 1000):
+        selection = select_context(repo, "server settings", budget=budget, index=index)
+        assert selection.tokens <= budget
+        assert estimate_tokens(render_context(repo, selection)) == selection.tokens
+    assert select_context(repo, "server settings", budget=1, index=index).files == []
+
+
+def test_small_budget_cuts_long_definitions(make_repo) -> None:  # type: ignore[no-untyped-def]
+    body = "".join(f"    value_{i} = compute_total({i})\n" for i in range(300))
+    repo = make_repo({"calc.py": f"def compute_total(x):\n{body}    return x\n"}).open()
+    selection = select_context(repo, "compute_total", budget=300)
+    symbol = selection.files[0].symbols[0]
+    assert symbol.name == "compute_total" and symbol.line == 1 and 1 < symbol.end_line < 302
+    assert selection.tokens <= 300
+
+
+def test_json_shape_is_exact(sample) -> None:  # type: ignore[no-untyped-def]
+    selection = select_context(sample.open(), "HttpServer start", budget=500)
+    data = selection.to_json()
+    assert list(data) == ["query", "budget", "tokens", "files"]
+    assert (data["query"], data["budget"]) == ("HttpServer start", 500)
+    assert isinstance(data["tokens"], int) and data["files"]
+    for entry in data["files"]:
+        assert list(entry) == ["path", "score", "symbols"]
+        assert isinstance(entry["path"], str) and isinstance(entry["score"], float)
+        for symbol in entry["symbols"]:
+            assert list(symbol) == ["name", "kind", "line", "end_line"]
+            assert isinstance(symbol["line"], int) and isinstance(symbol["end_line"], int)
+
+
+def test_files_without_definitions_take_part_by_text(sample) -> None:  # type: ignore[no-untyped-def]
+    selection = select_context(sample.open(), "demo server with invoices readme", budget=2000)
+    readme = [f for f in selection.files if f.path == "README.md"]
+    assert readme and readme[0].symbols[0].kind == "file"
+
+
+def test_focus_files_are_included(sample) -> None:  # type: ignore[no-untyped-def]
+    selection = select_context(sample.open(), "tax", budget=2000, focus=["app/cli.py"])
+    assert "app/cli.py" in [f.path for f in selection.files]

@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from llmdev.config.schema import FilesConfig, Settings
+from llmdev.repo.discovery import open_repository
+from llmdev.repo.excludes import builtin_exclusion
+from llmdev.repo.files import classify_text, list_files, read_text
+
+
+def listed(repo, *paths, settings=None):
+    listing = list_files(open_repository(repo.root), paths, settings=settings)
+    return {f.path: f for f in listing.files}, {s.path: s.reason for s in listing.skipped}
+
+
+def test_tracked_and_untracked_files_with_their_blob_shas(repo):
+    repo.write("src/app.py", "print('hi')\n")
+    repo.write(".gitignore", "build/\n*.log\n")
+    repo.commit("one")
+    repo.write("notes.md", "# notes\n")
+    repo.write("build/out.py", "x = 1\n")
+    repo.write("debug.log", "noise\n")
+    files, skipped = listed(repo)
+    assert sorted(files) == [".gitignore", "notes.md", "src/app.py"]
+    assert skipped == {}
+    for path, entry in files.items():
+        assert entry.blob_sha == repo.blob(path)
+        assert entry.size == (repo.root / path).stat().st_size
+
+
+def test_modified_files_are_hashed_from_the_working_tree(repo):
+    repo.write("a.py", "a = 1\n")
+    repo.write("b.py", "b = 1\n")
+    repo.commit("one")
+    index_sha = repo.git("rev-parse", ":a.py").strip()
+    repo.write("a.py", "a = 2\n")
+    repo.write("b.py", "b = 2\n")
+    repo.git("add", "b.py")
+    repo.write("b.py", "b = 3\n")  # the index now differs from both HEAD and the working tree
+    files, _ = listed(repo)
+    assert files["a.py"].blob_sha == repo.blob("a.py") != index_sha
+    assert files["b.py"].blob_sha == repo.blob("b.py") != repo.git("rev-parse", ":b.py").strip()
+
+
+def test_deleted_tracked_files_are_left_out(repo):
+    repo.write("keep.py", "k = 1\n")
+    repo.write("gone.py", "g = 1\n")
+    repo.commit("one")
+    (repo.root / "gone.py").unlink()
+    files, skipped = listed(repo)
+    assert list(files) == ["keep.py"]
+    assert skipped == {}
+
+
+def test_repository_without_commits(repo):
+    repo.write("staged.py", "s = 1\n")
+    repo.git("add", "staged.py")
+    repo.write("loose.py", "l = 1\n")
+    files, _ = listed(repo)
+    assert sorted(files) == ["loose.py", "staged.py"]
+    assert files["staged.py"].blob_sha == repo.blob("staged.py")
+
+
+@pytest.mark.parametrize(
+    "path, reason",
+    [
+        ("package-lock.json", "lock file"),
+        ("rust/Cargo.lock", "lock file"),
+        ("go.sum", "lock file"),
+        ("static/app.min.js", "minified"),
+        ("static/site.min.css", "minified"),
+        ("proto/api_pb2.py", "generated"),
+        ("web/client.generated.ts", "generated"),
+        ("vendor/lib/x.go", "vendored"),
+        ("web/node_modules/left-pad/index.js", "vendored"),
+        ("third_party/zlib/zlib.c", "vendored"),
+        ("assets/logo.PNG", "binary"),
+        ("dist/tool.exe", "binary"),
+        ("src/main.py", None),
+        ("src/vendor.py", None),
+        ("Makefile", None),
+    ],
+)
+def test_builtin_exclusions(path, reason):
+    assert builtin_exclusion(path) == reason
+
+
+def test_builtin_exclusions_apply_to_listing(repo):
+    repo.write("src/main.py", "m = 1\n")
+    repo.write("yarn.lock", "lock\n")
+    repo.write("vendor/dep/dep.py", "d = 1\n")
+    repo.write("img/photo.jpg", b"\xff\xd8\xff\xe0")
+    repo.commit("one")
+    repo.write("app.min.js", "var a=1;\n")  # untracked files are filtered too
+    files, skipped = listed(repo)
+    assert list(files) == ["src/main.py"]
+    assert skipped == {"yarn.lock": "lock file", "vendor/dep/dep.py": "vendored", "img/photo.jpg": "binary", "app.min.js": "minified"}
+
+
+def test_llmdevignore_and_config_excludes(repo):
+    repo.write(".llmdevignore", "# generated docs\ndocs/api/\n*.snap\n!keep.snap\n")
+    repo.write("docs/api/index.md", "api\n")
+    repo.write("docs/guide.md", "guide\n")
+    repo.write("tests/a.snap", "snap\n")
+    repo.write("tests/keep.snap", "snap\n")
+    repo.write("fixtures/big.json", "{}\n")
+    repo.commit("one")
+    settings = Settings(files=FilesConfig(exclude=["fixtures/"]))
+    files, skipped = listed(repo, settings=settings)
+    assert sorted(files) == [".llmdevignore", "docs/guide.md", "tests/keep.snap"]
+    assert skipped == {
+        "docs/api/index.md": "ignored by .llmdevignore",
+        "tests/a.snap": "ignored by .llmdevignore",
+        "fixtures/big.json": "excluded by [files] exclude",
+    }
+
+
+def test_huge_files_are_skipped_with_the_limit(repo):
+    repo.write("small.py", "s = 1\n")
+    repo.write("data.py", "x = 1\n" * 400)  # 2,400 bytes
+    repo.commit("one")
+    files, skipped = listed(repo, settings=Settings(files=FilesConfig(max_file_kb=2)))
+    assert list(files) == ["small.py"]
+    assert skipped == {"data.py": "larger than 2 KB"}
+    files, skipped = listed(repo)  # the default limit is 1024 KB
+    assert sorted(files) == ["data.py", "small.py"]
+
+
+def test_submodules_and_symlinks_are_skipped(repo, make_repo):
+    library = make_repo("library")
+    library.write("lib.py", "l = 1\n")
+    library.commit("lib")
+    repo.write("main.py", "m = 1\n")
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(library.root), "deps/library")
+    os.symlink("main.py", repo.root / "alias.py")
+    repo.commit("with submodule")
+    files, skipped = listed(repo)
+    assert sorted(files) == [".gitmodules", "main.py"]
+    assert skipped == {"deps/library": "submodule", "alias.py": "symlink"}
+
+
+def test_untracked_nested_repository_is_skipped(repo, make_repo):
+    repo.write("main.py", "m = 1\n")
+    nested = repo.root / "nested"
+    nested.mkdir()
+    repo.git("-C", "nested", "init", "-q")
+    (nested / "x.py").write_text("x = 1\n")
+    files, skipped = listed(repo)
+    assert list(files) == ["main.py"]
+    assert skipped == {"nested/": "nested git repository"}
+
+
+def test_paths_limit_the_listing_and_may_hold_spaces_and_unicode(repo):
+    repo.write("src/a.py", "a = 1\n")
+    repo.write("src/b.py", "b = 1\n")
+    repo.write("my docs/résumé.md", "cv\n")
+    repo.write("other/[x].py", "x = 1\n")
+    repo.write("other/y.py", "y = 1\n")
+    repo.commit("one")
+    repo.write("src/new.py", "n = 1\n")
+    files, _ = listed(repo, "src", "my docs/résumé.md", "other/[x].py")
+    assert sorted(files) == ["my docs/résumé.md", "other/[x].py", "src/a.py", "src/b.py", "src/new.py"]
+    assert files["my docs/résumé.md"].blob_sha == repo.blob("my docs/résumé.md")
+    files, _ = listed(repo, "")  # the root means everything
+    assert len(files) == 6
+
+
+def test_file_names_that_are_not_utf8_are_skipped(repo):
+    repo.write("ok.py", "o = 1\n")
+    with open(os.path.join(os.fsencode(repo.root), b"caf\xe9.py"), "wb") as handle:
+        handle.write(b"c = 1\n")
+    repo.commit("one")
+    files, skipped = listed(repo)
+    assert list(files) == ["ok.py"]
+    assert skipped == {"caf\ufffd.py": "unusual file name"}
+
+
+def test_listing_in_a_linked_worktree(repo, tmp_path):
+    repo.write("a.py", "a = 1\n")
+    repo.commit("one")
+    worktree = tmp_path / "wt"
+    repo.git("worktree", "add", "-q", "-b", "feature", str(worktree))
+    (worktree / "b.py").write_text("b = 1\n")
+    listing = list_files(open_repository(worktree))
+    assert [f.path for f in listing.files] == ["a.py", "b.py"]
+
+
+def test_conflicted_files_are_hashed_from_the_working_tree(repo):
+    repo.write("f.py", "base\n")
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "other")
+    repo.write("f.py", "other\n")
+    repo.commit("other")
+    repo.git("checkout", "-q", "main")
+    repo.write("f.py", "mine\n")
+    repo.commit("mine")
+    subprocess.run(["git", "merge", "other"], cwd=repo.root, capture_output=True)  # fails: a conflict
+    files, _ = listed(repo)
+    assert "<<<<<<<" in (repo.root / "f.py").read_text()
+    assert files["f.py"].blob_sha == repo.blob("f.py")
+
+
+def test_classify_text():
+    assert classify_text(b"plain\r\ntext\n") is None
+    assert classify_text("héllo".encode()) is None
+    assert classify_text(b"\x89PNG\r\n\x1a\n\x00\x00") == "binary"
+    assert classify_text("héllo".encode("latin-1")) == "not UTF-8"
+
+
+def test_read_text_keeps_line_endings_and_refuses_what_is_not_text(repo):
+    repo.write("crlf.txt", b"one\r\ntwo\r\n")
+    repo.write("latin.txt", "café\n".encode("latin-1"))
+    repo.write("blob.dat", b"a\x00b")
+    found = open_repository(repo.root)
+    assert read_text(found, "crlf.txt") == "one\r\ntwo\r\n"
+    assert read_text(found, "latin.txt") is None
+    assert read_text(found, "blob.dat") is None
+    assert read_text(found, "missing.txt") is None

@@ -1,0 +1,141 @@
+"""A loopback server speaking OpenAI's Chat Completions API (see /work/shared/protocols.md)."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+from tests.servers.base import CapturedRequest, FakeServer, Fault, Handler, estimate_server_tokens, split_chunks
+
+DEFAULT_MODELS: dict[str, int | None] = {"gpt-4o": 128000, "gpt-4o-mini": 128000}
+SSE = "text/event-stream; charset=utf-8"
+
+
+def error_body(message: str, type_: str, code: str | None, param: str | None = None) -> dict[str, Any]:
+    return {"error": {"message": message, "type": type_, "param": param, "code": code}}
+
+
+class OpenAIServer(FakeServer):
+    """Models map id -> context length (enforced: a longer prompt gets 400 context_length_exceeded).
+
+    `api_key`: the only accepted bearer key (None accepts any). `report_context`: /v1/models
+    entries carry `max_model_len`, as vLLM's do (OpenAI's own do not).
+    """
+
+    model_paths = ("/v1/chat/completions",)
+
+    def __init__(self, models: dict[str, int | None] | None = None, api_key: str | None = "test-key") -> None:
+        super().__init__(DEFAULT_MODELS if models is None else models)
+        self.api_key = api_key
+        self.report_context = False
+        self.system_fingerprint = "fp_test"
+
+    def route(self, handler: Handler, request: CapturedRequest) -> None:
+        if self.api_key is not None and request.headers.get("authorization") != f"Bearer {self.api_key}":
+            given = request.headers.get("authorization", "").removeprefix("Bearer ")
+            message = f"Incorrect API key provided: {given[:3]}***. You can find your API key at https://platform.openai.com/account/api-keys."
+            handler.send_json(401, error_body(message, "invalid_request_error", "invalid_api_key"))
+            return
+        if (request.method, request.path) == ("GET", "/v1/models"):
+            handler.send_json(200, {"object": "list", "data": [self._model(m) for m in self.models]})
+        elif (request.method, request.path) == ("POST", "/v1/chat/completions"):
+            self._complete(handler, request)
+        else:
+            message = f"Invalid URL ({request.method} {request.path})"
+            handler.send_json(404, error_body(message, "invalid_request_error", None))
+
+    def _model(self, name: str) -> dict[str, Any]:
+        entry: dict[str, Any] = {"id": name, "object": "model", "created": 1715367049, "owned_by": "system"}
+        if self.report_context and self.models[name] is not None:
+            entry["max_model_len"] = self.models[name]
+        return entry
+
+    def _send_fault(self, handler: Handler, fault: Fault) -> None:
+        kind = fault.type or ("invalid_request_error" if fault.status < 500 else "server_error")
+        headers = {"retry-after": f"{fault.retry_after:g}"} if fault.retry_after is not None else None
+        handler.send_json(fault.status, error_body(fault.message, kind, fault.code), headers)
+
+    def _refusal(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        """Why the server would refuse this request, as (status, error body)."""
+        name = body.get("model") or ""
+        if not name:
+            return 400, error_body("you must provide a model parameter", "invalid_request_error", None)
+        if name not in self.models:
+            message = f"The model `{name}` does not exist or you do not have access to it."
+            return 404, error_body(message, "invalid_request_error", "model_not_found")
+        limit = self.models[name]
+        wanted = estimate_server_tokens(body.get("messages") or [])
+        if limit is not None and wanted > limit:
+            message = (
+                f"This model's maximum context length is {limit} tokens. However, your messages resulted in "
+                f"{wanted} tokens. Please reduce the length of the messages."
+            )
+            return 400, error_body(message, "invalid_request_error", "context_length_exceeded", "messages")
+        return None
+
+    def _complete(self, handler: Handler, request: CapturedRequest) -> None:
+        body = request.body if isinstance(request.body, dict) else {}
+        fault = self.take_fault(request.path)
+        if fault is not None and not fault.mid_stream:
+            self._send_fault(handler, fault)
+            return
+        refusal = self._refusal(body)
+        if refusal is not None:
+            handler.send_json(*refusal)
+            return
+        chunks = split_chunks(self.next_reply(body))
+        finish = "stop"
+        limit = body.get("max_completion_tokens") or body.get("max_tokens")
+        if limit and len(chunks) > int(limit):
+            chunks, finish = chunks[: int(limit)], "length"
+        usage = {
+            "prompt_tokens": estimate_server_tokens(body.get("messages") or []),
+            "completion_tokens": len(chunks),
+        }
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        self.pause(self.delay_first)
+        head = {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "created": int(time.time()), "model": body["model"]}
+        if body.get("stream"):
+            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            self._stream(handler, head, chunks, finish, usage if include_usage else None, fault)
+            return
+        message = {"role": "assistant", "content": "".join(chunks), "refusal": None}
+        choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": finish}
+        payload = {**head, "object": "chat.completion", "choices": [choice], "usage": usage}
+        handler.send_json(200, {**payload, "system_fingerprint": self.system_fingerprint})
+
+    def _chunk(
+        self, head: dict[str, Any], delta: dict[str, Any] | None, finish: str | None = None, usage: Any = None
+    ) -> str:
+        """One SSE event; `delta=None` makes the usage chunk, whose `choices` is empty."""
+        payload: dict[str, Any] = {**head, "object": "chat.completion.chunk", "system_fingerprint": self.system_fingerprint}
+        if delta is None:
+            payload.update(choices=[], usage=usage)
+        else:
+            payload["choices"] = [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]
+        return f"data: {json.dumps(payload)}\n\n"
+
+    def _stream(
+        self,
+        handler: Handler,
+        head: dict[str, Any],
+        chunks: list[str],
+        finish: str,
+        usage: dict[str, int] | None,
+        fault: Fault | None,
+    ) -> None:
+        handler.start_chunked(200, SSE)
+        handler.write_chunk(self._chunk(head, {"role": "assistant", "content": ""}))
+        for index, chunk in enumerate(chunks):
+            if fault is not None and index == fault.after_chunks:
+                handler.cut()  # a broken stream: no finish chunk, no [DONE], no end of body
+                return
+            handler.write_chunk(self._chunk(head, {"content": chunk}))
+            self.pause(self.delay_between)
+        handler.write_chunk(self._chunk(head, {}, finish))
+        if usage is not None:
+            handler.write_chunk(self._chunk(head, None, usage=usage))
+        handler.write_chunk("data: [DONE]\n\n")
+        handler.end_chunked()
