@@ -111,6 +111,11 @@ def main() -> None:
     parser.add_argument("--changed", default="sympy/core/basic.py", help="file touched for the 'after 1 change' rows")
     args = parser.parse_args()
     root = args.root.resolve()
+    exclude = root / ".git" / "info" / "exclude"
+    if ".aider*" not in exclude.read_text() if exclude.exists() else True:
+        exclude.parent.mkdir(exist_ok=True)
+        with exclude.open("a") as out:
+            out.write("\n.aider*\n")  # aider's cache must not count as source for either tool
     files, size = listing(root)
     changed = root / args.changed
     print(f"{root}: {len(files)} files, {size / 1e6:.1f} MB, {os.cpu_count()} cores")

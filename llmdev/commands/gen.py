@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from llmdev.commands.common import DRY_RUN_OPTION, MODEL_OPTION, load, model_flag
+from llmdev.commands.common import MODEL_OPTION, load, model_flag
 
 if TYPE_CHECKING:
     from llmdev.backends.base import Message
@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from llmdev.edits.request import GenContext
 
 YES_OPTION = typer.Option(False, "--yes", "-y", help="Write the changes without asking.")
-NO_APPLY_OPTION = typer.Option(False, "--no-apply", help="Ask the model and show the diff; write nothing.")
+NO_APPLY_OPTION = typer.Option(False, "--dry-run", "--no-apply", help="Ask the model and show the diff; write nothing.")
+SHOW_PROMPT_OPTION = typer.Option(
+    False, "--show-prompt", help="Print exactly what would be sent, and to which model; send nothing."
+)
 ALLOW_DIRTY_OPTION = typer.Option(False, "--allow-dirty", help="Also edit files that have uncommitted changes.")
 
 
@@ -109,7 +112,7 @@ def gen(
     instruction: str = typer.Argument(..., help="The change to make, e.g. 'add a --json flag to the list command'."),
     files: Optional[list[str]] = typer.Argument(None, help="Files to edit (shown whole); default: the best-ranked files."),
     model: Optional[str] = MODEL_OPTION,
-    dry_run: bool = DRY_RUN_OPTION,
+    show_prompt: bool = SHOW_PROMPT_OPTION,
     yes: bool = YES_OPTION,
     no_apply: bool = NO_APPLY_OPTION,
     patch: bool = typer.Option(False, "--patch", help="Print the change as a patch for `git apply`; write nothing."),
@@ -132,7 +135,7 @@ def gen(
     config = load(ctx)
     paths = [repo.relative(f) for f in files or []]
     options = ApplyOptions(yes=yes, no_apply=no_apply, patch=patch, commit=commit, allow_dirty=allow_dirty)
-    if not (dry_run or patch or no_apply):
+    if not (show_prompt or patch or no_apply):
         refuse_dirty(repo, paths, options)  # before paying for a model call
     settings = config.settings.gen
     context = gather_gen_context(repo, instruction, paths, context_tokens=settings.context_tokens, map_tokens=settings.map_tokens)
@@ -140,7 +143,7 @@ def gen(
         console.info(f"added to the context: {', '.join(context.added)}")
     messages = gen_messages(repo.root, instruction.strip(), context)
     caller = ModelCaller("gen", config, model_flag(ctx, model), context.files)
-    if dry_run:
+    if show_prompt:
         caller.print_dry_run(messages)
         return
     proposed = propose(caller, messages, repo.root, list_files(repo).paths())

@@ -21,8 +21,8 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def test_dry_run_sends_nothing_and_shows_the_prompt(repo: Path, use_ollama, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["gen", "--dry-run", "make add add", "calc.py"]) == 0
+def test_show_prompt_sends_nothing_and_shows_the_prompt(repo: Path, use_ollama, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["gen", "--show-prompt", "make add add", "calc.py"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["files"] == ["calc.py"]
     assert "<<<<<<< SEARCH" in payload["messages"][0]["content"]
@@ -107,8 +107,16 @@ def test_without_yes_and_no_terminal_nothing_is_written(repo: Path, use_ollama, 
     assert (repo / "calc.py").read_text() == CALC
 
 
+def test_dry_run_shows_the_diff_and_writes_nothing(repo: Path, use_ollama, capsys: pytest.CaptureFixture[str]) -> None:
+    use_ollama.reply(FIX)
+    assert run(["gen", "--dry-run", "--yes", "make add add", "calc.py"]) == 0
+    assert "+    return a + b" in capsys.readouterr().out
+    assert (repo / "calc.py").read_text() == CALC
+    assert len(use_ollama.model_requests) == 1
+
+
 def test_ranked_files_are_added_when_none_named(repo: Path, use_ollama, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["gen", "--dry-run", "fix the add function so that add returns the sum"]) == 0
+    assert run(["gen", "--show-prompt", "fix the add function so that add returns the sum"]) == 0
     captured = capsys.readouterr()
     assert "added to the context: calc.py" in captured.err
     assert "return a - b" in json.loads(captured.out)["messages"][1]["content"]
