@@ -7,13 +7,43 @@ _llmdev() {
         case " $(_llmdev_children "$path") " in *" $word "*) path="$path $word" ;; esac
     done
     case "$path" in
-        "llmdev") words="ask completions config --model -m --verbose -v --quiet -q --no-color --version --help -h" ;;
+        "llmdev") words="ask chat commit-msg compare completions config context debug doctor eval explain gen hook index map models plugins review undo usage --model -m --verbose -v --quiet -q --no-color --version --help -h" ;;
         "llmdev ask") words="--model -m --dry-run --temperature --seed --max-tokens --help -h" ;;
+        "llmdev chat") words="--model -m --help -h" ;;
+        "llmdev commit-msg") words="--model -m --dry-run --help -h" ;;
+        "llmdev compare") words="ask commit-msg debug gen review --help -h" ;;
+        "llmdev compare ask") words="--model -m --format -f --parallel --help -h" ;;
+        "llmdev compare commit-msg") words="--model -m --format -f --parallel --help -h" ;;
+        "llmdev compare debug") words="--log --model -m --format -f --parallel --help -h" ;;
+        "llmdev compare gen") words="--model -m --format -f --parallel --dry-run --help -h" ;;
+        "llmdev compare review") words="--staged --commit --range --base --model -m --format -f --parallel --help -h" ;;
         "llmdev completions") words="--help -h" ;;
-        "llmdev config") words="init path show --help -h" ;;
+        "llmdev config") words="init path show trust --help -h" ;;
         "llmdev config init") words="--repo --force --help -h" ;;
         "llmdev config path") words="--help -h" ;;
         "llmdev config show") words="--json --help -h" ;;
+        "llmdev config trust") words="--help -h" ;;
+        "llmdev context") words="--budget -b --json --focus -f --staged --range --code --help -h" ;;
+        "llmdev debug") words="--log --fix --max-rounds --timeout --model -m --dry-run --yes -y --allow-dirty --help -h" ;;
+        "llmdev doctor") words="--model -m --all --json --help -h" ;;
+        "llmdev eval") words="report --model -m --task -t --limit -n --since --fresh --json --help -h" ;;
+        "llmdev eval report") words="--since --format -f --html --all-repos --help -h" ;;
+        "llmdev explain") words="--model -m --dry-run --help -h" ;;
+        "llmdev gen") words="--model -m --show-prompt --yes -y --dry-run --no-apply --patch --commit --allow-dirty --help -h" ;;
+        "llmdev hook") words="install status uninstall --help -h" ;;
+        "llmdev hook install") words="--force --commit-msg --no-commit-msg --help -h" ;;
+        "llmdev hook status") words="--help -h" ;;
+        "llmdev hook uninstall") words="--help -h" ;;
+        "llmdev index") words="--rebuild --stats --help -h" ;;
+        "llmdev map") words="--budget -b --focus -f --query --help -h" ;;
+        "llmdev models") words="pull --json --help -h" ;;
+        "llmdev models pull") words="--help -h" ;;
+        "llmdev plugins") words="trust untrust --json --help -h" ;;
+        "llmdev plugins trust") words="--help -h" ;;
+        "llmdev plugins untrust") words="--help -h" ;;
+        "llmdev review") words="--staged --commit --range --base --format -f --output -o --fail-on --ci --sarif --codequality --no-cache --no-baseline --update-baseline --model -m --dry-run --help -h" ;;
+        "llmdev undo") words="--list --help -h" ;;
+        "llmdev usage") words="--since --by --json --help -h" ;;
     esac
     if [[ "$cur" == -* || -n "$words" ]]; then
         COMPREPLY=($(compgen -W "$words" -- "$cur"))
@@ -22,8 +52,13 @@ _llmdev() {
 }
 _llmdev_children() {
     case "$1" in
-        "llmdev") echo "ask completions config" ;;
-        "llmdev config") echo "init path show" ;;
+        "llmdev") echo "ask chat commit-msg compare completions config context debug doctor eval explain gen hook index map models plugins review undo usage" ;;
+        "llmdev compare") echo "ask commit-msg debug gen review" ;;
+        "llmdev config") echo "init path show trust" ;;
+        "llmdev eval") echo "report" ;;
+        "llmdev hook") echo "install status uninstall" ;;
+        "llmdev models") echo "pull" ;;
+        "llmdev plugins") echo "trust untrust" ;;
     esac
 }
 complete -o default -F _llmdev llmdev

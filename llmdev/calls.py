@@ -173,7 +173,7 @@ def prepare(
     chosen = request.resolved()  # an unknown model fails before any plugin runs
     hook().route_request(request=request)
     _keep_locked_model(request, chosen)
-    request.resolved()
+    request.resolved()  # a model a plugin made up fails here, before the guards
     hook().guard_request(request=request)
     require_privacy_check(request)
     return PreparedCall(
@@ -191,15 +191,17 @@ def prepare(
     )
 
 
-def _before_sending(prepared: PreparedCall, config: "LoadedConfig") -> None:
-    """A remote request whose prompt changed since prepare() is checked again, then audited."""
+def _before_sending(prepared: PreparedCall, config: "LoadedConfig") -> bool:
+    """Whether the request is remote; if so, check it again when it changed since prepare(), and audit it."""
     from llmdev.privacy.guard import audit, recheck
+    from llmdev.privacy.remote import is_remote, repo_keys
 
-    if not prepared.remote:
-        return
-    if prepared.checked_sha256 != content_digest(str(prepared.model), prepared.messages):
+    if not is_remote(prepared.model, config.settings, repo_keys(config.sources, config.repo_root)):
+        return False
+    if not prepared.remote or prepared.checked_sha256 != content_digest(str(prepared.model), prepared.messages):
         recheck(prepared, config)
     audit(prepared)
+    return True
 
 
 def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | None = None) -> ChatResult:
@@ -208,7 +210,7 @@ def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | 
 
     settings = config.settings
     backend = get_backend(prepared.model.provider, settings)
-    _before_sending(prepared, config)
+    remote = _before_sending(prepared, config)
     started = time.time()
     result: ChatResult | None = None
     error: str | None = None
@@ -235,7 +237,7 @@ def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | 
             settings=settings,
             repo_root=prepared.repo_root,
             error=error,
-            remote=prepared.remote,
+            remote=remote,
             estimated_usd=prepared.estimate.usd if prepared.estimate else None,
         )
         hook().model_call_finished(record=record)

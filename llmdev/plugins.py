@@ -76,7 +76,7 @@ def report_failure(plugin: str, hook_name: str, exc: BaseException) -> None:
         if message in info.failures:
             return
         info.failures.append(message)
-    console.warning(f"plugin '{plugin}' failed in {message}; skipped (see `llmdev plugins`)")
+    console.warning(f"plugin '{plugin}' failed in {message}; skipped")
 
 
 def _guard(plugin: str, hook_name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -188,8 +188,6 @@ def import_local_plugin(path: Path) -> ModuleType:
 
 
 def _load_local(manager: pluggy.PluginManager, infos: list[PluginInfo], found: PluginSettings) -> None:
-    from llmdev.plugin_trust import is_trusted
-
     candidates = [(path, None) for path in found.user_local]
     if found.repo_root is not None:
         candidates += [(found.repo_root / rel, rel) for rel in found.repo_local]
@@ -199,6 +197,8 @@ def _load_local(manager: pluggy.PluginManager, infos: list[PluginInfo], found: P
             infos.append(PluginInfo(name, "local", error="disabled in [plugins] disable", location=str(path)))
             continue
         if repo_rel is not None and found.repo_root is not None:
+            from llmdev.plugin_trust import is_trusted
+
             verdict = is_trusted(found.repo_root, repo_rel)
             if verdict is not None:  # repository code runs only once the user trusts it
                 infos.append(PluginInfo(name, "repository", error=verdict, location=str(path)))
@@ -226,7 +226,7 @@ def plugin_state(extra: tuple[Any, ...] = ()) -> PluginState:
         else:
             _register(manager, infos, name, "built-in", lambda n=name: importlib.import_module(n))
     for plugin in extra:
-        name = getattr(plugin, "__name__", None) or f"plugin-{id(plugin):x}"
+        name = getattr(plugin, "__name__", None) or type(plugin).__name__
         _register(manager, infos, name, "registered in code", lambda p=plugin: p)
     _load_entry_points(manager, infos, found.disable)
     _load_local(manager, infos, found)

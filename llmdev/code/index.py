@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from functools import partial
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from llmdev.code.languages import language_for
@@ -44,7 +44,8 @@ class CodeIndex:
         self._tags: dict[str, list[Tag]] = {}
 
     def files(self) -> list[str]:
-        return list(self.summary.paths)
+        """Every indexed path, sorted."""
+        return sorted(self.summary.visible())
 
     def parsed(self, path: str) -> ParsedFile | None:
         """Everything stored for `path`: definitions, references and terms."""
@@ -121,7 +122,6 @@ def open_store(repo: "Repository") -> BlobStore:
 def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool = False, settings: object = None) -> CodeIndex:
     """The index of the repository's current files: cached blobs reused, the rest parsed (in parallel)."""
     from llmdev.code.build import parse_files
-    from llmdev.code.store import fingerprint
     from llmdev.repo.files import list_files
 
     started = time.perf_counter()
@@ -135,18 +135,50 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
     if fresh:
         store.put_many(fresh.items())
     shas = {f.path: f.blob_sha for f in listing.files if f.blob_sha in known or f.blob_sha in fresh}
-    key = listing_key(shas, fingerprint())
-    cached = store.get_summary(key)
-    summary = Summary.loads(cached, partial(store.get_summary_terms, key)) if cached else None
-    entries: dict[str, ParsedFile] = {}
-    if summary is None:
-        stored = store.get_many(sha for sha in shas.values() if sha not in fresh)
-        entries = {path: fresh.get(sha) or stored.get(sha) or ParsedFile(None) for path, sha in shas.items()}
-        summary = build_summary(entries)
-        store.put_summary(key, summary.dumps(), summary.term_rows())
+    summary, entries = _summary(store, shas, fresh)
     index = CodeIndex(shas, store, summary, entries)
     index.stats = _stats(listing, missing, shas, store, time.perf_counter() - started)
     return index
+
+
+def _summary(store: BlobStore, shas: dict[str, str], fresh: dict[str, ParsedFile]) -> tuple[Summary, dict[str, ParsedFile]]:
+    """The saved summary for exactly these files; else the newest one corrected for a few
+    changed files; else a full rebuild (which is saved)."""
+    from llmdev.code.store import fingerprint
+
+    key = listing_key(shas, fingerprint())
+    cached = store.get_summary(key)
+    summary = Summary.loads(cached, partial(store.get_summary_terms, key)) if cached else None
+    if summary is not None:
+        return summary, {}
+    summary = _overlaid(store, shas, fresh)
+    if summary is not None:
+        return summary, {}
+    stored = store.get_many(sha for sha in shas.values() if sha not in fresh)
+    entries = {path: fresh.get(sha) or stored.get(sha) or ParsedFile(None) for path, sha in shas.items()}
+    summary = build_summary(entries, shas)
+    store.put_summary(key, summary.dumps(), summary.term_rows())
+    return summary, entries
+
+
+def _overlaid(store: BlobStore, shas: dict[str, str], fresh: dict[str, ParsedFile]) -> Summary | None:
+    from llmdev.code.overlay import overlay, too_many_changes
+
+    latest = store.latest_summary()
+    base = Summary.loads(latest[1], partial(store.get_summary_terms, latest[0])) if latest else None
+    if base is None:
+        return None
+    before = dict(zip(base.paths, base.shas))
+    changed = [p for p, sha in shas.items() if before.get(p) != sha]
+    gone = [p for p in before if p not in shas]
+    if too_many_changes(len(changed) + len(gone), len(shas)):
+        return None
+    old_shas = {p: before[p] for p in changed + gone if p in before}
+    parsed = store.get_many(list(old_shas.values()) + [shas[p] for p in changed if shas[p] not in fresh])
+    parsed.update(fresh)
+    old = {p: parsed.get(sha) or ParsedFile(None) for p, sha in old_shas.items()}
+    new = {p: parsed.get(shas[p]) or ParsedFile(None) for p in changed}
+    return overlay(base, shas, old, new)
 
 
 def _stats(listing: object, missing: list, shas: dict[str, str], store: BlobStore, seconds: float) -> IndexStats:

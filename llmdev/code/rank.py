@@ -64,11 +64,11 @@ def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = ()) -> 
             seeds[positions[path]] = seeds.get(positions[path], 0.0) + FOCUS_BOOST
     if not seeds:
         ranked = sorted(enumerate(summary.centrality), key=lambda item: (-item[1], summary.paths[item[0]]))
-        return Ranking([(summary.paths[i], s) for i, s in ranked], terms, identifiers, weights)
+        return Ranking([(summary.paths[i], s) for i, s in ranked if i not in summary.hidden], terms, identifiers, weights)
     wants_tests = any(t.startswith("test") for t in terms)
     scores = _blend(summary, seeds, wants_tests)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], summary.paths[item[0]]))
-    return Ranking([(summary.paths[i], s) for i, s in ranked if s > 0], terms, identifiers, weights)
+    return Ranking([(summary.paths[i], s) for i, s in ranked if s > 0 and i not in summary.hidden], terms, identifiers, weights)
 
 
 def term_idf(summary: "Summary", terms: list[str]) -> dict[str, float]:

@@ -21,7 +21,7 @@ from typing import Iterable
 from llmdev.code.tags import ParsedFile
 
 # Bump when ParsedFile's row layout or the tag extraction changes meaning.
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 STORE_NAME = "index.sqlite"
 CHUNK = 500
 KEEP_SUMMARIES = 4
@@ -143,6 +143,15 @@ class BlobStore:
             self._reset(str(exc))
             return None
         return row[0] if row else None
+
+    def latest_summary(self) -> tuple[str, bytes] | None:
+        """The most recently saved summary, as (key, payload)."""
+        try:
+            row = self._db.execute("SELECT key, payload FROM summaries ORDER BY saved DESC LIMIT 1").fetchone()
+        except sqlite3.Error as exc:
+            self._reset(str(exc))
+            return None
+        return (row[0], row[1]) if row else None
 
     def get_summary_terms(self, key: str, buckets: list[int]) -> dict[str, tuple[bytes, list[str]]]:
         found: dict[str, tuple[bytes, list[str]]] = {}

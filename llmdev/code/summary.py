@@ -13,7 +13,8 @@ import marshal
 import zlib
 from array import array
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
+
 from llmdev.code.tags import ParsedFile
 from llmdev.code.terms import split_identifier
 
@@ -50,22 +51,33 @@ class Summary:
     edges: list[bytes]  # file index -> packed (neighbour index, weight x 1000) pairs, both directions
     path_parts: dict[str, list[int]]  # sub-word term of a directory or file name -> file indexes
     centrality: list[float]  # PageRank of each file in the reference graph, scaled to a maximum of 1
+    shas: list[str]  # the blob each file's entries come from
     # Per term, kept in their own table and read only for the terms of a query:
     postings: dict[str, bytes] = field(default_factory=dict)  # term -> packed (file index, count) pairs
     name_parts: dict[str, list[str]] = field(default_factory=dict)  # sub-word term -> defined names containing it
     load_terms: TermLoader | None = None
+    # Files changed since the summary was saved (see overlay.py): hidden ones are gone.
+    hidden: set[int] = field(default_factory=set)
+    delta: Delta | None = None
 
     def index_of(self) -> dict[str, int]:
         return {path: i for i, path in enumerate(self.paths)}
 
+    def visible(self) -> list[str]:
+        return [p for i, p in enumerate(self.paths) if i not in self.hidden] if self.hidden else list(self.paths)
+
     def prepare(self, terms: list[str]) -> None:
         """Make sure `postings` and `name_parts` hold these terms (read from the store when saved there)."""
-        missing = [t for t in terms if t not in self.postings and t not in self.name_parts]
-        if self.load_terms is None or not missing:
+        missing = [t for t in dict.fromkeys(terms) if t not in self.postings]
+        if not missing:
             return
-        for term, (packed, names) in self.load_terms(sorted({term_bucket(t) for t in missing})).items():
-            self.postings.setdefault(term, packed)
-            self.name_parts.setdefault(term, names)
+        loaded = self.load_terms(sorted({term_bucket(t) for t in missing})) if self.load_terms else {}
+        for term in missing:
+            packed, names = loaded.get(term, (b"", []))
+            if self.delta is not None:
+                packed, names = self.delta.adjust(term, packed, names)
+            self.postings[term] = packed
+            self.name_parts[term] = names
 
     def postings_of(self, term: str) -> list[tuple[int, int]]:
         packed = self.postings.get(term)
@@ -82,7 +94,9 @@ class Summary:
 
     def dumps(self) -> bytes:
         """The part read on every run; the per-term tables are saved by `term_rows`."""
-        return marshal.dumps((self.paths, self.lengths, self.definers, self.referrers, self.edges, self.path_parts, self.centrality))
+        return marshal.dumps(
+            (self.paths, self.lengths, self.definers, self.referrers, self.edges, self.path_parts, self.centrality, self.shas)
+        )
 
     def term_rows(self) -> Iterator[tuple[int, bytes]]:
         """(bucket, marshalled {term: (postings, names)}) rows, so a query reads a few small rows."""
@@ -100,11 +114,32 @@ class Summary:
             return None
 
 
-def build_summary(entries: dict[str, ParsedFile]) -> Summary:
+@dataclass
+class Delta:
+    """Per-term corrections for files changed since the saved summary, applied as terms are read."""
+
+    stale: set[int]  # files whose saved postings no longer hold
+    terms: dict[int, dict[str, int]]  # file -> its current term counts
+    name_parts: dict[str, list[str]]  # sub-word -> names the changed files newly define
+
+    def adjust(self, term: str, packed: bytes, names: list[str]) -> tuple[bytes, list[str]]:
+        values = array("I")
+        values.frombytes(packed)
+        kept = array("I")
+        for i in range(0, len(values), 2):
+            if values[i] not in self.stale:
+                kept.extend(values[i : i + 2])
+        for node, counts in self.terms.items():
+            if term in counts:
+                kept.extend((node, counts[term]))
+        return kept.tobytes(), names + [n for n in self.name_parts.get(term, ()) if n not in names]
+
+
+def build_summary(entries: dict[str, ParsedFile], shas: dict[str, str]) -> Summary:
     paths = sorted(entries)
     definers: dict[str, list[int]] = {}
     referrers: dict[str, list[int]] = {}
-    postings: dict[str, array] = {}
+    postings: dict[str, list[int]] = {}
     lengths: list[int] = []
     for i, path in enumerate(paths):
         parsed = entries[path]
@@ -114,19 +149,21 @@ def build_summary(entries: dict[str, ParsedFile]) -> Summary:
         for name in {row[0] for row in parsed.references}:
             referrers.setdefault(name, []).append(i)
         for term, count in parsed.terms.items():
-            packed = postings.get(term)
-            if packed is None:
-                packed = postings[term] = array("I")
-            packed.append(i)
-            packed.append(min(count, 0xFFFFFFFF))
+            pairs = postings.get(term)
+            if pairs is None:
+                postings[term] = [i, count]
+            else:
+                pairs += (i, count)
     links = _links(paths, entries, definers)
     edges = [_pack(weights) for weights in links]
-    packed = {t: a.tobytes() for t, a in postings.items()}
+    packed = {t: array("I", pairs).tobytes() for t, pairs in postings.items()}
     centrality = pagerank(links)
-    return Summary(paths, lengths, definers, referrers, edges, _path_parts(paths), centrality, packed, _name_parts(definers))
+    return Summary(
+        paths, lengths, definers, referrers, edges, _path_parts(paths), centrality, [shas[p] for p in paths], packed, _name_parts(definers)
+    )
 
 
-def pagerank(links: list[list[tuple[int, float]]], damping: float = 0.85, rounds: int = 15) -> list[float]:
+def pagerank(links: list[list[tuple[int, float]]], damping: float = 0.85, rounds: int = 10) -> list[float]:
     """Plain PageRank by power iteration, scaled so the top file has 1.0."""
     count = len(links)
     if not count:
@@ -149,7 +186,7 @@ def pagerank(links: list[list[tuple[int, float]]], damping: float = 0.85, rounds
     return [round(value / top, 5) for value in rank]
 
 
-def _name_parts(definers: dict[str, list[int]]) -> dict[str, list[str]]:
+def _name_parts(definers: Iterable[str]) -> dict[str, list[str]]:
     parts: dict[str, list[str]] = {}
     for name in definers:
         for piece in set(split_identifier(name)) | {name.lower()}:
@@ -157,9 +194,9 @@ def _name_parts(definers: dict[str, list[int]]) -> dict[str, list[str]]:
     return parts
 
 
-def _path_parts(paths: list[str]) -> dict[str, list[int]]:
+def _path_parts(paths: list[str], start: int = 0) -> dict[str, list[int]]:
     parts: dict[str, list[int]] = {}
-    for i, path in enumerate(paths):
+    for i, path in enumerate(paths, start):
         pieces: set[str] = set()
         for component in path.split("/"):
             stem = component.split(".")[0]

@@ -60,18 +60,23 @@ def split_identifier(identifier: str) -> tuple[str, ...]:
     return tuple(stem(p.lower()) for p in pieces)
 
 
+@lru_cache(maxsize=500_000)
+def _expand(token: str) -> tuple[str, ...]:
+    """The terms one identifier contributes: itself lowercased, then its distinct pieces."""
+    if len(token) < 2 or len(token) > 64:
+        return ()
+    whole = token.lower()
+    return (whole, *(piece for piece in split_identifier(token) if piece != whole))
+
+
 def term_counts(text: str) -> dict[str, int]:
     """How often each term occurs: whole identifiers (lowercased) and their sub-words."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
+    get = counts.get
     for token, count in Counter(IDENTIFIER.findall(text)).items():
-        if len(token) < 2 or len(token) > 64:
-            continue
-        whole = token.lower()
-        counts[whole] += count
-        for piece in split_identifier(token):
-            if piece != whole:
-                counts[piece] += count
-    return dict(counts)
+        for term in _expand(token):
+            counts[term] = get(term, 0) + count
+    return counts
 
 
 def query_terms(text: str) -> list[str]:

@@ -24,6 +24,8 @@ BUILTIN_COMMANDS = (
     "map",
     "context",
     "usage",
+    "compare",
+    "eval",
     "plugins",
     "config",
     "completions",
@@ -33,4 +35,11 @@ BUILTIN_COMMANDS = (
 @hookimpl
 def register_commands(app: Any) -> None:
     for name in BUILTIN_COMMANDS:
-        importlib.import_module(f"llmdev.commands.{name}").register(app)
+        try:
+            module = importlib.import_module(f"llmdev.commands.{name}")
+        except Exception as exc:  # one broken command must not hide the others
+            from llmdev import console
+
+            console.warning(f"command '{name}' could not be loaded ({type(exc).__name__}: {exc}); skipped")
+            continue
+        module.register(app)

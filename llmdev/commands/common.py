@@ -28,9 +28,12 @@ def load(ctx: typer.Context) -> "LoadedConfig":
     """The effective configuration, loaded once per run."""
     app_state = state(ctx)
     if app_state._config is None:
+        from llmdev import console
         from llmdev.config.loader import load_config
 
         app_state._config = load_config()
+        for warning in app_state._config.warnings:
+            console.warning(warning)
     return app_state._config
 
 

@@ -107,5 +107,24 @@ def init(
     console.success(f"wrote {target}")
 
 
+@config_app.command("trust")
+def trust_providers() -> None:
+    """Let this repository's config declare [providers] (where prompts and keys are sent)."""
+    from llmdev import console
+    from llmdev.config import trust
+    from llmdev.config.loader import find_repo_root, repo_layer
+    from llmdev.errors import UsageError
+
+    root = find_repo_root()
+    layer = repo_layer(root) if root is not None else None
+    providers = layer.data.get("providers") if layer is not None else None
+    if root is None or layer is None or not providers:
+        raise UsageError("this repository's config declares no [providers]", "there is nothing to trust")
+    for name, table in sorted(providers.items()):
+        console.info(f"[providers.{name}] {table}")
+    trust.trust(root, providers)
+    console.success(f"trusted the [providers] of {layer.source}; any change to them withdraws the trust")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(config_app, name="config")

@@ -33,6 +33,7 @@ class LoadedConfig:
     sources: dict[str, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     repo_root: Path | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def source_of(self, dotted: str) -> str:
         return self.sources.get(dotted, DEFAULT_SOURCE)
@@ -43,6 +44,16 @@ def user_config_dir() -> Path:
     if override:
         return Path(override).expanduser()
     from platformdirs import user_config_dir as platform_dir
+
+    return Path(platform_dir("llmdev", appauthor=False))
+
+
+def user_data_dir() -> Path:
+    """Where llmdev keeps its own data: LLMDEV_DATA_DIR, or the platform's user data dir."""
+    override = os.environ.get("LLMDEV_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir as platform_dir
 
     return Path(platform_dir("llmdev", appauthor=False))
 
@@ -178,7 +189,13 @@ def load_config(
     if user_path.is_file():
         layers.append(Layer(str(user_path), read_toml(user_path)))
         files.append(user_path)
+    warnings: list[str] = []
     if root is not None and (layer := repo_layer(root)) is not None:
+        from llmdev.config.trust import untrusted_providers
+
+        if (refused := untrusted_providers(root, layer.data)) is not None:
+            layer.data = {k: v for k, v in layer.data.items() if k != "providers"}
+            warnings.append(refused)
         layers.append(layer)
         files.append(Path(layer.source.split(" [", 1)[0]))
     if (layer := env_layer(environ)) is not None:
@@ -192,4 +209,5 @@ def load_config(
         merged = merge(merged, layer.data)
         for key in leaf_keys(layer.data):
             sources[key] = layer.source
-    return LoadedConfig(settings=validate(merged, sources), sources=sources, files=files, repo_root=root)
+    settings = validate(merged, sources)
+    return LoadedConfig(settings=settings, sources=sources, files=files, repo_root=root, warnings=warnings)

@@ -176,6 +176,29 @@ class DebugConfig(Strict):
     output_chars: int = Field(default=12000, ge=1000, description="characters of the command's output (its end) in the prompt")
 
 
+
+class EvalConfig(Strict):
+    """`llmdev eval` and `llmdev dataset export`: tasks mined from the repository's history."""
+
+    limit: int = Field(default=25, ge=1, description="most tasks of each kind per run (newest first)")
+    context_tokens: int = Field(default=8000, gt=0, description="token budget of the context a localisation task scores")
+    max_files: int = Field(default=6, ge=1, description="commits changing more source files than this make no task")
+    max_lines: int = Field(default=400, ge=1, description="commits changing more lines than this make no task")
+    fix_pattern: str = Field(
+        default=r"\b(fix(e[sd]|ing)?|bug(fix)?|regression|crash(es|ed)?|broken|incorrect|wrong)\b",
+        description="regular expression (case-insensitive) on a commit message that marks a fix",
+    )
+    line_slack: int = Field(default=3, ge=0, le=50, description="a review finding this many lines from a fixed line still counts")
+
+
+class ModelfileConfig(Strict):
+    """`llmdev modelfile`: an Ollama model tuned for this repository."""
+
+    base: str = Field(default="llama3.1:8b", description="the Ollama model the project model is built FROM")
+    alias: str = Field(default="project", description="the alias `llmdev modelfile` registers for it")
+    max_ctx: int = Field(default=32768, ge=2048, description="largest num_ctx it will choose")
+
+
 class Settings(Strict):
     """The effective configuration after all layers are merged."""
 
@@ -196,3 +219,5 @@ class Settings(Strict):
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     gen: GenConfig = Field(default_factory=GenConfig)
     debug: DebugConfig = Field(default_factory=DebugConfig)
+    eval: EvalConfig = Field(default_factory=EvalConfig)
+    modelfile: ModelfileConfig = Field(default_factory=ModelfileConfig)

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from llmdev.repo.discovery import Repository
 
 MAP_FILES = 400
+CHUNK_FILES = 20
+# Stop reading files once there is this many times more text on offer than the budget holds.
+ENOUGH_CHOICE = 4
 NAME_BONUS = 2.0
 
 
@@ -42,12 +45,19 @@ def render_map(
     ranking = rank_files(index, query, focus=focus)
     ranked = [(p, s) for p, s in ranking.scores if _within(p, paths)]
     ranked += [(p, 0.0) for p in index.files() if _within(p, paths) and p not in dict(ranked)]
-    ranked = ranked[:MAP_FILES]
-    index.preload((p for p, _ in ranked), full=False)
+    char_budget = math.floor(budget * CHARS_PER_TOKEN)
     entries: list[MapEntry] = []
-    for position, (path, score) in enumerate(ranked):
-        entries.extend(_file_entries(index, path, score, position, ranking.term_weights))
-    return _render(_fill(entries, math.floor(budget * CHARS_PER_TOKEN)))
+    offered = 0
+    for start in range(0, min(len(ranked), MAP_FILES), CHUNK_FILES):
+        chunk = ranked[start : start + CHUNK_FILES]
+        index.preload((p for p, _ in chunk), full=False)
+        for position, (path, score) in enumerate(chunk, start):
+            found = _file_entries(index, path, score, position, ranking.term_weights)
+            entries.extend(found)
+            offered += sum(len(e.text) for e in found) + len(path) + 2
+        if offered >= ENOUGH_CHOICE * char_budget:
+            break
+    return _render(_fill(entries, char_budget))
 
 
 def _within(path: str, prefixes: Sequence[str]) -> bool:

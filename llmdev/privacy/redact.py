@@ -86,11 +86,13 @@ def redact_request(
     rules = PathRules(policy.paths, policy.allow_paths)
     texts = [drop_private_diffs(m.content, rules) for m in messages]
     private_files = sorted({f.path for f in report.findings if f.kind == PRIVATE_FILE and f.path})
+    in_diffs = {f.path for f in report.findings if f.kind == PRIVATE_DIFF}
     unresolved = []
     for path in private_files:
         content = _private_content(repo_root, path)
         if content is None:
-            unresolved.append(f"cannot read {path} to take its content out of the prompt")
+            if path not in in_diffs:  # a deleted file shows only in its diff, which is gone already
+                unresolved.append(f"cannot read {path} to take its content out of the prompt")
             continue
         texts = [drop_file_content(text, path, content) for text in texts]
     texts = [redact_secrets(text, policy) for text in texts]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from dataclasses import asdict, dataclass, fields
@@ -43,12 +42,9 @@ CREATE INDEX IF NOT EXISTS calls_started ON calls (started_at);
 
 def data_dir() -> Path:
     """Where llmdev keeps its own data: LLMDEV_DATA_DIR, or the platform's user data dir."""
-    override = os.environ.get("LLMDEV_DATA_DIR")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_data_dir
+    from llmdev.config.loader import user_data_dir
 
-    return Path(user_data_dir("llmdev", appauthor=False))
+    return user_data_dir()
 
 
 def db_path() -> Path:

@@ -134,3 +134,25 @@ def test_cold_build_in_a_process_pool(make_repo, monkeypatch: pytest.MonkeyPatch
 def test_parse_source_for_content_outside_the_work_tree() -> None:
     tags = parse_source("old/version.py", "def renamed():\n    return 1\n")
     assert [(t.name, t.line, t.end_line) for t in tags if t.is_definition] == [("renamed", 1, 2)]
+
+
+def test_a_few_changed_files_correct_the_saved_summary(sample) -> None:  # type: ignore[no-untyped-def]
+    from llmdev.code.rank import rank_files
+
+    load_index(sample.open(), show_progress=False)
+    sample.write("app/billing/invoice.py", "def refund_voucher(amount):\n    return -amount\n")
+    sample.write("app/payments.py", "from app.billing.invoice import refund_voucher\n\ndef settle():\n    return refund_voucher(3)\n")
+    (sample.root / "app" / "cli.py").unlink()
+    index = load_index(sample.open(), show_progress=False)
+    assert index.summary.delta is not None  # corrected in memory, not rebuilt
+    assert "app/cli.py" not in index.files() and "app/payments.py" in index.files()
+    assert index.definitions("compute_tax") == []
+    assert [p for p, _ in index.definitions("refund_voucher")] == ["app/billing/invoice.py"]
+    assert index.references("refund_voucher") == [("app/payments.py", 1), ("app/payments.py", 4)]
+    assert index.references("HttpServer") == []  # only cli.py used it
+    order = [p for p, _ in rank_files(index, "refund voucher").scores]
+    assert order[:2] == ["app/billing/invoice.py", "app/payments.py"]
+    assert "app/cli.py" not in [p for p, _ in rank_files(index, "main server start").scores]
+    index.summary.prepare(["tax", "voucher"])
+    assert index.summary.postings_of("tax") == []  # the old text of invoice.py no longer counts
+    assert [index.summary.paths[i] for i, _ in index.summary.postings_of("voucher")] == ["app/billing/invoice.py", "app/payments.py"]

@@ -56,3 +56,19 @@ def test_init_repo_outside_a_repository(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(tmp_path)
     assert run(["config", "init", "--repo"]) == 2
     assert "not inside a git repository" in capsys.readouterr().err
+
+
+def test_trust_command_unlocks_repository_providers(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / ".llmdev.toml").write_text('[providers.cluster]\nkind = "openai"\nbase_url = "http://gpu:8000/v1"\n')
+    assert run(["ask", "--dry-run", "-m", "cluster/llama", "hi"]) == 3
+    err = capsys.readouterr().err
+    assert "ignored [providers] (cluster)" in err and "unknown provider 'cluster'" in err
+    assert run(["config", "trust"]) == 0
+    capsys.readouterr()
+    assert run(["ask", "--dry-run", "-m", "cluster/llama", "hi"]) == 0
+    assert json.loads(capsys.readouterr().out)["model"] == "cluster/llama"
+
+
+def test_trust_without_providers(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["config", "trust"]) == 2
+    assert "declares no [providers]" in capsys.readouterr().err

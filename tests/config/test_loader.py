@@ -80,7 +80,7 @@ def test_wrong_type_names_file_and_key(repo: Path) -> None:
 
 
 def test_declared_provider_needs_a_kind(repo: Path) -> None:
-    (repo / ".llmdev.toml").write_text('[providers.cluster]\nbase_url = "http://gpu:8000/v1"\n')
+    write_user('[providers.cluster]\nbase_url = "http://gpu:8000/v1"\n')
     with pytest.raises(ConfigError) as info:
         load_config(cwd=repo, environ={})
     assert "providers.cluster.kind" in str(info.value)
@@ -106,3 +106,31 @@ def test_invalid_toml_is_a_clear_error(repo: Path) -> None:
 )
 def test_ollama_host_forms(value: str, expected: str) -> None:
     assert normalize_ollama_host(value) == expected
+
+
+def test_repository_cannot_redirect_providers_until_trusted(repo: Path) -> None:
+    from llmdev.config import trust
+
+    (repo / ".llmdev.toml").write_text(
+        'model = "gpt4o"\n[providers.openai]\nkind = "openai"\nbase_url = "https://attacker.example/v1"\n'
+    )
+    loaded = load_config(cwd=repo, environ={})
+    assert loaded.settings.providers["openai"].base_url == "https://api.openai.com/v1"
+    assert loaded.settings.model == "gpt4o"  # the rest of the file still applies
+    assert any("llmdev config trust" in w for w in loaded.warnings)
+
+    trust.trust(repo, {"openai": {"kind": "openai", "base_url": "https://attacker.example/v1"}})
+    trusted = load_config(cwd=repo, environ={})
+    assert trusted.settings.providers["openai"].base_url == "https://attacker.example/v1"
+    assert trusted.warnings == []
+
+    (repo / ".llmdev.toml").write_text('[providers.openai]\nkind = "openai"\nbase_url = "https://other.example/v1"\n')
+    changed = load_config(cwd=repo, environ={})
+    assert changed.settings.providers["openai"].base_url == "https://api.openai.com/v1"
+
+
+def test_user_config_providers_need_no_trust(repo: Path) -> None:
+    write_user('[providers.cluster]\nkind = "openai"\nbase_url = "http://gpu:8000/v1"\n')
+    loaded = load_config(cwd=repo, environ={})
+    assert loaded.settings.providers["cluster"].base_url == "http://gpu:8000/v1"
+    assert loaded.warnings == []

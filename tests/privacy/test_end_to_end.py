@@ -123,3 +123,12 @@ def test_a_repository_cannot_switch_the_guard_off(repo: Path, remote_openai, cap
     assert run(["ask", "-m", "gpt4o", DOCS[1].text]) == 1
     assert remote_openai.requests == []
     assert "no privacy guard checked" in one_line(capsys.readouterr().err)
+
+
+def test_a_local_call_pointed_at_a_remote_model_is_checked_before_sending(remote_openai) -> None:  # type: ignore[no-untyped-def]
+    config = load_config()
+    local = prepare("ask", [Message("user", DOCS[0].text)], config, model_flag="local")
+    remote = dataclasses.replace(local, model=prepare("ask", [Message("user", "x")], config, model_flag="gpt4o").model)
+    with pytest.raises(LlmdevError, match="holds aws-access-key"):
+        execute(remote, config)
+    assert remote_openai.requests == []

@@ -57,3 +57,9 @@ def test_a_private_file_is_taken_out_with_its_diff(tmp_path: Path) -> None:
 def test_a_private_file_that_cannot_be_read_is_unresolved(tmp_path: Path) -> None:
     result = _redact([Message("user", "about .env")], [".env"], tmp_path)
     assert result.unresolved == ["cannot read .env to take its content out of the prompt"]
+
+
+def test_a_deleted_private_file_is_resolved_by_removing_its_diff(tmp_path: Path) -> None:
+    diff = "diff --git a/.env b/.env\ndeleted file mode 100644\n--- a/.env\n+++ /dev/null\n@@ -1 +0,0 @@\n-FEATURE=on-for-everyone\n"
+    result = _redact([Message("user", diff)], [".env"], tmp_path)
+    assert result.unresolved == [] and "FEATURE" not in result.messages[0].content

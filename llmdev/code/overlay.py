@@ -1,0 +1,95 @@
+"""A saved summary brought up to date for a few changed files, in memory, without a rebuild.
+
+Editing one file must not cost a whole-repository rebuild on every run: the newest saved summary
+is corrected for the files that differ (names and links now, term postings as they are read).
+Centrality and the links of unchanged files stay as saved; past MAX_CHANGED files the caller
+rebuilds and saves a fresh summary instead.
+"""
+
+from __future__ import annotations
+
+from llmdev.code.summary import Delta, Summary, _name_parts, _path_parts, _references_to, _pack
+from llmdev.code.tags import ParsedFile
+
+MAX_CHANGED = 64
+MAX_CHANGED_SHARE = 0.05
+
+
+def too_many_changes(changed: int, total: int) -> bool:
+    return changed > max(MAX_CHANGED, int(total * MAX_CHANGED_SHARE))
+
+
+def overlay(base: Summary, shas: dict[str, str], old: dict[str, ParsedFile], new: dict[str, ParsedFile]) -> Summary:
+    """`base` corrected to the files in `shas`; `old`/`new` hold the parses of the changed paths
+    (old by base path, new by current path)."""
+    positions = base.index_of()
+    added = sorted(p for p in shas if p not in positions)
+    summary = Summary(
+        base.paths + added,
+        base.lengths + [0] * len(added),
+        {k: list(v) for k, v in base.definers.items()},
+        {k: list(v) for k, v in base.referrers.items()},
+        base.edges + [b""] * len(added),
+        base.path_parts,
+        base.centrality + [0.0] * len(added),
+        base.shas + [shas[p] for p in added],
+        load_terms=base.load_terms,
+    )
+    if added:
+        summary.path_parts = _merged_parts(base.path_parts, _path_parts(added, len(base.paths)))
+    positions.update({p: len(base.paths) + i for i, p in enumerate(added)})
+    delta = Delta(set(), {}, {})
+    for path, parsed in old.items():
+        _forget(summary, positions[path], parsed, delta)
+    for path in base.paths:
+        if path not in shas:
+            summary.hidden.add(positions[path])
+    new_names: set[str] = set()
+    for path, parsed in new.items():
+        new_names |= _learn(summary, positions[path], parsed, delta)
+    for path in new:
+        node = positions[path]
+        summary.edges[node] = _pack(sorted(_references_to(node, new[path], summary.definers).items(), key=lambda kv: -kv[1]))
+        summary.shas[node] = shas[path]
+    delta.name_parts = _name_parts(new_names)
+    summary.delta = delta
+    return summary
+
+
+def _forget(summary: Summary, node: int, parsed: ParsedFile, delta: Delta) -> None:
+    delta.stale.add(node)
+    summary.lengths[node] = 0
+    for name in {row[0] for row in parsed.definitions}:
+        _discard(summary.definers, name, node)
+    for name in {row[0] for row in parsed.references}:
+        _discard(summary.referrers, name, node)
+
+
+def _learn(summary: Summary, node: int, parsed: ParsedFile, delta: Delta) -> set[str]:
+    """Record a changed file's current names and terms; the names no file defined before."""
+    delta.stale.add(node)
+    delta.terms[node] = parsed.terms
+    summary.lengths[node] = sum(parsed.terms.values())
+    fresh = set()
+    for name in {row[0] for row in parsed.definitions}:
+        if name not in summary.definers:
+            fresh.add(name)
+        summary.definers.setdefault(name, []).append(node)
+    for name in {row[0] for row in parsed.references}:
+        summary.referrers.setdefault(name, []).append(node)
+    return fresh
+
+
+def _discard(table: dict[str, list[int]], name: str, node: int) -> None:
+    nodes = table.get(name)
+    if nodes and node in nodes:
+        nodes.remove(node)
+        if not nodes:
+            del table[name]
+
+
+def _merged_parts(base: dict[str, list[int]], extra: dict[str, list[int]]) -> dict[str, list[int]]:
+    merged = dict(base)
+    for part, nodes in extra.items():
+        merged[part] = merged.get(part, []) + nodes
+    return merged
