@@ -139,10 +139,15 @@ class OllamaBackend:
         return _context_cache[key]
 
     def context_length(self, model: str) -> int | None:
+        """The window the model runs with: its trained length, capped by a fixed [ollama] num_ctx."""
         try:
-            return self.trained_length(model)
+            trained = self.trained_length(model)
         except ModelError:
-            return None
+            trained = None
+        fixed = self.ollama.num_ctx
+        if fixed:
+            return min(trained, fixed) if trained else fixed
+        return trained
 
     def num_ctx_for(self, model: str, estimated_input: int, options: ChatOptions) -> int:
         needed = estimated_input + (options.max_output_tokens or OUTPUT_RESERVE)

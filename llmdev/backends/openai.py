@@ -57,6 +57,7 @@ class OpenAIBackend:
         self.timeout = config.timeout or settings.request.timeout
         self.connect_timeout = settings.request.connect_timeout
         self.max_retries = settings.request.max_retries
+        self.context_windows = settings.context_windows
 
     # -- plumbing --
 
@@ -175,7 +176,12 @@ class OpenAIBackend:
         return models
 
     def context_length(self, model: str) -> int | None:
-        """From /v1/models when the server reports it (vLLM does; OpenAI does not); else None."""
+        """From /v1/models when the server reports it (vLLM does; OpenAI does not); else from the
+        `context_windows` table (keyed `provider/model`); else None."""
+        return self.reported_length(model) or self.context_windows.get(f"{self.provider}/{model}")
+
+    def reported_length(self, model: str) -> int | None:
+        """The window /v1/models reports for `model`, or None when it does not or cannot be asked."""
         key = (self.base_url, model)
         if key not in _context_cache:
             try:

@@ -15,18 +15,14 @@ if TYPE_CHECKING:
 
 
 def model_window(ref: "ModelRef", settings: "Settings") -> int | None:
-    """The context window the model is run with, or None when the server does not say."""
+    """The context window the model is run with, or None when neither the server nor the
+    `context_windows` table says."""
     from llmdev.backends.registry import get_backend
 
     try:
-        length = get_backend(ref.provider, settings).context_length(ref.name)
+        return get_backend(ref.provider, settings).context_length(ref.name)
     except LlmdevError:
-        length = None
-    length = length or settings.chat.context_windows.get(str(ref))
-    fixed = settings.ollama.num_ctx if settings.providers[ref.provider].kind == "ollama" else None
-    if fixed:  # a fixed num_ctx is what Ollama runs the model with, whatever it was trained for
-        return min(length, fixed) if length else fixed
-    return length
+        return None
 
 
 def turn_tokens(turn: "Turn") -> int:

@@ -24,23 +24,13 @@ ALLOW_DIRTY = "--allow-dirty"
 def edit_messages(session: "ChatSession", instruction: str) -> tuple[list["Message"], list[str]]:
     """`gen`'s prompt for the files in context (ranked files when there are none), with the
     conversation so far between its system and user messages, as far as it fits."""
-    from llmdev.edits.request import gather_gen_context
-    from llmdev.prompting import build_messages, render
+    from llmdev.edits.request import gather_gen_context, gen_messages
 
-    root = session.repo.root
     settings = session.settings.gen
     context = gather_gen_context(session.repo, instruction, session.files, context_tokens=settings.context_tokens, map_tokens=settings.map_tokens)
     if context.added:
         console.info(f"added to the context: {', '.join(context.added)}")
-    messages = build_messages(
-        "gen",
-        root,
-        edit_format=render("gen", "format", root) or "",
-        instruction=instruction,
-        files=context.files_text or "(none)",
-        repo_map=context.repo_map or "(none)",
-        new_files=", ".join(context.new_files) or "none",
-    )
+    messages = gen_messages(session.repo.root, instruction, context)
     return with_history(session, messages), context.files
 
 
@@ -64,8 +54,8 @@ def parse_edit_argument(argument: str) -> tuple[str, bool]:
 
 def edit(session: "ChatSession", argument: str) -> None:
     from llmdev.chat.slash_context import repo_listing
-    from llmdev.commands.gen import ModelCaller, propose
     from llmdev.edits.diff import diff_stats
+    from llmdev.edits.generate import ModelCaller, propose
     from llmdev.edits.workflow import ApplyOptions, refuse_dirty
 
     instruction, allow_dirty = parse_edit_argument(argument)
@@ -80,23 +70,17 @@ def edit(session: "ChatSession", argument: str) -> None:
 
 
 def apply_confirmed(session: "ChatSession", changes: Sequence["FileChange"], summary: str, options: "ApplyOptions") -> bool:
-    """Show the diff, ask, then write all files or none and journal them for /undo."""
-    from llmdev.edits.atomic import write_changes
-    from llmdev.edits.journal import record_change
-    from llmdev.edits.workflow import refuse_dirty, show_diff
+    """`gen`'s show-ask-write path, asked in the chat; written files are journalled for /undo."""
+    from llmdev.edits.workflow import review_and_apply
 
-    if not changes:
-        console.info("the model's edits change nothing")
-        return False
-    show_diff(changes)
-    paths = [c.path for c in changes]
-    refuse_dirty(session.repo, paths, options)
-    if not session.ui.confirm(f"Apply these changes to {len(changes)} file(s)?"):
+    def confirm(question: str) -> bool:
+        if session.ui.confirm(question):
+            return True
         console.info("not applied")
         return False
-    write_changes(session.repo.root, changes)
-    record_change(session.repo.git_dir, changes, summary, COMMAND)
-    session.own_paths.update(paths)
-    session.forget()
-    console.success(f"wrote {len(changes)} file(s); /undo puts them back")
-    return True
+
+    result = review_and_apply(session.repo, changes, options, summary=summary, command=COMMAND, confirm=confirm, undo_hint="/undo")
+    if result.applied:
+        session.own_paths.update(c.path for c in changes)
+        session.forget()
+    return result.applied

@@ -82,20 +82,10 @@ def diagnose(
     session: "ChatSession", messages: list["Message"], context: "FailureContext", files: list[str], diagnoses: list[str]
 ) -> "ProposedEdits":
     """Ask for the root cause (and a fix, if the model offers one) and show the diagnosis."""
-    from llmdev.commands.debug import show_diagnosis
-    from llmdev.commands.gen import ModelCaller, propose
-    from llmdev.edits.blocks import ParsedEdits
-    from llmdev.edits.conversation import EditsFailed, ProposedEdits
-    from llmdev.edits.plan import EditPlan
+    from llmdev.debug.diagnosis import diagnose as ask_for_diagnosis
+    from llmdev.edits.generate import ModelCaller
 
     caller = ModelCaller(COMMAND, session.config, session.model_flag(), context.files)
-    try:
-        proposed = propose(caller, messages, session.repo.root, files, need_edits=False)
-    except EditsFailed as exc:
-        show_diagnosis(exc.prose)
-        diagnoses.append(exc.prose)
-        console.warning("the suggested fix does not apply to the files as they are")
-        return ProposedEdits(EditPlan(), ParsedEdits())
-    show_diagnosis(proposed.first.prose)
+    proposed = ask_for_diagnosis(caller, messages, session.repo.root, files, need_fix=False)
     diagnoses.append(proposed.first.prose)
     return proposed

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ContextManager, Iterator, Sequence
 
+from llmdev.code.store import BlobStore, EncodedRow, encode
 from llmdev.code.tags import ParsedFile, parse_file
 
 if TYPE_CHECKING:
@@ -26,19 +28,25 @@ def parse_bytes(path: str, data: bytes) -> ParsedFile:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return ParsedFile(None)
-    return parse_file(path, text)
+    return parse_file(path, text, data)
 
 
-def parse_batch(root: str, batch: Sequence[tuple[str, str]]) -> list[tuple[str, str, tuple]]:
-    """Worker: (path, sha) pairs read from the work tree -> (path, sha, stored row)."""
+def parse_batch(root: str, batch: Sequence[tuple[str, str]]) -> list[EncodedRow]:
+    """Worker: (path, sha) pairs read from the work tree -> (sha, head, tail) as the store keeps them."""
     results = []
     for path, sha in batch:
         try:
             data = Path(root, path).read_bytes()
         except OSError:
             continue
-        results.append((path, sha, parse_bytes(path, data).to_row()))
+        results.append(encode(sha, parse_bytes(path, data)))
     return results
+
+
+def _keep(rows: list[EncodedRow], store: BlobStore, parsed: dict[str, ParsedFile]) -> None:
+    store.put_encoded(rows)
+    for sha, head, tail in rows:
+        parsed[sha] = ParsedFile.from_parts(marshal.loads(head), marshal.loads(tail))
 
 
 def _batches(files: Sequence["RepoFile"]) -> Iterator[list["RepoFile"]]:
@@ -55,29 +63,30 @@ def _batches(files: Sequence["RepoFile"]) -> Iterator[list["RepoFile"]]:
         yield batch
 
 
-def parse_files(root: Path, files: Sequence["RepoFile"], *, show_progress: bool) -> dict[str, ParsedFile]:
-    """Parse `files` from the work tree; returns parsed files by blob SHA."""
+def parse_files(root: Path, files: Sequence["RepoFile"], *, store: BlobStore, show_progress: bool) -> dict[str, ParsedFile]:
+    """Parse `files` from the work tree into `store`; returns the parsed files by blob SHA."""
     if not files:
         return {}
     total = sum(f.size for f in files)
     workers = os.cpu_count() or 1
     batches = list(_batches(files))
     if workers > 1 and total >= PARALLEL_MIN_BYTES and len(files) >= PARALLEL_MIN_FILES:
-        return _parse_in_pool(str(root), batches, min(workers, len(batches)), show_progress)
-    return _parse_here(str(root), batches, show_progress and len(files) >= PROGRESS_MIN_FILES)
+        return _parse_in_pool(str(root), batches, min(workers, len(batches)), store, show_progress)
+    return _parse_here(str(root), batches, store, show_progress and len(files) >= PROGRESS_MIN_FILES)
 
 
-def _parse_here(root: str, batches: list[list["RepoFile"]], show_progress: bool) -> dict[str, ParsedFile]:
+def _parse_here(root: str, batches: list[list["RepoFile"]], store: BlobStore, show_progress: bool) -> dict[str, ParsedFile]:
     parsed: dict[str, ParsedFile] = {}
     with _maybe_progress(show_progress, sum(len(b) for b in batches)) as bar:
         for batch in batches:
-            for _, sha, row in parse_batch(root, [(f.path, f.blob_sha) for f in batch]):
-                parsed[sha] = ParsedFile.from_row(row)
+            _keep(parse_batch(root, [(f.path, f.blob_sha) for f in batch]), store, parsed)
             bar.advance(len(batch))
     return parsed
 
 
-def _parse_in_pool(root: str, batches: list[list["RepoFile"]], workers: int, show_progress: bool) -> dict[str, ParsedFile]:
+def _parse_in_pool(
+    root: str, batches: list[list["RepoFile"]], workers: int, store: BlobStore, show_progress: bool
+) -> dict[str, ParsedFile]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -88,8 +97,7 @@ def _parse_in_pool(root: str, batches: list[list["RepoFile"]], workers: int, sho
         futures = {pool.submit(parse_batch, root, [(f.path, f.blob_sha) for f in b]): len(b) for b in batches}
         with _maybe_progress(show_progress, sum(futures.values())) as bar:
             for future in as_completed(futures):
-                for _, sha, row in future.result():
-                    parsed[sha] = ParsedFile.from_row(row)
+                _keep(future.result(), store, parsed)
                 bar.advance(futures[future])
     return parsed
 

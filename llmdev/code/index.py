@@ -131,9 +131,7 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
         store.clear()
     known = store.known(f.blob_sha for f in listing.files)
     missing = [f for f in listing.files if f.blob_sha not in known]
-    fresh = parse_files(repo.root, missing, show_progress=show_progress)
-    if fresh:
-        store.put_many(fresh.items())
+    fresh = parse_files(repo.root, missing, store=store, show_progress=show_progress)
     shas = {f.path: f.blob_sha for f in listing.files if f.blob_sha in known or f.blob_sha in fresh}
     summary, entries = _summary(store, shas, fresh)
     index = CodeIndex(shas, store, summary, entries)

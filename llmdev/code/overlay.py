@@ -8,7 +8,7 @@ rebuilds and saves a fresh summary instead.
 
 from __future__ import annotations
 
-from llmdev.code.summary import Delta, Summary, _name_parts, _path_parts, _references_to, _pack
+from llmdev.code.summary import Delta, Summary, name_parts_of, pack_links, path_parts_of, references_to
 from llmdev.code.tags import ParsedFile
 
 MAX_CHANGED = 64
@@ -36,7 +36,7 @@ def overlay(base: Summary, shas: dict[str, str], old: dict[str, ParsedFile], new
         load_terms=base.load_terms,
     )
     if added:
-        summary.path_parts = _merged_parts(base.path_parts, _path_parts(added, len(base.paths)))
+        summary.path_parts = _merged_parts(base.path_parts, path_parts_of(added, len(base.paths)))
     positions.update({p: len(base.paths) + i for i, p in enumerate(added)})
     delta = Delta(set(), {}, {})
     for path, parsed in old.items():
@@ -49,9 +49,9 @@ def overlay(base: Summary, shas: dict[str, str], old: dict[str, ParsedFile], new
         new_names |= _learn(summary, positions[path], parsed, delta)
     for path in new:
         node = positions[path]
-        summary.edges[node] = _pack(sorted(_references_to(node, new[path], summary.definers).items(), key=lambda kv: -kv[1]))
+        summary.edges[node] = pack_links(sorted(references_to(node, new[path], summary.definers).items(), key=lambda kv: -kv[1]))
         summary.shas[node] = shas[path]
-    delta.name_parts = _name_parts(new_names)
+    delta.name_parts = name_parts_of(new_names)
     summary.delta = delta
     return summary
 

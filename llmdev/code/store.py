@@ -25,6 +25,7 @@ INDEX_VERSION = 10
 STORE_NAME = "index.sqlite"
 CHUNK = 500
 KEEP_SUMMARIES = 4
+EncodedRow = tuple[str, bytes, bytes]
 TABLES = {
     "blobs": "sha TEXT PRIMARY KEY, head BLOB NOT NULL, tail BLOB NOT NULL",
     "summaries": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
@@ -179,7 +180,9 @@ class BlobStore:
             self.notes.append(f"could not save the index summary ({exc})")
 
     def put_many(self, items: Iterable[tuple[str, ParsedFile]]) -> None:
-        rows = [(sha, marshal.dumps(parsed.head()), marshal.dumps(parsed.tail())) for sha, parsed in items]
+        self.put_encoded([encode(sha, parsed) for sha, parsed in items])
+
+    def put_encoded(self, rows: list[EncodedRow]) -> None:
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO blobs (sha, head, tail) VALUES (?, ?, ?)", rows)
@@ -204,6 +207,11 @@ class BlobStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+def encode(sha: str, parsed: ParsedFile) -> EncodedRow:
+    """A parsed file as stored: (sha, head, tail), so definitions load without references and terms."""
+    return (sha, marshal.dumps(parsed.head()), marshal.dumps(parsed.tail()))
 
 
 def _connect(target: str) -> sqlite3.Connection:

@@ -155,11 +155,11 @@ def build_summary(entries: dict[str, ParsedFile], shas: dict[str, str]) -> Summa
             else:
                 pairs += (i, count)
     links = _links(paths, entries, definers)
-    edges = [_pack(weights) for weights in links]
+    edges = [pack_links(weights) for weights in links]
     packed = {t: array("I", pairs).tobytes() for t, pairs in postings.items()}
     centrality = pagerank(links)
     return Summary(
-        paths, lengths, definers, referrers, edges, _path_parts(paths), centrality, [shas[p] for p in paths], packed, _name_parts(definers)
+        paths, lengths, definers, referrers, edges, path_parts_of(paths), centrality, [shas[p] for p in paths], packed, name_parts_of(definers)
     )
 
 
@@ -186,7 +186,7 @@ def pagerank(links: list[list[tuple[int, float]]], damping: float = 0.85, rounds
     return [round(value / top, 5) for value in rank]
 
 
-def _name_parts(definers: Iterable[str]) -> dict[str, list[str]]:
+def name_parts_of(definers: Iterable[str]) -> dict[str, list[str]]:
     parts: dict[str, list[str]] = {}
     for name in definers:
         for piece in set(split_identifier(name)) | {name.lower()}:
@@ -194,7 +194,7 @@ def _name_parts(definers: Iterable[str]) -> dict[str, list[str]]:
     return parts
 
 
-def _path_parts(paths: list[str], start: int = 0) -> dict[str, list[int]]:
+def path_parts_of(paths: list[str], start: int = 0) -> dict[str, list[int]]:
     parts: dict[str, list[int]] = {}
     for i, path in enumerate(paths, start):
         pieces: set[str] = set()
@@ -222,13 +222,13 @@ def _links(paths: list[str], entries: dict[str, ParsedFile], definers: dict[str,
     defines; back links count half."""
     links: list[dict[int, float]] = [{} for _ in paths]
     for node, path in enumerate(paths):
-        for target, weight in _references_to(node, entries[path], definers).items():
+        for target, weight in references_to(node, entries[path], definers).items():
             links[node][target] = links[node].get(target, 0.0) + weight
             links[target][node] = links[target].get(node, 0.0) + weight * BACK_LINK
     return [sorted(weights.items(), key=lambda kv: -kv[1])[:MAX_LINKS] for weights in links]
 
 
-def _pack(links: list[tuple[int, float]]) -> bytes:
+def pack_links(links: list[tuple[int, float]]) -> bytes:
     packed = array("I")
     for target, weight in links:
         packed.append(target)
@@ -236,7 +236,7 @@ def _pack(links: list[tuple[int, float]]) -> bytes:
     return packed.tobytes()
 
 
-def _references_to(node: int, parsed: ParsedFile, definers: dict[str, list[int]]) -> dict[int, float]:
+def references_to(node: int, parsed: ParsedFile, definers: dict[str, list[int]]) -> dict[int, float]:
     """Weighted links from a file to the files defining the names it references."""
     counts: dict[str, int] = {}
     for row in parsed.references:

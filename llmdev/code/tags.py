@@ -66,14 +66,16 @@ class ParsedFile:
         return cls(language, definitions, references, terms, line_count)
 
 
-def parse_file(path: str, text: str) -> ParsedFile:
-    """Tags and terms of a file; files in languages without a grammar get terms only."""
+def parse_file(path: str, text: str, data: bytes | None = None) -> ParsedFile:
+    """Tags and terms of a file; files in languages without a grammar get terms only.
+    `data` is the file's bytes when the caller has them (saves encoding `text` again)."""
     language = language_for(path)
     lines = text.splitlines()
     parsed = ParsedFile(language, terms=term_counts(text), line_count=len(lines))
     if language is None:
         return parsed
-    data = text.encode("utf-8", errors="surrogateescape")
+    if data is None:
+        data = text.encode("utf-8", errors="surrogateescape")
     if len(data) > MAX_PARSE_BYTES:
         return parsed
     parsed.definitions, parsed.references = _extract(language, data, lines)
@@ -81,35 +83,32 @@ def parse_file(path: str, text: str) -> ParsedFile:
 
 
 def _extract(language: str, data: bytes, lines: list[str]) -> tuple[list[DefRow], list[RefRow]]:
+    """One pass of the tags query: definitions with their name capture, and references."""
     from tree_sitter import Parser, QueryCursor
 
     tree = Parser(grammar(language)).parse(data)
     definitions: dict[tuple[int, str], DefRow] = {}
     name_starts: set[int] = set()
-    references: list[Any] = []
+    references: list[tuple[str, Any]] = []
     for _, captures in QueryCursor(tag_query(language)).matches(tree.root_node):
+        name_nodes = captures.get("name")
         for capture, nodes in captures.items():
-            if capture.startswith("definition."):
-                name_nodes = captures.get("name")
-                if name_nodes:
-                    row = _definition(capture[11:], nodes[0], name_nodes[0], lines)
-                    definitions.setdefault((row[2], row[0]), row)
-                    name_starts.add(name_nodes[0].start_byte)
-            elif capture.startswith("reference."):
+            if capture.startswith("reference."):
                 references.extend((capture[10:], node) for node in nodes)
-    refs = [
-        (_text(node), kind, node.start_point[0] + 1)
-        for kind, node in references[:MAX_REFERENCES]
-        if node.start_byte not in name_starts
-    ]
+            elif name_nodes and capture.startswith("definition."):
+                row = _definition(capture[11:], nodes[0], name_nodes[0], lines)
+                definitions.setdefault((row[2], row[0]), row)
+                name_starts.add(name_nodes[0].start_byte)
+    refs = []
+    for kind, node in references[:MAX_REFERENCES]:
+        start = node.start_byte
+        if start not in name_starts:
+            refs.append((data[start : node.end_byte].decode("utf-8", "replace"), kind, node.start_point[0] + 1))
     return _classify_methods(sorted(definitions.values(), key=lambda d: (d[2], -d[3]))), refs
 
 
-def _text(node: Any) -> str:
-    return node.text.decode("utf-8", errors="replace")
-
-
 def _definition(kind: str, node: Any, name_node: Any, lines: list[str]) -> DefRow:
+    """The stored row of one definition; its signature runs up to where the body starts."""
     start, end = node.start_point[0], node.end_point[0]
     if node.end_point[1] == 0 and end > start:
         end -= 1
@@ -121,7 +120,7 @@ def _definition(kind: str, node: Any, name_node: Any, lines: list[str]) -> DefRo
     while last > start and _is_comment_or_blank(lines[last]):
         last -= 1
     signature = "\n".join(line.rstrip() for line in lines[start : last + 1])
-    name = _text(name_node).split("<")[0].strip()
+    name = name_node.text.decode("utf-8", "replace").split("<")[0].strip()
     return (name, kind, start + 1, end + 1, signature)
 
 

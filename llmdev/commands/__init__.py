@@ -26,6 +26,8 @@ BUILTIN_COMMANDS = (
     "usage",
     "compare",
     "eval",
+    "dataset",
+    "modelfile",
     "plugins",
     "config",
     "completions",

@@ -124,9 +124,8 @@ def gen(
     dry_run: bool = typer.Option(True, "--dry-run", help="Show each model's diff; compare never writes files."),
 ) -> int:
     """Ask each model for the same change and show their diffs; nothing is written."""
-    from llmdev.commands.gen import gen_messages
     from llmdev.compare.tasks import edits_task
-    from llmdev.edits.request import gather_gen_context
+    from llmdev.edits.request import gather_gen_context, gen_messages
     from llmdev.errors import UsageError
     from llmdev.repo.discovery import open_repository
     from llmdev.repo.files import list_files

@@ -49,19 +49,6 @@ def read_failure(repo: "Repository", command: list[str], log: Optional[Path], ti
     raise UsageError("nothing to debug", "put the command after --, e.g. `llmdev debug -- pytest -x`, use --log FILE, or pipe output in")
 
 
-def show_diagnosis(prose: str) -> None:
-    from llmdev import console
-
-    if not prose.strip():
-        return
-    if console.stdout_is_terminal():
-        from rich.markdown import Markdown
-
-        console.print_renderable(Markdown(prose))
-    else:
-        console.print_out(prose.rstrip() + "\n")
-
-
 class FixSteps:
     """The model and apply steps of a debugging session, as the command runs them."""
 
@@ -70,23 +57,11 @@ class FixSteps:
         self.label = ""
 
     def propose(self, messages: list["Message"], context: "FailureContext") -> "ProposedEdits":
-        from llmdev import console
-        from llmdev.commands.gen import ModelCaller, propose
-        from llmdev.edits.blocks import ParsedEdits
-        from llmdev.edits.conversation import EditsFailed, ProposedEdits
-        from llmdev.edits.plan import EditPlan
+        from llmdev.debug.diagnosis import diagnose
+        from llmdev.edits.generate import ModelCaller
 
         caller = ModelCaller("debug", self.config, self.flag, context.files)
-        try:
-            proposed = propose(caller, messages, self.repo.root, self.files, need_edits=self.fix)
-        except EditsFailed as exc:
-            if self.fix:
-                raise
-            show_diagnosis(exc.prose)
-            console.warning("the suggested fix does not apply to the files as they are")
-            return ProposedEdits(EditPlan(), ParsedEdits())
-        show_diagnosis(proposed.first.prose)
-        return proposed
+        return diagnose(caller, messages, self.repo.root, self.files, need_fix=self.fix)
 
     def apply(self, changes: Sequence["FileChange"], proposed: "ProposedEdits") -> bool:
         from llmdev import console
@@ -132,8 +107,8 @@ def debug(
 ) -> None:
     """Find why a command fails: `llmdev debug -- pytest -x`, `--log FILE`, or output on stdin."""
     from llmdev import console
-    from llmdev.commands.gen import ModelCaller
     from llmdev.debug.session import DebugSession
+    from llmdev.edits.generate import ModelCaller
     from llmdev.edits.workflow import ApplyOptions
     from llmdev.repo.discovery import open_repository
     from llmdev.repo.files import list_files

@@ -98,7 +98,8 @@ def _show(summaries: list["RunSummary"], json_output: bool) -> None:
     if json_output:
         console.print_out(json.dumps([_summary_json(s) for s in summaries], indent=2) + "\n")
         return
-    table = console.table("model", "task", "scored", "skipped", "errors", "score", "cost", "model s", "work s/task")
+    table = console.table("model", "task", "ok", "skip", "error", "score", "cost", "model s", "work s/task")
+    _keep_whole(table)
     for summary in summaries:
         for kind in sorted({r.kind for r in summary.results}):
             results = [r for r in summary.results if r.kind == kind]
@@ -153,9 +154,16 @@ def report(
         console.print_out(render_markdown(built))
     else:
         table = console.table(*HEADERS)
+        _keep_whole(table)
         for cells in table_rows(built):
             table.add_row(*cells)
         console.print_renderable(table)
+
+
+def _keep_whole(table: object) -> None:
+    """Model and task names are never wrapped; other columns give way."""
+    for column in getattr(table, "columns", [])[:2]:
+        column.no_wrap = True
 
 
 def _root(path: Path) -> Path:

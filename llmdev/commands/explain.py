@@ -20,9 +20,9 @@ def explain(
     from llmdev.answer import AnswerStream
     from llmdev.calls import execute
     from llmdev.code.index import load_index
-    from llmdev.commands.gen import ModelCaller
     from llmdev.context.repomap import render_map
     from llmdev.debug.explain import gather_explain_context, split_target
+    from llmdev.edits.generate import ModelCaller
     from llmdev.prompting import build_messages
     from llmdev.repo.discovery import open_repository
     from llmdev.tokens import CHARS_PER_TOKEN

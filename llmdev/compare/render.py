@@ -55,10 +55,14 @@ def row_cells(task: str, run: "ModelRun") -> list[str]:
     metrics = run.metrics
     rate = metrics.tokens_per_s
     return [
-        run.model if run.model == run.resolved else f"{run.model} ({run.resolved})",
+        run.model,
         _seconds(metrics.first_token_s), _seconds(run.total_s), f"{metrics.input_tokens:,}", f"{metrics.output_tokens:,}",
         "-" if rate is None else f"{rate:.1f}", _cost(metrics.cost_usd), result_text(task, run),
     ]
+
+
+def _name(run: "ModelRun") -> str:
+    return run.model if run.model == run.resolved else f"{run.model} ({run.resolved})"
 
 
 def _place(group: FindingGroup) -> str:
@@ -88,7 +92,7 @@ def output_text(comparison: Comparison) -> str:
     if found is not None:
         parts.append("\n".join(agreement_lines(found)))
     for run in comparison.runs:
-        body = [f"── {run.model} ──"]
+        body = [f"── {_name(run)} ──"]
         if not run.ok:
             body.append(f"failed: {run.error}")
         else:
@@ -105,7 +109,7 @@ def render_markdown(comparison: Comparison) -> str:
     if found is not None:
         lines += ["", "```text", *agreement_lines(found), "```"]
     for run in comparison.runs:
-        lines += ["", f"### {run.model}", ""]
+        lines += ["", f"### {_name(run)}", ""]
         if not run.ok:
             lines.append(f"Failed: {run.error}")
             continue
@@ -127,6 +131,7 @@ def render(comparison: Comparison, fmt: str) -> None:
         console.print_out(render_markdown(comparison))
     else:
         table = console.table(*COLUMNS, title=f"compare {comparison.task}")
+        table.columns[0].no_wrap = True
         for run in comparison.runs:
             table.add_row(*row_cells(comparison.task, run))
         console.print_renderable(table)

@@ -16,12 +16,16 @@ if TYPE_CHECKING:
     from llmdev.repo.discovery import Repository
 
 
+def _ignore(text: str) -> None:
+    """Replies are streamed (into nothing) so that the time to the first token is measured."""
+
+
 def _send(command: str, messages: list["Message"], config: "LoadedConfig", model: str, files: Sequence[str], notes: list[str]) -> str:
     from llmdev.calls import default_options, execute, prepare
 
     prepared = prepare(command, messages, config, model_flag=model, files=list(files), options=default_options(config.settings))
     notes.extend(prepared.notes)
-    result = execute(prepared, config)
+    result = execute(prepared, config, on_text=_ignore)
     notes.extend(result.warnings)
     return result.text
 
@@ -35,7 +39,8 @@ def ask_task(config: "LoadedConfig", messages: list["Message"]) -> TaskRunner:
 
 
 def review_task(repo: "Repository", config: "LoadedConfig", spec: "DiffSpec", paths: Sequence[str] = ()) -> TaskRunner:
-    """Plan and run a review per model (each model's window decides its batches); no result cache."""
+    """Plan and run a review per model (each model's window decides its batches); no result cache.
+    The review engine asks for whole JSON replies, so no time to first token is measured."""
     from llmdev.review.engine import RunOptions, run_review
     from llmdev.review.plan import plan_review
 
@@ -51,12 +56,18 @@ def review_task(repo: "Repository", config: "LoadedConfig", spec: "DiffSpec", pa
 
 
 def commit_msg_task(repo: "Repository", config: "LoadedConfig") -> TaskRunner:
-    from llmdev.hooks.message import prepare_message, write_message
+    from llmdev.calls import execute
+    from llmdev.errors import ModelError
+    from llmdev.hooks.message import clean_message, prepare_message
 
     def run(model: str) -> ModelOutput:
         request = prepare_message(repo, config, model)
         notes = list(request.call.notes) + [f"left out to fit the window: {p}" for p in request.omitted]
-        return ModelOutput(text=write_message(request, config).strip(), notes=notes)
+        result = execute(request.call, config, on_text=_ignore)
+        message = clean_message(result.text).strip()
+        if not message:
+            raise ModelError(f"{result.model} returned an empty commit message")
+        return ModelOutput(text=message, notes=notes + result.warnings)
 
     return run
 

@@ -43,10 +43,6 @@ class OllamaConfig(Strict):
 Severity = Literal["info", "low", "medium", "high", "critical"]
 
 
-def default_context_windows() -> dict[str, int]:
-    return {"openai/gpt-4o": 128000, "openai/gpt-4o-mini": 128000}
-
-
 class ReviewHookConfig(Strict):
     """The git pre-commit / prepare-commit-msg hooks."""
 
@@ -70,9 +66,6 @@ class ReviewConfig(Strict):
     context_lines: int = Field(default=3, ge=0, le=50, description="unchanged lines around each hunk")
     output_tokens: int = Field(default=2048, ge=256, description="room kept in the context window for the reply")
     max_request_tokens: int = Field(default=32768, ge=2048, description="most tokens one review request uses, even in a larger window")
-    context_windows: dict[str, int] = Field(
-        default_factory=default_context_windows, description="windows of models whose server does not report one"
-    )
     hook: ReviewHookConfig = Field(default_factory=ReviewHookConfig)
 
     @field_validator("rules", mode="before")
@@ -102,9 +95,6 @@ class ChatConfig(Strict):
     map_tokens: int = Field(default=1024, ge=0, description="tokens of repository map in each prompt; 0 leaves it out")
     submit: Literal["enter", "alt-enter"] = Field(default="enter", description="the key that sends a message; the other one adds a line")
     history: bool = Field(default=True, description="keep typed input across sessions, per repository")
-    context_windows: dict[str, int] = Field(
-        default_factory=default_context_windows, description="windows of models whose server does not report one"
-    )
 
 
 def default_aliases() -> dict[str, str]:
@@ -152,6 +142,11 @@ class UsageConfig(Strict):
 class PluginsConfig(Strict):
     disable: list[str] = Field(default_factory=list, description="plugin names not to load")
     local: list[str] = Field(default_factory=list, description="plugin files or folders to load; a repository's only after `llmdev plugins trust`")
+
+
+def default_context_windows() -> dict[str, int]:
+    """Windows of remote models whose server does not report one (OpenAI's /v1/models does not)."""
+    return {"openai/gpt-4o": 128000, "openai/gpt-4o-mini": 128000}
 
 
 def default_providers() -> dict[str, ProviderConfig]:
@@ -205,6 +200,10 @@ class Settings(Strict):
     model: str = "local"
     aliases: dict[str, str] = Field(default_factory=default_aliases)
     providers: dict[str, ProviderConfig] = Field(default_factory=default_providers)
+    context_windows: dict[str, int] = Field(
+        default_factory=default_context_windows,
+        description="context window in tokens by model ref (provider/model), for servers that do not report one",
+    )
     commands: dict[str, CommandConfig] = Field(default_factory=dict)
     request: RequestConfig = Field(default_factory=RequestConfig)
     ollama: OllamaConfig = Field(default_factory=OllamaConfig)

@@ -55,12 +55,23 @@ class CodeExcerpt:
 
 
 @dataclass
+class RecentChanges:
+    """What changed lately in the failing files; the prompt templates label and fence each part."""
+
+    uncommitted: str = ""  # the working tree's diff against HEAD
+    commits: str = ""  # `git log -p` of the last commits that touched the files
+
+    def __bool__(self) -> bool:
+        return bool(self.uncommitted or self.commits)
+
+
+@dataclass
 class FailureContext:
     traces: list[StackTrace]
     locations: list[Location]
     sites: list[CodeExcerpt] = field(default_factory=list)
     related: list[CodeExcerpt] = field(default_factory=list)
-    recent_changes: str = ""
+    recent_changes: RecentChanges = field(default_factory=RecentChanges)
 
     @property
     def files(self) -> list[str]:
@@ -186,24 +197,23 @@ def _follow_calls(gatherer: ContextGatherer, context: FailureContext, failing: l
         lines = [line for excerpt in found for line in excerpt.lines]
 
 
-def recent_changes(repo: "Repository", paths: Sequence[str]) -> str:
-    """Uncommitted changes to `paths`, then the last commits that touched them, cut to a budget."""
-    if not paths:
-        return ""
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: max(limit, 0)] + "\n[... cut ...]"
+
+
+def recent_changes(repo: "Repository", paths: Sequence[str]) -> RecentChanges:
+    """Uncommitted changes to `paths`, then the last commits that touched them, together cut to a budget."""
+    if not paths or not repo.has_commits():
+        return RecentChanges()
     from llmdev.repo.diff_types import diff_text
     from llmdev.repo.diffs import worktree_diff
     from llmdev.repo.discovery import GitCommandError
 
-    parts = []
     try:
-        uncommitted = diff_text(worktree_diff(repo, paths)) if repo.has_commits() else ""
-        if uncommitted:
-            parts.append("Uncommitted:\n" + uncommitted)
-        if repo.has_commits():
-            log = repo.git("log", f"-n{RECENT_COMMITS}", "--format=commit %h %ad %s", "--date=short", "-p", "--", *paths)
-            if log.strip():
-                parts.append(f"Last commits touching these files:\n{log}")
+        uncommitted = diff_text(worktree_diff(repo, paths))
+        log = repo.git("log", f"-n{RECENT_COMMITS}", "--format=commit %h %ad %s", "--date=short", "-p", "--", *paths)
     except GitCommandError:
-        return ""
-    text = "\n".join(parts)
-    return text if len(text) <= MAX_CHANGE_CHARS else text[:MAX_CHANGE_CHARS] + "\n[... cut ...]"
+        return RecentChanges()
+    uncommitted = _cut(uncommitted, MAX_CHANGE_CHARS)
+    room = MAX_CHANGE_CHARS - len(uncommitted)
+    return RecentChanges(uncommitted, _cut(log, room) if log.strip() and room > 0 else "")

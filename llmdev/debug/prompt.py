@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Sequence
 
 from llmdev.backends.base import Message
-from llmdev.debug.context import FailureContext
+from llmdev.debug.context import FailureContext, RecentChanges
 from llmdev.prompting import build_messages, render
 
 NONE = "(none)"
@@ -16,6 +16,15 @@ def output_tail(output: str, limit: int) -> str:
     """The end of the output, where test runners and tracebacks put what matters."""
     text = output.strip("\n")
     return text if len(text) <= limit else "[...]\n" + text[-limit:]
+
+
+def changes_text(root: Path, changes: RecentChanges) -> str:
+    """The recent changes, each part labelled by its template (prompts/debug/uncommitted.md, commits.md)."""
+    parts = [
+        render("debug", "uncommitted", root, diff=changes.uncommitted.rstrip("\n")) if changes.uncommitted else None,
+        render("debug", "commits", root, log=changes.commits.rstrip("\n")) if changes.commits else None,
+    ]
+    return "\n\n".join(p for p in parts if p) or NONE
 
 
 def debug_messages(
@@ -39,6 +48,6 @@ def debug_messages(
         output=output_tail(output, output_chars),
         sites="\n\n".join(s.render() for s in context.sites) or NONE,
         related="\n\n".join(r.render() for r in context.related) or NONE,
-        changes=f"```diff\n{context.recent_changes.rstrip()}\n```" if context.recent_changes else NONE,
+        changes=changes_text(root, context.recent_changes),
         attempts=earlier,
     )

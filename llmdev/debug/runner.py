@@ -13,6 +13,7 @@ from typing import Sequence
 from llmdev.errors import UsageError
 
 MAX_OUTPUT_CHARS = 200_000  # the tail is kept: traces print last
+STOP_GRACE_S = 3.0  # between SIGTERM and SIGKILL
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,24 @@ def _tail(text: str) -> str:
     return "[... earlier output cut ...]\n" + text[-MAX_OUTPUT_CHARS:]
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """End the command and everything it started (its own process group)."""
+def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
     try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=3)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass  # the whole group has already exited
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """End the command and everything it started (its own process group): SIGTERM, a short grace,
+    then SIGKILL for whatever is left, and reap the command itself."""
+    _signal_group(process, signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        pass
+    # also for the command's children: one that ignores SIGTERM would keep the output pipe open
+    _signal_group(process, signal.SIGKILL)
+    process.wait()
 
 
 def run_command(command: Sequence[str], cwd: Path | None = None, timeout: float = 300.0) -> CommandRun:
@@ -67,13 +76,23 @@ def run_command(command: Sequence[str], cwd: Path | None = None, timeout: float 
         raise UsageError(f"command not found: {command[0]}", "check the command after `--`") from None
     except PermissionError:
         raise UsageError(f"cannot run {command[0]}: permission denied", "is it executable?") from None
-    try:
-        output, _ = process.communicate(timeout=timeout)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        _stop(process)
-        output, _ = process.communicate()
-        timed_out = True
+    output, timed_out = _wait(process, timeout)
     text = _tail(output.decode("utf-8", "replace"))
     code = None if timed_out else process.returncode
     return CommandRun(list(command), code, text, time.monotonic() - started, timed_out)
+
+
+def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, bool]:
+    """(output, timed out); on Ctrl-C the command's whole process group is stopped before re-raising."""
+    try:
+        output, _ = process.communicate(timeout=timeout)
+        return output, False
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        output, _ = process.communicate()
+        return output, True
+    except KeyboardInterrupt:
+        _stop(process)
+        if process.stdout is not None:
+            process.stdout.close()
+        raise

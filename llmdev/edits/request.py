@@ -9,6 +9,9 @@ from llmdev.errors import UsageError
 from llmdev.tokens import CHARS_PER_TOKEN
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from llmdev.backends.base import Message
     from llmdev.code.index import CodeIndex
     from llmdev.repo.discovery import Repository
 
@@ -88,3 +91,18 @@ def gather_gen_context(
     if map_tokens:
         context.repo_map = render_map(repo, budget=map_tokens, focus=list(paths) or context.added, query=instruction, index=index)
     return context
+
+
+def gen_messages(root: "Path", instruction: str, context: GenContext) -> list["Message"]:
+    """`gen`'s prompt (prompts/gen/) for an instruction and the context gathered for it."""
+    from llmdev.prompting import build_messages, render
+
+    return build_messages(
+        "gen",
+        root,
+        edit_format=render("gen", "format", root) or "",
+        instruction=instruction,
+        files=context.files_text or "(none)",
+        repo_map=context.repo_map or "(none)",
+        new_files=", ".join(context.new_files) or "none",
+    )

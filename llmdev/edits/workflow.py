@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from llmdev import console
 from llmdev.edits.atomic import write_changes
@@ -16,6 +16,8 @@ from llmdev.errors import UsageError
 
 if TYPE_CHECKING:
     from llmdev.repo.discovery import Repository
+
+Confirm = Callable[[str], bool]  # asked "Apply these changes to N file(s)?"; True writes them
 
 
 @dataclass
@@ -84,15 +86,14 @@ def print_patch(changes: Sequence[FileChange]) -> None:
     buffer.flush()
 
 
-def confirmed(options: ApplyOptions, count: int) -> bool:
-    if options.yes:
-        return True
+def confirm_in_terminal(question: str) -> bool:
+    """Ask on the terminal; without one the answer is no, with a note on how to apply anyway."""
     if not sys.stdin.isatty():
         console.info("not applied: stdin is not a terminal; run again with --yes to apply")
         return False
     import typer
 
-    return typer.confirm(f"Apply these changes to {count} file(s)?", default=False, err=True)
+    return typer.confirm(question, default=False, err=True)
 
 
 def commit_changes(repo: "Repository", paths: Sequence[str], message: str) -> str:
@@ -112,8 +113,11 @@ def review_and_apply(
     summary: str,
     command: str,
     commit_message: str | None = None,
+    confirm: Confirm | None = None,
+    undo_hint: str = "`llmdev undo`",
 ) -> ApplyResult:
-    """Show, confirm and write `changes`; nothing is written unless every file can be."""
+    """Show, confirm and write `changes`; nothing is written unless every file can be.
+    `confirm` asks the user (default: on the terminal); `options.yes` skips it."""
     if not changes:
         console.info("the model's edits change nothing")
         return ApplyResult(False)
@@ -125,11 +129,12 @@ def review_and_apply(
         console.info("not applied (--no-apply)")
         return ApplyResult(False)
     refuse_dirty(repo, [c.path for c in changes], options)
-    if not confirmed(options, len(changes)):
+    ask = confirm or confirm_in_terminal
+    if not (options.yes or ask(f"Apply these changes to {len(changes)} file(s)?")):
         return ApplyResult(False)
     write_changes(repo.root, changes)
     entry = record_change(repo.git_dir, changes, summary, command)
-    console.success(f"wrote {len(changes)} file(s); `llmdev undo` puts them back")
+    console.success(f"wrote {len(changes)} file(s); {undo_hint} puts them back")
     result = ApplyResult(True, entry)
     if options.commit:
         result.commit = commit_changes(repo, [c.path for c in changes], commit_message or summary)

@@ -14,7 +14,8 @@ LEFT, RIGHT, TOP, BOTTOM = 64, 180, 20, 48
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 STYLE = """body{font:14px system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}
-svg text{font:12px system-ui,sans-serif}.axis{stroke:#444}.grid{stroke:#e5e5e5}"""
+svg text{font:12px system-ui,sans-serif}"""
+LABEL_GAP = 14  # pixels between stacked point labels
 
 
 def _esc(text: object) -> str:
@@ -39,11 +40,11 @@ def _axes(frame: Frame, x_label: str, x_ticks: Sequence[tuple[float, str]]) -> l
     for step in range(6):
         score = step / 5
         y = frame.y(score)
-        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(f'<line stroke="#e5e5e5" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>')
         parts.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end">{score:.1f}</text>')
     bottom = HEIGHT - BOTTOM
-    parts.append(f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}"/>')
-    parts.append(f'<line class="axis" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{bottom}"/>')
+    parts.append(f'<line stroke="#444" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}"/>')
+    parts.append(f'<line stroke="#444" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{bottom}"/>')
     for value, label in x_ticks:
         parts.append(f'<text x="{frame.x(value):.1f}" y="{bottom + 16}" text-anchor="middle">{_esc(label)}</text>')
     parts.append(f'<text x="{(LEFT + WIDTH - RIGHT) / 2}" y="{HEIGHT - 8}" text-anchor="middle">{_esc(x_label)}</text>')
@@ -60,30 +61,37 @@ def colours(models: Sequence[str]) -> dict[str, str]:
     return {model: PALETTE[i % len(PALETTE)] for i, model in enumerate(sorted(set(models)))}
 
 
-def score_cost_svg(latest: Sequence[RunRow]) -> str:
+def _label_y(x: float, y: float, taken: list[tuple[float, float]]) -> float:
+    """A label's baseline that does not overlap labels already placed near it."""
+    while any(abs(x - tx) < 160 and abs(y - ty) < LABEL_GAP for tx, ty in taken):
+        y += LABEL_GAP
+    taken.append((x, y))
+    return y
+
+
+def score_cost_svg(latest: Sequence[RunRow], palette: dict[str, str]) -> str:
     """Each model and kind's latest mean score (y) against its cost per task (x)."""
     costs = [r.cost_per_task or 0.0 for r in latest]
     frame = Frame(max(costs, default=0.0) * 1.15 or 0.001)
     ticks = [(frame.x_max * i / 4, f"${frame.x_max * i / 4:.4f}") for i in range(5)]
     parts = _axes(frame, "cost per task (USD)", ticks)
-    palette = colours([r.model for r in latest])
-    for row, cost in zip(latest, costs):
+    taken: list[tuple[float, float]] = []
+    for row, cost in sorted(zip(latest, costs), key=lambda item: -(item[0].mean_score or 0.0)):
         x, y = frame.x(cost), frame.y(row.mean_score or 0.0)
         label = f"{row.model} · {row.kind}" + ("" if row.cost_per_task is not None else " (cost unknown)")
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{palette[row.model]}"><title>{_esc(label)}: '
                      f'{row.mean_score:.2f}</title></circle>')
-        parts.append(f'<text x="{x + 8:.1f}" y="{y + 4:.1f}">{_esc(label)}</text>')
+        parts.append(f'<text x="{x + 8:.1f}" y="{_label_y(x, y + 4, taken):.1f}">{_esc(label)}</text>')
     return _svg("score against cost", parts)
 
 
-def trend_svg(kind: str, series: dict[str, list[RunRow]]) -> str:
+def trend_svg(kind: str, series: dict[str, list[RunRow]], palette: dict[str, str]) -> str:
     """Each model's mean score on `kind` per run, over time."""
     times = [r.started_at for runs in series.values() for r in runs]
     start, end = min(times), max(times)
     frame = Frame(end, start) if end > start else Frame(start + 1, start - 1)
     ticks = [(t, RunRow(0, "", "", t, True).day) for t in sorted({start, end})]
     parts = _axes(frame, "run date", ticks)
-    palette = colours(list(series))
     for index, (model, runs) in enumerate(sorted(series.items())):
         points = " ".join(f"{frame.x(r.started_at):.1f},{frame.y(r.mean_score or 0.0):.1f}" for r in runs)
         colour = palette[model]
@@ -107,8 +115,9 @@ def render_html(report: EvalReport) -> str:
     by_kind: dict[str, dict[str, list[RunRow]]] = {}
     for (model, kind), runs in report.series().items():
         by_kind.setdefault(kind, {})[model] = runs
-    sections = [f"<h2>Score against cost (latest runs)</h2>{score_cost_svg(report.latest())}"]
-    sections += [f"<h2>{_esc(kind)}: score over time</h2>{trend_svg(kind, series)}" for kind, series in sorted(by_kind.items())]
+    palette = colours([row.model for row in report.rows])  # one colour per model in every chart
+    sections = [f"<h2>Score against cost (latest runs)</h2>{score_cost_svg(report.latest(), palette)}"]
+    sections += [f"<h2>{_esc(kind)}: score over time</h2>{trend_svg(kind, series, palette)}" for kind, series in sorted(by_kind.items())]
     title = f"llmdev eval — {report.repo or 'all repositories'}"
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_esc(title)}</title>'
             f"<style>{STYLE}</style></head><body><h1>{_esc(title)}</h1>{''.join(sections)}"

@@ -65,7 +65,7 @@ def score_message(generated: str, reference: str) -> MessageScore:
     want = scope_of(reference.split("\n", 1)[0])
     got = scope_of(generated.split("\n", 1)[0])
     score = value if want is None else (1 - SCOPE_WEIGHT) * value + SCOPE_WEIGHT * float(got == want)
-    return MessageScore(round(score, 4), round(value, 4), want, got, generated)
+    return MessageScore(score, value, want, got, generated)
 
 
 @dataclass
@@ -95,4 +95,4 @@ def score_review(findings: Sequence["Finding"], targets: Sequence[Sequence[Any]]
     on_target = sum(1 for f in findings if any(_near(f, *p, slack) for p in places))
     score = len(hit) / len(places) if places else 0.0
     labels = [f"{path}:{first}-{last}" for path, first, last in places]
-    return ReviewScore(round(score, 4), labels, [f"{path}:{first}-{last}" for path, first, last in hit], len(findings), on_target)
+    return ReviewScore(score, labels, [f"{path}:{first}-{last}" for path, first, last in hit], len(findings), on_target)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from llmdev.repo.discovery import Repository
 
 COMMAND = "review"
-DEFAULT_WINDOW = 8192  # a model whose server reports no window and that [review] context_windows does not list
+DEFAULT_WINDOW = 8192  # a model whose server reports no window and that `context_windows` does not list
 MIN_DIFF_ROOM = 512  # below this many tokens per request for the change itself, a review is pointless
 SAFETY = 0.97  # token estimates over-count slightly already; keep a little more room
 
@@ -50,9 +50,9 @@ class ReviewPlan:
 def _excluded(patterns: Sequence[str]) -> Callable[[str], bool]:
     if not patterns:
         return lambda path: False
-    import pathspec
+    from pathspec import GitIgnoreSpec
 
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    spec = GitIgnoreSpec.from_lines(patterns)
     return lambda path: bool(spec.match_file(path))
 
 
@@ -77,22 +77,16 @@ def select_files(diffs: list["FileDiff"], exclude: Sequence[str]) -> tuple[list[
 
 
 def model_window(ref_text: str, config: "LoadedConfig") -> int:
-    """The context window the model runs with (Ollama's fixed num_ctx wins), capped by [review] max_request_tokens."""
+    """The context window the model runs with (as its backend says), capped by [review] max_request_tokens."""
     from llmdev.backends.registry import get_backend, resolve_model
 
     settings = config.settings
     ref = resolve_model(ref_text, settings)
-    review = settings.review
-    length = review.context_windows.get(str(ref))
-    if length is None:
-        try:
-            length = get_backend(ref.provider, settings).context_length(ref.name)
-        except ModelError:
-            length = None
-    fixed = settings.ollama.num_ctx if settings.providers[ref.provider].kind == "ollama" else None
-    if fixed:
-        length = min(length, fixed) if length else fixed
-    return min(length or DEFAULT_WINDOW, review.max_request_tokens)
+    try:
+        length = get_backend(ref.provider, settings).context_length(ref.name)
+    except ModelError:
+        length = None
+    return min(length or DEFAULT_WINDOW, settings.review.max_request_tokens)
 
 
 def units_for(diffs: list["FileDiff"], contexts: dict[tuple[str, int], tuple[str, ...]]) -> list[FileUnit]:

@@ -167,6 +167,13 @@ def test_list_models_and_context_length(ollama_server: OllamaServer) -> None:
     assert backend.context_length("absent") is None
 
 
+def test_a_fixed_num_ctx_caps_the_context_length(ollama_server: OllamaServer) -> None:
+    backend = ollama_backend(ollama_server, ollama={"num_ctx": 16384})
+    assert backend.context_length("llama3.1:8b") == 16384  # trained for 131072, run with 16384
+    assert backend.context_length("llama3:8b") == 8192
+    assert backend.context_length("absent") == 16384  # what Ollama would load it with
+
+
 def test_pull_reports_progress_then_the_model_is_there(ollama_server: OllamaServer) -> None:
     backend = ollama_backend(ollama_server)
     lines = []

@@ -164,11 +164,27 @@ def test_ctrl_c_mid_stream_closes_the_response_and_propagates(openai_server: Ope
 
 def test_context_length_from_models_when_the_server_reports_it(openai_server: OpenAIServer, openai_key: str) -> None:
     backend = openai_backend(openai_server)
-    assert backend.context_length("gpt-4o") is None  # OpenAI's /v1/models does not say
+    assert backend.reported_length("gpt-4o") is None  # OpenAI's /v1/models does not say
     openai_server.report_context = True
     openai_server.models["served/llama-70b"] = 32768
     assert backend.context_length("served/llama-70b") == 32768
     assert [(m.name, m.context_length) for m in backend.list_models()][-1] == ("served/llama-70b", 32768)
+
+
+def test_context_length_falls_back_to_the_context_windows_table(openai_server: OpenAIServer, openai_key: str) -> None:
+    backend = openai_backend(openai_server, context_windows={"openai/gpt-4o": 64000, "openai/served/small": 4096})
+    assert backend.reported_length("gpt-4o") is None  # like OpenAI's, this server's /v1/models does not say
+    assert backend.context_length("gpt-4o") == 64000
+    assert backend.context_length("gpt-4o-mini") is None  # not in this table
+    openai_server.report_context = True
+    openai_server.models["served/small"] = 32768
+    assert backend.context_length("served/small") == 32768  # what the server says wins
+
+
+def test_the_default_table_knows_gpt_4o_even_when_the_server_is_down() -> None:
+    backend = OpenAIBackend("openai", ProviderConfig(kind="openai", base_url=closed_port_url() + "/v1"), Settings())
+    assert backend.context_length("gpt-4o") == backend.context_length("gpt-4o-mini") == 128000
+    assert backend.context_length("gpt-x") is None
 
 
 def test_checks(openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch) -> None:

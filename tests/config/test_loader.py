@@ -134,3 +134,12 @@ def test_user_config_providers_need_no_trust(repo: Path) -> None:
     loaded = load_config(cwd=repo, environ={})
     assert loaded.settings.providers["cluster"].base_url == "http://gpu:8000/v1"
     assert loaded.warnings == []
+
+
+def test_context_windows_is_one_top_level_table(repo: Path) -> None:
+    (repo / ".llmdev.toml").write_text('[context_windows]\n"openai/gpt-4.1" = 1047576\n')
+    windows = load_config(cwd=repo, environ={}).settings.context_windows
+    assert windows == {"openai/gpt-4o": 128000, "openai/gpt-4o-mini": 128000, "openai/gpt-4.1": 1047576}
+    (repo / ".llmdev.toml").write_text('[review.context_windows]\n"openai/gpt-4.1" = 1047576\n')
+    with pytest.raises(ConfigError, match="unknown key"):
+        load_config(cwd=repo, environ={})

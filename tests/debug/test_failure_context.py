@@ -31,8 +31,8 @@ def test_recent_changes_show_uncommitted_diff_and_commits(tmp_path: Path) -> Non
     git(root, "commit", "-qam", "Use cubes")
     (root / "geo.py").write_text(CALC.replace("r * 2", "r ** 2"))
     context = context_for(root, 'File "geo.py", line 5, in area\n'.join(["Traceback (most recent call last):\n  ", "    x\nValueError\n"]))
-    assert "Uncommitted:" in context.recent_changes and "+    return math.pi * r ** 2" in context.recent_changes
-    assert "Use cubes" in context.recent_changes
+    assert "+    return math.pi * r ** 2" in context.recent_changes.uncommitted
+    assert "Use cubes" in context.recent_changes.commits and "r ** 2" not in context.recent_changes.commits
 
 
 def test_long_function_becomes_a_window(tmp_path: Path) -> None:

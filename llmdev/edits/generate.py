@@ -1,0 +1,82 @@
+"""Ask a model for edits the way every command does: the call's notes and warnings on stderr, a
+spinner while it runs, then the answer turned into checked edits by `llmdev.edits.conversation`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from llmdev.backends.base import Message
+    from llmdev.calls import PreparedCall
+    from llmdev.config.loader import LoadedConfig
+    from llmdev.edits.conversation import ProposedEdits
+
+
+class ModelCaller:
+    """Sends one command's prompts; shared by gen, debug, explain and chat."""
+
+    def __init__(self, command: str, config: "LoadedConfig", flag: str | None, files: list[str]) -> None:
+        self.command = command
+        self.config = config
+        self.flag = flag
+        self.files = files
+        self._noted = False
+
+    def prepare(self, messages: list["Message"]) -> "PreparedCall":
+        from llmdev import console
+        from llmdev.calls import default_options, prepare
+
+        options = default_options(self.config.settings)
+        prepared = prepare(self.command, messages, self.config, model_flag=self.flag, files=self.files, options=options)
+        if not self._noted:
+            for note in prepared.notes:
+                console.warning(note)
+            self._noted = True
+        return prepared
+
+    def print_dry_run(self, messages: list["Message"]) -> None:
+        from llmdev import console
+        from llmdev.calls import describe_dry_run
+
+        console.print_out(json.dumps(describe_dry_run(self.prepare(messages)), indent=2) + "\n")
+
+    def ask(self, messages: list["Message"]) -> str:
+        from llmdev import console
+        from llmdev.calls import execute
+
+        prepared = self.prepare(messages)
+        with console.spinner(f"asking {prepared.model} (~{prepared.estimated_input_tokens} tokens)"):
+            result = execute(prepared, self.config)
+        for warning in result.warnings:
+            console.warning(warning)
+        usage = result.usage
+        console.detail(f"{result.model}: {usage.input_tokens} in, {usage.output_tokens} out, {usage.duration_s:.2f}s")
+        console.detail(result.text)
+        return result.text
+
+
+def report_proposal(proposed: "ProposedEdits") -> None:
+    """What the feedback rounds did and which syntax errors remain, on stderr."""
+    from llmdev import console
+
+    for note in proposed.notes:
+        console.info(note)
+    for problem in proposed.syntax_problems:
+        console.warning(problem.describe())
+
+
+def propose(caller: ModelCaller, messages: list["Message"], root: Path, known_files: list[str], need_edits: bool = True) -> "ProposedEdits":
+    """Ask for edits; failed blocks are listed on stderr before the error is raised."""
+    from llmdev import console
+    from llmdev.edits.conversation import EditsFailed, propose_edits
+
+    try:
+        proposed = propose_edits(caller.ask, messages, root, known_files=known_files, need_edits=need_edits)
+    except EditsFailed as exc:
+        for failure in exc.failures:
+            console.info(failure)
+        raise
+    report_proposal(proposed)
+    return proposed

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from llmdev.debug.context import FailureContext, RecentChanges
+from llmdev.debug.prompt import changes_text, debug_messages
+
+DIFF = "diff --git a/geo.py b/geo.py\n--- a/geo.py\n+++ b/geo.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+LOG = "commit abc1234 2026-01-02 Use cubes\n" + DIFF
+
+
+def test_recent_changes_are_labelled_and_fenced_by_the_templates(tmp_path: Path) -> None:
+    text = changes_text(tmp_path, RecentChanges(DIFF, LOG))
+    assert text.startswith("Uncommitted:\n```diff\ndiff --git a/geo.py b/geo.py")
+    assert "\n\nLast commits touching these files:\n```diff\ncommit abc1234 2026-01-02 Use cubes\n" in text
+    assert changes_text(tmp_path, RecentChanges(commits=LOG)).startswith("Last commits touching these files:")
+    assert changes_text(tmp_path, RecentChanges()) == "(none)"
+
+
+def test_a_repository_can_reword_the_labels(tmp_path: Path) -> None:
+    override = tmp_path / ".llmdev" / "prompts" / "debug"
+    override.mkdir(parents=True)
+    (override / "uncommitted.md").write_text("Not committed yet:\n$diff\n", encoding="utf-8")
+    context = FailureContext([], [], recent_changes=RecentChanges(DIFF))
+    messages = debug_messages(tmp_path, command="pytest", status="failed", output="E boom", context=context)
+    assert "# Recent changes to these files\nNot committed yet:\ndiff --git a/geo.py" in messages[-1].content
