@@ -58,9 +58,11 @@ def mining(repo: Any, settings: Any) -> None:
     tasks = mine_tasks(repo, settings, kinds=KINDS, limit=10**9)
     seconds = time.perf_counter() - started
     counts = Counter(t.kind for t in tasks)
-    print(f"mining: {commits} non-merge commits walked in {walked:.2f}s; all tasks mined in {seconds:.1f}s")
+    total = int(repo.git("rev-list", "--count", "HEAD"))
+    print(f"mining: {commits} non-merge commits ({total} with merges) walked in {walked:.2f}s; all tasks mined in {seconds:.1f}s")
     for kind in KINDS:
-        print(f"  {kind:13} {counts[kind]:5} tasks = {1000 * counts[kind] / max(commits, 1):6.1f} per 1,000 commits")
+        print(f"  {kind:13} {counts[kind]:5} tasks = {1000 * counts[kind] / max(commits, 1):6.1f} per 1,000 non-merge commits "
+              f"({1000 * counts[kind] / max(total, 1):.1f} per 1,000 commits with merges)")
 
 
 def run(repo_path: Path, limit: int, kinds: list[str]) -> None:

@@ -7,7 +7,7 @@ _llmdev() {
         case " $(_llmdev_children "$path") " in *" $word "*) path="$path $word" ;; esac
     done
     case "$path" in
-        "llmdev") words="ask chat commit-msg compare completions config context debug doctor eval explain gen hook index map models plugins review undo usage --model -m --verbose -v --quiet -q --no-color --version --help -h" ;;
+        "llmdev") words="ask chat commit-msg compare completions config context dataset debug doctor eval explain gen hook index map modelfile models plugins review undo usage --model -m --verbose -v --quiet -q --no-color --version --help -h" ;;
         "llmdev ask") words="--model -m --dry-run --temperature --seed --max-tokens --help -h" ;;
         "llmdev chat") words="--model -m --help -h" ;;
         "llmdev commit-msg") words="--model -m --dry-run --help -h" ;;
@@ -24,6 +24,8 @@ _llmdev() {
         "llmdev config show") words="--json --help -h" ;;
         "llmdev config trust") words="--help -h" ;;
         "llmdev context") words="--budget -b --json --focus -f --staged --range --code --help -h" ;;
+        "llmdev dataset") words="export --help -h" ;;
+        "llmdev dataset export") words="--task -t --since --limit -n --output -o --model -m --help -h" ;;
         "llmdev debug") words="--log --fix --max-rounds --timeout --model -m --dry-run --yes -y --allow-dirty --help -h" ;;
         "llmdev doctor") words="--model -m --all --json --help -h" ;;
         "llmdev eval") words="report --model -m --task -t --limit -n --since --fresh --json --help -h" ;;
@@ -36,6 +38,7 @@ _llmdev() {
         "llmdev hook uninstall") words="--help -h" ;;
         "llmdev index") words="--rebuild --stats --help -h" ;;
         "llmdev map") words="--budget -b --focus -f --query --help -h" ;;
+        "llmdev modelfile") words="--base --name --adapter --num-ctx --output -o --alias --no-alias --force --help -h" ;;
         "llmdev models") words="pull --json --help -h" ;;
         "llmdev models pull") words="--help -h" ;;
         "llmdev plugins") words="trust untrust --json --help -h" ;;
@@ -52,9 +55,10 @@ _llmdev() {
 }
 _llmdev_children() {
     case "$1" in
-        "llmdev") echo "ask chat commit-msg compare completions config context debug doctor eval explain gen hook index map models plugins review undo usage" ;;
+        "llmdev") echo "ask chat commit-msg compare completions config context dataset debug doctor eval explain gen hook index map modelfile models plugins review undo usage" ;;
         "llmdev compare") echo "ask commit-msg debug gen review" ;;
         "llmdev config") echo "init path show trust" ;;
+        "llmdev dataset") echo "export" ;;
         "llmdev eval") echo "report" ;;
         "llmdev hook") echo "install status uninstall" ;;
         "llmdev models") echo "pull" ;;

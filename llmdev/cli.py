@@ -1,4 +1,4 @@
-"""The Typer app: global options, then every command registered through the plugin hooks."""
+"""The Typer app: global options over a group that loads each command when it is used."""
 
 from __future__ import annotations
 
@@ -46,7 +46,10 @@ def _global_options(
 
 
 def build_app() -> typer.Typer:
+    from llmdev.commands.lazy import LazyGroup
+
     app = typer.Typer(
+        cls=LazyGroup,
         name="llmdev",
         help=HELP,
         no_args_is_help=True,
@@ -56,19 +59,7 @@ def build_app() -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_global_options)
-    from llmdev.plugins import hook
-
-    hook().register_commands(app=app)
-    _plain_help(app)
     return app
-
-
-def _plain_help(app: typer.Typer) -> None:
-    """Sub-apps from any plugin get the same fast plain help as the main app."""
-    for group in app.registered_groups:
-        if group.typer_instance is not None:
-            group.typer_instance.rich_markup_mode = None
-            _plain_help(group.typer_instance)
 
 
 def run(args: list[str] | None = None) -> int:

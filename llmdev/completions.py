@@ -30,10 +30,18 @@ def command_tree(command: Any, path: list[str] | None = None) -> Node:
             names = [n for n in param.opts + param.secondary_opts]
             node.options.append((names, _first_line(param.help), not param.is_flag))
     node.options.append((["--help", "-h"], "Show help and exit", False))
-    for name, sub in sorted(getattr(command, "commands", {}).items()):
+    for name, sub in sorted(_subcommands(command).items()):
         if not getattr(sub, "hidden", False):
             node.children.append(command_tree(sub, path + [name]))
     return node
+
+
+def _subcommands(command: Any) -> dict[str, Any]:
+    """A group's commands through its public API, so lazily loaded ones are included."""
+    if not hasattr(command, "list_commands"):
+        return {}
+    found = {name: command.get_command(None, name) for name in command.list_commands(None)}
+    return {name: sub for name, sub in found.items() if sub is not None}
 
 
 def walk(node: Node) -> list[Node]:

@@ -17,7 +17,6 @@ ENTRY_POINT_GROUP = "llmdev"
 
 # Built-ins go through the same hooks as third-party plugins.
 BUILTIN_PLUGINS = (
-    "llmdev.commands",
     "llmdev.backends.ollama",
     "llmdev.backends.openai",
     "llmdev.usage.recorder",

@@ -69,3 +69,35 @@ def test_malformed_config_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: py
 def test_python_dash_m_entry_point() -> None:
     proc = subprocess.run([sys.executable, "-m", "llmdev", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("llmdev ")
+
+
+def test_a_builtin_command_loads_only_its_own_module_and_no_plugin() -> None:
+    code = (
+        "import sys\nfrom llmdev.cli import run\nrun(['config', 'path'])\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('llmdev.commands.') and m != 'llmdev.commands.common')\n"
+        "print('LOADED', loaded, 'llmdev.plugins' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "LOADED ['llmdev.commands.config', 'llmdev.commands.lazy'] False"
+
+
+def test_a_plugin_command_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import typer
+
+    from llmdev import plugins
+    from llmdev.hookspecs import hookimpl
+
+    class Hello:
+        @hookimpl
+        def register_commands(self, app: typer.Typer) -> None:
+            @app.command("hello")
+            def hello() -> None:
+                """Say hello."""
+                print("hello from a plugin")
+
+    plugins.reset()
+    plugins.plugin_state(extra=(Hello(),))
+    assert run(["hello"]) == 0
+    assert "hello from a plugin" in capsys.readouterr().out
+    assert run(["--help"]) == 0
+    assert "Say hello." in capsys.readouterr().out

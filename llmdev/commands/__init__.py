@@ -1,13 +1,9 @@
-"""Built-in commands, registered through the same `register_commands` hook as plugins' commands."""
+"""Built-in commands: one module each, imported only when its command runs or help lists it."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
-from llmdev.hookspecs import hookimpl
-
-# Each module has `register(app)`; listed in the order `llmdev --help` shows them.
+# Each module has `register(app)` adding one command named like the module (`_` -> `-`);
+# listed in the order `llmdev --help` shows them.
 BUILTIN_COMMANDS = (
     "ask",
     "chat",
@@ -34,14 +30,10 @@ BUILTIN_COMMANDS = (
 )
 
 
-@hookimpl
-def register_commands(app: Any) -> None:
-    for name in BUILTIN_COMMANDS:
-        try:
-            module = importlib.import_module(f"llmdev.commands.{name}")
-        except Exception as exc:  # one broken command must not hide the others
-            from llmdev import console
 
-            console.warning(f"command '{name}' could not be loaded ({type(exc).__name__}: {exc}); skipped")
-            continue
-        module.register(app)
+
+def command_name(module: str) -> str:
+    return module.replace("_", "-")
+
+
+BUILTIN_BY_NAME = {command_name(m): m for m in BUILTIN_COMMANDS}
