@@ -125,7 +125,7 @@ def gen(
 ) -> int:
     """Ask each model for the same change and show their diffs; nothing is written."""
     from llmdev.compare.tasks import edits_task
-    from llmdev.edits.request import gather_gen_context, gen_messages
+    from llmdev.edits.request import gen_request
     from llmdev.errors import UsageError
     from llmdev.repo.discovery import open_repository
     from llmdev.repo.files import list_files
@@ -137,10 +137,7 @@ def gen(
         raise UsageError("the instruction is empty", 'say what to change: llmdev compare gen "rename foo to bar" -m local -m gpt4o')
     config = load(ctx)
     repo = open_repository(config.repo_root)
-    settings = config.settings.gen
-    context = gather_gen_context(repo, instruction, [repo.relative(f) for f in files or []],
-                                 context_tokens=settings.context_tokens, map_tokens=settings.map_tokens)
-    messages = gen_messages(repo.root, instruction.strip(), context)
+    context, messages = gen_request(repo, config, instruction, [repo.relative(f) for f in files or []])
     runner = edits_task("gen", config, messages, repo.root, context.files, list_files(repo).paths(), need_edits=True)
     return _run(ctx, "gen", runner, chosen, fmt, parallel)
 
@@ -156,9 +153,8 @@ def debug(
 ) -> int:
     """Ask each model why the same failure happens, and for its fix as a diff; nothing is written."""
     from llmdev import console
-    from llmdev.commands.debug import read_failure
     from llmdev.compare.tasks import edits_task
-    from llmdev.debug.session import DebugSession
+    from llmdev.debug.session import DebugSession, read_failure
     from llmdev.repo.discovery import open_repository
     from llmdev.repo.files import list_files
 

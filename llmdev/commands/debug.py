@@ -3,7 +3,6 @@ apply the model's fix and re-run until it passes."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
@@ -21,32 +20,6 @@ if TYPE_CHECKING:
     from llmdev.edits.plan import FileChange
     from llmdev.edits.workflow import ApplyOptions
     from llmdev.repo.discovery import Repository
-
-
-def read_failure(repo: "Repository", command: list[str], log: Optional[Path], timeout: float) -> "Failure | None":
-    """The failure to debug; None when the command passes."""
-    from llmdev import console
-    from llmdev.debug.runner import run_command
-    from llmdev.debug.session import Failure
-    from llmdev.errors import UsageError
-
-    if command and log:
-        raise UsageError("give a command or --log, not both", "llmdev debug -- pytest -x   or   llmdev debug --log out.txt")
-    if command:
-        console.info(f"running {' '.join(command)} (timeout {timeout:.0f}s)")
-        run = run_command(command, cwd=Path.cwd(), timeout=timeout)
-        if run.passed:
-            return None
-        console.info(f"the command {run.describe()}")
-        return Failure.from_run(run)
-    if log is not None:
-        try:
-            return Failure(log.read_text(encoding="utf-8", errors="replace"), f"output read from {log}")
-        except OSError as exc:
-            raise UsageError(f"cannot read {log}: {exc.strerror}", "give the path of a saved output") from None
-    if not sys.stdin.isatty():
-        return Failure(sys.stdin.read(), "output read from stdin")
-    raise UsageError("nothing to debug", "put the command after --, e.g. `llmdev debug -- pytest -x`, use --log FILE, or pipe output in")
 
 
 class FixSteps:
@@ -107,7 +80,7 @@ def debug(
 ) -> None:
     """Find why a command fails: `llmdev debug -- pytest -x`, `--log FILE`, or output on stdin."""
     from llmdev import console
-    from llmdev.debug.session import DebugSession
+    from llmdev.debug.session import DebugSession, read_failure
     from llmdev.edits.generate import ModelCaller
     from llmdev.edits.workflow import ApplyOptions
     from llmdev.repo.discovery import open_repository

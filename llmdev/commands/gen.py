@@ -31,7 +31,7 @@ def gen(
     """Change code as instructed: see the diff, then write every file or none (`llmdev undo` reverts)."""
     from llmdev import console
     from llmdev.edits.generate import ModelCaller, propose
-    from llmdev.edits.request import gather_gen_context, gen_messages
+    from llmdev.edits.request import gen_request
     from llmdev.edits.workflow import ApplyOptions, refuse_dirty, review_and_apply
     from llmdev.errors import UsageError
     from llmdev.repo.discovery import open_repository
@@ -47,11 +47,9 @@ def gen(
     options = ApplyOptions(yes=yes, no_apply=no_apply, patch=patch, commit=commit, allow_dirty=allow_dirty)
     if not (show_prompt or patch or no_apply):
         refuse_dirty(repo, paths, options)  # before paying for a model call
-    settings = config.settings.gen
-    context = gather_gen_context(repo, instruction, paths, context_tokens=settings.context_tokens, map_tokens=settings.map_tokens)
+    context, messages = gen_request(repo, config, instruction, paths)
     if context.added:
         console.info(f"added to the context: {', '.join(context.added)}")
-    messages = gen_messages(repo.root, instruction.strip(), context)
     caller = ModelCaller("gen", config, model_flag(ctx, model), context.files)
     if show_prompt:
         caller.print_dry_run(messages)

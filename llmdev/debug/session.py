@@ -4,6 +4,7 @@ after round, until the command passes or the rounds run out."""
 from __future__ import annotations
 
 import shlex
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
@@ -37,6 +38,30 @@ class Failure:
     @classmethod
     def from_run(cls, run: CommandRun) -> "Failure":
         return cls(run.output, run.describe(), run.command)
+
+
+def read_failure(repo: "Repository", command: list[str], log: Path | None, timeout: float) -> Failure | None:
+    """The failure to debug; None when the command passes."""
+    from llmdev import console
+    from llmdev.errors import UsageError
+
+    if command and log:
+        raise UsageError("give a command or --log, not both", "llmdev debug -- pytest -x   or   llmdev debug --log out.txt")
+    if command:
+        console.info(f"running {' '.join(command)} (timeout {timeout:.0f}s)")
+        run = run_command(command, cwd=Path.cwd(), timeout=timeout)
+        if run.passed:
+            return None
+        console.info(f"the command {run.describe()}")
+        return Failure.from_run(run)
+    if log is not None:
+        try:
+            return Failure(log.read_text(encoding="utf-8", errors="replace"), f"output read from {log}")
+        except OSError as exc:
+            raise UsageError(f"cannot read {log}: {exc.strerror}", "give the path of a saved output") from None
+    if not sys.stdin.isatty():
+        return Failure(sys.stdin.read(), "output read from stdin")
+    raise UsageError("nothing to debug", "put the command after --, e.g. `llmdev debug -- pytest -x`, use --log FILE, or pipe output in")
 
 
 @dataclass

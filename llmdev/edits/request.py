@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from llmdev.backends.base import Message
     from llmdev.code.index import CodeIndex
+    from llmdev.config.loader import LoadedConfig
     from llmdev.repo.discovery import Repository
 
 MAX_ADDED_FILES = 4
@@ -106,3 +107,14 @@ def gen_messages(root: "Path", instruction: str, context: GenContext) -> list["M
         repo_map=context.repo_map or "(none)",
         new_files=", ".join(context.new_files) or "none",
     )
+
+
+def gen_request(
+    repo: "Repository", config: "LoadedConfig", instruction: str, paths: Sequence[str]
+) -> tuple[GenContext, list["Message"]]:
+    """The context and prompt for `gen` (and `compare gen`): `paths` are repository-relative."""
+    settings = config.settings.gen
+    context = gather_gen_context(
+        repo, instruction, paths, context_tokens=settings.context_tokens, map_tokens=settings.map_tokens
+    )
+    return context, gen_messages(repo.root, instruction.strip(), context)
