@@ -3,50 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-from pathlib import Path
 from typing import Any
 
-
-class GitRepo:
-    """A scratch repository driven with the git CLI."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    @classmethod
-    def create(cls, root: Path, files: dict[str, str] | None = None) -> "GitRepo":
-        root.mkdir(parents=True, exist_ok=True)
-        repo = cls(root.resolve())
-        repo.git("init", "-q", "-b", "main")
-        if files:
-            for path, text in files.items():
-                repo.write(path, text)
-            repo.commit("initial")
-        return repo
-
-    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True, env=env)
-
-    def git(self, *args: str) -> str:
-        done = self.run(*args)
-        assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
-        return done.stdout
-
-    def write(self, path: str, text: str) -> Path:
-        target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        return target
-
-    def stage(self, path: str, text: str) -> None:
-        self.write(path, text)
-        self.git("add", "--", path)
-
-    def commit(self, message: str = "change") -> str:
-        self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message)
-        return self.git("rev-parse", "HEAD").strip()
+from tests.gitrepo import GitRepo
 
 
 def finding(path: str, line: int, severity: str = "high", title: str = "A problem", **extra: Any) -> dict[str, Any]:
