@@ -156,11 +156,10 @@ def read_plugin_settings(cwd: Path | None = None) -> PluginSettings:
 
 
 def _load_entry_points(manager: pluggy.PluginManager, infos: list[PluginInfo], disable: set[str]) -> None:
-    from importlib.metadata import entry_points
+    from llmdev.entry_points import entry_points
 
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        dist = entry.dist
-        source = f"{dist.name} {dist.version}" if dist is not None else "unknown distribution"
+    for entry in entry_points(ENTRY_POINT_GROUP):
+        source = f"{entry.dist_name} {entry.dist_version}".strip()
         if manager.has_plugin(entry.name) or any(i.name == entry.name for i in infos):
             continue
         if entry.name in disable:
