@@ -130,6 +130,7 @@ def main() -> None:
     files, size = listing(root)
     changed = root / args.changed
     print(f"{root}: {len(files)} files, {size / 1e6:.1f} MB, {os.cpu_count()} cores")
+    print("load average before: " + " ".join(f"{value:.2f}" for value in os.getloadavg()))
     mine = run_llmdev(root, args.runs, args.cold_runs, changed)
     theirs = run_aider(args.aider_python, root, files, args.runs, args.cold_runs, changed) if args.aider_python else {}
     print(f"\n{'operation':<24}{'llmdev s':>10}{'MB peak':>9}{'aider s':>10}{'(in RepoMap)':>13}{'MB peak':>9}{'speed-up':>10}")
@@ -142,6 +143,7 @@ def main() -> None:
     cold = mine["cold index"]["seconds"]
     print(f"\ncold index throughput: {size / 1e6 / cold:.1f} MB/s of source on {os.cpu_count()} cores")
     print(f"warm `llmdev context` wall time: {mine['warm context']['seconds']:.3f} s (process start included)")
+    print("load average after: " + " ".join(f"{value:.2f}" for value in os.getloadavg()))
 
 
 if __name__ == "__main__":

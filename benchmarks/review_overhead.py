@@ -160,7 +160,7 @@ def main() -> None:
         started = time.perf_counter()
         cold, sent = review_once(root, recorder)
         print(f"repository: {args.files} files, {args.files * 120:,} lines; staged: {CHANGED} files, "
-              f"{CHANGED * LINES_PER_CHANGE} added lines")
+              f"{CHANGED * LINES_PER_CHANGE} added lines; load average {os.getloadavg()[0]:.2f}")
         print(f"first review (builds the code index): {cold:.2f} s llmdev time, {time.perf_counter() - started:.2f} s wall")
         warm = [review_once(root, recorder)[0] for _ in range(args.runs)]
         print(f"review, warm: median {statistics.median(warm) * 1000:.0f} ms, min {min(warm) * 1000:.0f} ms "

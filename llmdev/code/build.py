@@ -5,9 +5,10 @@ from __future__ import annotations
 import marshal
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ContextManager, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator, Sequence
 
-from llmdev.code.store import BlobStore, EncodedRow, encode
+from llmdev.code.store import BlobStore, EncodedRow, decode, encode
+from llmdev.code.summary_build import FileFacts, facts_of
 from llmdev.code.tags import ParsedFile, parse_file
 
 if TYPE_CHECKING:
@@ -16,8 +17,31 @@ if TYPE_CHECKING:
 # Below this much work a process pool costs more than it saves.
 PARALLEL_MIN_BYTES = 1_500_000
 PARALLEL_MIN_FILES = 40
-BATCH_BYTES = 400_000
+BATCH_BYTES = 300_000
 PROGRESS_MIN_FILES = 200
+
+# Called with each parsed blob's SHA and summary facts, batch by batch as they finish.
+FactsSink = Callable[[str, FileFacts], None]
+# What a worker returns: the rows the store keeps, and (sha, facts) pairs marshalled.
+BatchResult = tuple[list[EncodedRow], bytes]
+
+
+class FreshParses:
+    """The blobs parsed in this run, kept as the store keeps them and decoded only when asked for."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[bytes, bytes]] = {}
+        self.unsaved = False  # True when the store could not keep them
+
+    def __contains__(self, sha: object) -> bool:
+        return sha in self.rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def get(self, sha: str) -> ParsedFile | None:
+        row = self.rows.get(sha)
+        return None if row is None else decode(*row)
 
 
 def parse_bytes(path: str, data: bytes) -> ParsedFile:
@@ -31,29 +55,32 @@ def parse_bytes(path: str, data: bytes) -> ParsedFile:
     return parse_file(path, text, data)
 
 
-def parse_batch(root: str, batch: Sequence[tuple[str, str]]) -> list[EncodedRow]:
-    """Worker: (path, sha) pairs read from the work tree -> (sha, head, tail) as the store keeps them."""
-    results = []
+def parse_batch(root: str, batch: Sequence[tuple[str, str]]) -> BatchResult:
+    """Worker: (path, sha) pairs read from the work tree -> the stored rows, and each file's
+    summary facts (marshalled: they load several times faster than the rows would)."""
+    rows: list[EncodedRow] = []
+    facts: list[tuple[str, tuple[Any, ...]]] = []
     for path, sha in batch:
         try:
             data = Path(root, path).read_bytes()
         except OSError:
             continue
-        results.append(encode(sha, parse_bytes(path, data)))
-    return results
-
-
-def _keep(rows: list[EncodedRow], store: BlobStore, parsed: dict[str, ParsedFile]) -> None:
-    store.put_encoded(rows)
-    for sha, head, tail in rows:
-        parsed[sha] = ParsedFile.from_parts(marshal.loads(head), marshal.loads(tail))
+        parsed = parse_bytes(path, data)
+        rows.append(encode(sha, parsed))
+        facts.append((sha, facts_of(parsed).to_tuple()))
+    return rows, marshal.dumps(facts)
 
 
 def _batches(files: Sequence["RepoFile"]) -> Iterator[list["RepoFile"]]:
-    """Largest files first, grouped into batches of about BATCH_BYTES, so workers finish together."""
+    """Files in the order given (distinct blobs only), in batches of about BATCH_BYTES: the facts
+    come back nearly in order, and small batches keep the workers finishing together."""
     batch: list["RepoFile"] = []
     size = 0
-    for repo_file in sorted(files, key=lambda f: -f.size):
+    seen: set[str] = set()
+    for repo_file in files:
+        if repo_file.blob_sha in seen:
+            continue
+        seen.add(repo_file.blob_sha)
         batch.append(repo_file)
         size += repo_file.size
         if size >= BATCH_BYTES:
@@ -63,43 +90,70 @@ def _batches(files: Sequence["RepoFile"]) -> Iterator[list["RepoFile"]]:
         yield batch
 
 
-def parse_files(root: Path, files: Sequence["RepoFile"], *, store: BlobStore, show_progress: bool) -> dict[str, ParsedFile]:
-    """Parse `files` from the work tree into `store`; returns the parsed files by blob SHA."""
+def parse_files(
+    root: Path, files: Sequence["RepoFile"], *, store: BlobStore, show_progress: bool, on_facts: FactsSink | None = None
+) -> FreshParses:
+    """Parse `files` from the work tree into `store`; `on_facts` hears of each file as it is done."""
+    fresh = FreshParses()
     if not files:
-        return {}
+        return fresh
     total = sum(f.size for f in files)
     workers = os.cpu_count() or 1
     batches = list(_batches(files))
+    keep = _Keeper(store, fresh, on_facts)
     if workers > 1 and total >= PARALLEL_MIN_BYTES and len(files) >= PARALLEL_MIN_FILES:
-        return _parse_in_pool(str(root), batches, min(workers, len(batches)), store, show_progress)
-    return _parse_here(str(root), batches, store, show_progress and len(files) >= PROGRESS_MIN_FILES)
+        _parse_in_pool(str(root), batches, min(workers, len(batches)), keep, show_progress)
+    else:
+        _parse_here(str(root), batches, keep, show_progress and len(files) >= PROGRESS_MIN_FILES)
+    return fresh
 
 
-def _parse_here(root: str, batches: list[list["RepoFile"]], store: BlobStore, show_progress: bool) -> dict[str, ParsedFile]:
-    parsed: dict[str, ParsedFile] = {}
+class _Keeper:
+    """Stores each batch's rows and passes its facts on."""
+
+    def __init__(self, store: BlobStore, fresh: FreshParses, on_facts: FactsSink | None) -> None:
+        self.store = store
+        self.fresh = fresh
+        self.on_facts = on_facts
+
+    def __call__(self, result: BatchResult) -> None:
+        rows, facts = result
+        if not self.store.put_encoded(rows):
+            self.fresh.unsaved = True
+        self.fresh.rows.update((sha, (head, tail)) for sha, head, tail in rows)
+        if self.on_facts is not None:
+            for sha, values in marshal.loads(facts):
+                self.on_facts(sha, FileFacts(*values))
+
+
+def _parse_here(root: str, batches: list[list["RepoFile"]], keep: _Keeper, show_progress: bool) -> None:
     with _maybe_progress(show_progress, sum(len(b) for b in batches)) as bar:
         for batch in batches:
-            _keep(parse_batch(root, [(f.path, f.blob_sha) for f in batch]), store, parsed)
+            keep(parse_batch(root, [(f.path, f.blob_sha) for f in batch]))
             bar.advance(len(batch))
-    return parsed
 
 
-def _parse_in_pool(
-    root: str, batches: list[list["RepoFile"]], workers: int, store: BlobStore, show_progress: bool
-) -> dict[str, ParsedFile]:
+def _parse_in_pool(root: str, batches: list[list["RepoFile"]], workers: int, keep: _Keeper, show_progress: bool) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    parsed: dict[str, ParsedFile] = {}
+    context = multiprocessing.get_context(method)
     # Workers start on the first submit, before the progress bar's thread exists.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
         futures = {pool.submit(parse_batch, root, [(f.path, f.blob_sha) for f in b]): len(b) for b in batches}
         with _maybe_progress(show_progress, sum(futures.values())) as bar:
             for future in as_completed(futures):
-                _keep(future.result(), store, parsed)
+                keep(future.result())
                 bar.advance(futures[future])
-    return parsed
+
+
+def _start_worker() -> None:
+    """A worker only parses: its objects die young and form no cycles, so the cycle collector
+    would only cost time."""
+    import gc
+
+    gc.disable()
 
 
 class _NoBar:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from bisect import bisect_right
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from llmdev.code.languages import language_for
 from llmdev.code.store import BlobStore, store_path
-from llmdev.code.summary import Summary, build_summary, listing_key
+from llmdev.code.summary import Summary
 from llmdev.code.tags import ParsedFile, Tag, parse_file, tags_of
 
 if TYPE_CHECKING:
@@ -29,7 +30,12 @@ class IndexStats:
     seconds: float = 0.0
     store: str = ""
     skipped: int = 0
-    languages: Counter[str] = field(default_factory=Counter)
+    paths: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def languages(self) -> Counter[str]:
+        """Files per language, counted when asked for (it looks at every path)."""
+        return Counter(language_for(p) or "other" for p in self.paths)
 
 
 class CodeIndex:
@@ -122,6 +128,7 @@ def open_store(repo: "Repository") -> BlobStore:
 def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool = False, settings: object = None) -> CodeIndex:
     """The index of the repository's current files: cached blobs reused, the rest parsed (in parallel)."""
     from llmdev.code.build import parse_files
+    from llmdev.code.refresh import SummaryRefresh
     from llmdev.repo.files import list_files
 
     started = time.perf_counter()
@@ -129,54 +136,32 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
     store = open_store(repo)
     if rebuild:
         store.clear()
-    known = store.known(f.blob_sha for f in listing.files)
+    current = {f.path: f.blob_sha for f in listing.files}
+    known = store.known(current.values())
     missing = [f for f in listing.files if f.blob_sha not in known]
-    fresh = parse_files(repo.root, missing, store=store, show_progress=show_progress)
-    shas = {f.path: f.blob_sha for f in listing.files if f.blob_sha in known or f.blob_sha in fresh}
-    summary, entries = _summary(store, shas, fresh)
+    with _cycle_collection_paused():
+        refresh = SummaryRefresh.start(store, current)
+        fresh = parse_files(repo.root, missing, store=store, show_progress=show_progress, on_facts=refresh.feed)
+        shas = {path: sha for path, sha in current.items() if sha in known or sha in fresh}
+        summary = refresh.finish(shas, fresh)
+    # Parsed files load from the store on first use; keep them here only if the store lost them.
+    entries = {p: e for p, sha in shas.items() if (e := fresh.get(sha)) is not None} if fresh.unsaved else {}
     index = CodeIndex(shas, store, summary, entries)
     index.stats = _stats(listing, missing, shas, store, time.perf_counter() - started)
     return index
 
 
-def _summary(store: BlobStore, shas: dict[str, str], fresh: dict[str, ParsedFile]) -> tuple[Summary, dict[str, ParsedFile]]:
-    """The saved summary for exactly these files; else the newest one corrected for a few
-    changed files; else a full rebuild (which is saved)."""
-    from llmdev.code.store import fingerprint
-
-    key = listing_key(shas, fingerprint())
-    cached = store.get_summary(key)
-    summary = Summary.loads(cached, partial(store.get_summary_terms, key)) if cached else None
-    if summary is not None:
-        return summary, {}
-    summary = _overlaid(store, shas, fresh)
-    if summary is not None:
-        return summary, {}
-    stored = store.get_many(sha for sha in shas.values() if sha not in fresh)
-    entries = {path: fresh.get(sha) or stored.get(sha) or ParsedFile(None) for path, sha in shas.items()}
-    summary = build_summary(entries, shas)
-    store.put_summary(key, summary.dumps(), summary.term_rows())
-    return summary, entries
-
-
-def _overlaid(store: BlobStore, shas: dict[str, str], fresh: dict[str, ParsedFile]) -> Summary | None:
-    from llmdev.code.overlay import overlay, too_many_changes
-
-    latest = store.latest_summary()
-    base = Summary.loads(latest[1], partial(store.get_summary_terms, latest[0])) if latest else None
-    if base is None:
-        return None
-    before = dict(zip(base.paths, base.shas))
-    changed = [p for p, sha in shas.items() if before.get(p) != sha]
-    gone = [p for p in before if p not in shas]
-    if too_many_changes(len(changed) + len(gone), len(shas)):
-        return None
-    old_shas = {p: before[p] for p in changed + gone if p in before}
-    parsed = store.get_many(list(old_shas.values()) + [shas[p] for p in changed if shas[p] not in fresh])
-    parsed.update(fresh)
-    old = {p: parsed.get(sha) or ParsedFile(None) for p, sha in old_shas.items()}
-    new = {p: parsed.get(shas[p]) or ParsedFile(None) for p in changed}
-    return overlay(base, shas, old, new)
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Building or loading a summary makes hundreds of thousands of small objects and no cycles;
+    the cycle collector would walk them again and again (half the time of a summary build)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _stats(listing: object, missing: list, shas: dict[str, str], store: BlobStore, seconds: float) -> IndexStats:
@@ -189,7 +174,7 @@ def _stats(listing: object, missing: list, shas: dict[str, str], store: BlobStor
         seconds=seconds,
         store=str(store.path or ":memory:"),
         skipped=len(getattr(listing, "skipped")),
-        languages=Counter(language_for(p) or "other" for p in shas),
+        paths=list(shas),
     )
 
 

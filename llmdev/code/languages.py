@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 from functools import lru_cache
 from importlib import resources
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -50,8 +49,11 @@ FILENAMES: dict[str, str] = {"Rakefile": "ruby", "Gemfile": "ruby", ".bashrc": "
 
 def language_for(path: str) -> str | None:
     """The language name of a repository path, or None for files that are indexed by text only."""
-    pure = PurePosixPath(path)
-    return FILENAMES.get(pure.name) or EXTENSIONS.get(pure.suffix.lower())
+    name = path.rstrip("/").rpartition("/")[2]
+    dot = name.rfind(".")
+    # As PurePosixPath(path).suffix, without building a path object (this runs for every file).
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""
+    return FILENAMES.get(name) or EXTENSIONS.get(suffix.lower())
 
 
 @lru_cache(maxsize=None)

@@ -173,26 +173,28 @@ def personalized_pagerank(summary: "Summary", seeds: dict[int, float]) -> dict[i
     queue = list(residual)
     pushes = 0
     neighbours_cache: dict[int, tuple[list[tuple[int, float]], float]] = {}
+    residual_of, enqueue = residual.get, queue.append
     while queue and pushes < MAX_PUSHES:
         node = queue.pop()
-        mass = residual.get(node, 0.0)
+        mass = residual_of(node, 0.0)
         if mass < PUSH_EPSILON:
             continue
         pushes += 1
         residual[node] = 0.0
         estimate[node] = estimate.get(node, 0.0) + ALPHA * mass
-        if node not in neighbours_cache:
+        cached = neighbours_cache.get(node)
+        if cached is None:
             links = summary.neighbours(node)
-            neighbours_cache[node] = (links, sum(w for _, w in links))
-        links, weight_sum = neighbours_cache[node]
+            cached = neighbours_cache[node] = (links, sum(w for _, w in links))
+        links, weight_sum = cached
         if not links:
             continue
         spread = (1 - ALPHA) * mass / weight_sum
         for target, weight in links:
-            before = residual.get(target, 0.0)
-            residual[target] = before + spread * weight
-            if before < PUSH_EPSILON <= residual[target]:
-                queue.append(target)
+            before = residual_of(target, 0.0)
+            after = residual[target] = before + spread * weight
+            if before < PUSH_EPSILON <= after:
+                enqueue(target)
     return estimate
 
 

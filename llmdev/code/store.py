@@ -115,7 +115,7 @@ class BlobStore:
                 chunk = wanted[start : start + CHUNK]
                 marks = ",".join("?" * len(chunk))
                 for sha, head, tail in self._db.execute(f"SELECT {columns} FROM blobs WHERE sha IN ({marks})", chunk):
-                    parsed = _decode(head, tail)
+                    parsed = decode(head, tail)
                     if parsed is not None:
                         found[sha] = parsed
         except sqlite3.Error as exc:
@@ -182,12 +182,15 @@ class BlobStore:
     def put_many(self, items: Iterable[tuple[str, ParsedFile]]) -> None:
         self.put_encoded([encode(sha, parsed) for sha, parsed in items])
 
-    def put_encoded(self, rows: list[EncodedRow]) -> None:
+    def put_encoded(self, rows: list[EncodedRow]) -> bool:
+        """Save rows as `encode` makes them; False (and a note) when the store could not keep them."""
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO blobs (sha, head, tail) VALUES (?, ?, ?)", rows)
         except sqlite3.Error as exc:
             self.notes.append(f"could not save parsed files to the index cache ({exc})")
+            return False
+        return True
 
     def clear(self) -> None:
         try:
@@ -221,7 +224,7 @@ def _connect(target: str) -> sqlite3.Connection:
         db.execute("PRAGMA busy_timeout = 30000")
         if target != ":memory:":
             db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA synchronous = OFF")  # a cache: a torn write after a power cut is rebuilt
         with db:
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
@@ -238,7 +241,8 @@ def _connect(target: str) -> sqlite3.Connection:
     return db
 
 
-def _decode(head: bytes, tail: bytes | None) -> ParsedFile | None:
+def decode(head: bytes, tail: bytes | None) -> ParsedFile | None:
+    """A stored row back as a ParsedFile (definitions only when `tail` is None); None if damaged."""
     try:
         return ParsedFile.from_parts(marshal.loads(head), None if tail is None else marshal.loads(tail))
     except (ValueError, EOFError, TypeError):

@@ -12,6 +12,7 @@ import math
 import marshal
 import zlib
 from array import array
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -100,10 +101,15 @@ class Summary:
 
     def term_rows(self) -> Iterator[tuple[int, bytes]]:
         """(bucket, marshalled {term: (postings, names)}) rows, so a query reads a few small rows."""
-        buckets: dict[int, dict[str, tuple[bytes, list[str]]]] = {}
-        for term in set(self.postings) | set(self.name_parts):
-            buckets.setdefault(term_bucket(term), {})[term] = (self.postings.get(term, b""), self.name_parts.get(term, []))
+        buckets: dict[int, dict[str, tuple[bytes, list[str]]]] = {number: {} for number in range(TERM_BUCKETS)}
+        postings, name_parts = self.postings, self.name_parts
+        for term in postings.keys() | name_parts.keys():
+            # term_bucket, inlined: this runs for every term of the repository.
+            bucket = zlib.crc32(term.encode("utf-8", "surrogateescape")) % TERM_BUCKETS
+            buckets[bucket][term] = (postings.get(term, b""), name_parts.get(term, []))
         for bucket, table in buckets.items():
+            if not table:
+                continue
             yield bucket, marshal.dumps(table)
 
     @classmethod
@@ -135,63 +141,17 @@ class Delta:
         return kept.tobytes(), names + [n for n in self.name_parts.get(term, ()) if n not in names]
 
 
-def build_summary(entries: dict[str, ParsedFile], shas: dict[str, str]) -> Summary:
-    paths = sorted(entries)
-    definers: dict[str, list[int]] = {}
-    referrers: dict[str, list[int]] = {}
-    postings: dict[str, list[int]] = {}
-    lengths: list[int] = []
-    for i, path in enumerate(paths):
-        parsed = entries[path]
-        lengths.append(sum(parsed.terms.values()))
-        for name in {row[0] for row in parsed.definitions}:
-            definers.setdefault(name, []).append(i)
-        for name in {row[0] for row in parsed.references}:
-            referrers.setdefault(name, []).append(i)
-        for term, count in parsed.terms.items():
-            pairs = postings.get(term)
-            if pairs is None:
-                postings[term] = [i, count]
-            else:
-                pairs += (i, count)
-    links = _links(paths, entries, definers)
-    edges = [pack_links(weights) for weights in links]
-    packed = {t: array("I", pairs).tobytes() for t, pairs in postings.items()}
-    centrality = pagerank(links)
-    return Summary(
-        paths, lengths, definers, referrers, edges, path_parts_of(paths), centrality, [shas[p] for p in paths], packed, name_parts_of(definers)
-    )
-
-
-def pagerank(links: list[list[tuple[int, float]]], damping: float = 0.85, rounds: int = 10) -> list[float]:
-    """Plain PageRank by power iteration, scaled so the top file has 1.0."""
-    count = len(links)
-    if not count:
-        return []
-    rank = [1.0 / count] * count
-    totals = [sum(w for _, w in out) for out in links]
-    for _ in range(rounds):
-        fresh = [0.0] * count
-        dangling = 0.0
-        for node, out in enumerate(links):
-            if not totals[node]:
-                dangling += rank[node]
-                continue
-            share = damping * rank[node] / totals[node]
-            for target, weight in out:
-                fresh[target] += share * weight
-        base = (1 - damping) / count + damping * dangling / count
-        rank = [value + base for value in fresh]
-    top = max(rank)
-    return [round(value / top, 5) for value in rank]
-
-
 def name_parts_of(definers: Iterable[str]) -> dict[str, list[str]]:
     parts: dict[str, list[str]] = {}
     for name in definers:
-        for piece in set(split_identifier(name)) | {name.lower()}:
+        for piece in name_pieces(name):
             parts.setdefault(piece, []).append(name)
     return parts
+
+
+def name_pieces(name: str) -> set[str]:
+    """The terms a defined name is found by: its sub-words and the whole name, lowercased."""
+    return set(split_identifier(name)) | {name.lower()}
 
 
 def path_parts_of(paths: list[str], start: int = 0) -> dict[str, list[int]]:
@@ -207,6 +167,7 @@ def path_parts_of(paths: list[str], start: int = 0) -> dict[str, list[int]]:
     return parts
 
 
+@lru_cache(maxsize=200_000)
 def name_weight(name: str) -> float:
     """How telling a reference to `name` is: long specific names more than short or private ones."""
     weight = 1.0
@@ -215,17 +176,6 @@ def name_weight(name: str) -> float:
     if len(name) >= 8 and ("_" in name or any(c.isupper() for c in name[1:])):
         weight *= 2.0
     return weight
-
-
-def _links(paths: list[str], entries: dict[str, ParsedFile], definers: dict[str, list[int]]) -> list[list[tuple[int, float]]]:
-    """Each file's strongest links to files that define what it references or reference what it
-    defines; back links count half."""
-    links: list[dict[int, float]] = [{} for _ in paths]
-    for node, path in enumerate(paths):
-        for target, weight in references_to(node, entries[path], definers).items():
-            links[node][target] = links[node].get(target, 0.0) + weight
-            links[target][node] = links[target].get(node, 0.0) + weight * BACK_LINK
-    return [sorted(weights.items(), key=lambda kv: -kv[1])[:MAX_LINKS] for weights in links]
 
 
 def pack_links(links: list[tuple[int, float]]) -> bytes:
@@ -241,7 +191,13 @@ def references_to(node: int, parsed: ParsedFile, definers: dict[str, list[int]])
     counts: dict[str, int] = {}
     for row in parsed.references:
         counts[row[0]] = counts.get(row[0], 0) + 1
+    return weighted_links(node, counts, definers)
+
+
+def weighted_links(node: int, counts: dict[str, int], definers: dict[str, list[int]]) -> dict[int, float]:
+    """Weighted links from a file to the files defining the names it references `counts` times."""
     weights: dict[int, float] = {}
+    get = weights.get
     for name, count in counts.items():
         targets = definers.get(name)
         if not targets or len(targets) > MAX_DEFINERS:
@@ -249,5 +205,5 @@ def references_to(node: int, parsed: ParsedFile, definers: dict[str, list[int]])
         share = name_weight(name) * math.sqrt(count) / len(targets)
         for target in targets:
             if target != node:
-                weights[target] = weights.get(target, 0.0) + share
+                weights[target] = get(target, 0.0) + share
     return weights

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from llmdev.code.languages import grammar, language_for, tag_query
@@ -87,24 +88,40 @@ def _extract(language: str, data: bytes, lines: list[str]) -> tuple[list[DefRow]
     from tree_sitter import Parser, QueryCursor
 
     tree = Parser(grammar(language)).parse(data)
+    reference_kinds = _reference_kinds(language)
     definitions: dict[tuple[int, str], DefRow] = {}
     name_starts: set[int] = set()
-    references: list[tuple[str, Any]] = []
+    ref_nodes: list[Any] = []
+    ref_kinds: list[str] = []
+    add_node, add_kind = ref_nodes.append, ref_kinds.append
     for _, captures in QueryCursor(tag_query(language)).matches(tree.root_node):
-        name_nodes = captures.get("name")
+        # Most matches are a single reference; a definition match also holds its name.
+        name_nodes = captures.get("name") if len(captures) > 1 else None
         for capture, nodes in captures.items():
-            if capture.startswith("reference."):
-                references.extend((capture[10:], node) for node in nodes)
+            kind = reference_kinds.get(capture)
+            if kind is not None:
+                for node in nodes:
+                    add_node(node)
+                    add_kind(kind)
             elif name_nodes and capture.startswith("definition."):
                 row = _definition(capture[11:], nodes[0], name_nodes[0], lines)
                 definitions.setdefault((row[2], row[0]), row)
                 name_starts.add(name_nodes[0].start_byte)
-    refs = []
-    for kind, node in references[:MAX_REFERENCES]:
+    refs: list[RefRow] = []
+    add_ref = refs.append
+    for node, kind in zip(ref_nodes[:MAX_REFERENCES], ref_kinds):
         start = node.start_byte
         if start not in name_starts:
-            refs.append((data[start : node.end_byte].decode("utf-8", "replace"), kind, node.start_point[0] + 1))
+            add_ref((data[start : node.end_byte].decode("utf-8", "replace"), kind, node.start_point[0] + 1))
     return _classify_methods(sorted(definitions.values(), key=lambda d: (d[2], -d[3]))), refs
+
+
+@lru_cache(maxsize=None)
+def _reference_kinds(language: str) -> dict[str, str]:
+    """The query's `reference.<kind>` capture names -> kind."""
+    query = tag_query(language)
+    names = (query.capture_name(i) for i in range(query.capture_count))
+    return {name: name[10:] for name in names if name.startswith("reference.")}
 
 
 def _definition(kind: str, node: Any, name_node: Any, lines: list[str]) -> DefRow:

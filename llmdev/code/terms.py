@@ -5,10 +5,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import Any, Callable
 
 IDENTIFIER = re.compile(r"[^\W\d]\w*")
 SUBWORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 PATH_LIKE = re.compile(r"[\w./-]*\w\.\w+|[\w-]+(?:/[\w.-]+)+")
+# ASCII text is cut into IDENTIFIER's tokens by a byte table (several times faster than the
+# regex): every byte that is not a letter, digit or underscore becomes a space.
+_WORD_BYTES = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+_SPLIT_TABLE = bytes(c if c in _WORD_BYTES else 0x20 for c in range(256))
+_DIGITS = b"0123456789"
 
 # Words that say nothing about where a change goes: English glue and commit-message verbs.
 STOPWORDS = frozenset(
@@ -73,10 +79,22 @@ def term_counts(text: str) -> dict[str, int]:
     """How often each term occurs: whole identifiers (lowercased) and their sub-words."""
     counts: dict[str, int] = {}
     get = counts.get
-    for token, count in Counter(IDENTIFIER.findall(text)).items():
-        for term in _expand(token):
+    if text.isascii():
+        tokens: Counter[Any] = Counter(text.encode("ascii").translate(_SPLIT_TABLE).split())
+        expand: Callable[[Any], tuple[str, ...]] = _expand_run
+    else:
+        tokens, expand = Counter(IDENTIFIER.findall(text)), _expand
+    for token, count in tokens.items():
+        for term in expand(token):
             counts[term] = get(term, 0) + count
     return counts
+
+
+@lru_cache(maxsize=500_000)
+def _expand_run(run: bytes) -> tuple[str, ...]:
+    """`_expand` of an ASCII word run; like IDENTIFIER, a token starts at the run's first non-digit."""
+    token = run.lstrip(_DIGITS)
+    return _expand(token.decode("ascii")) if token else ()
 
 
 def query_terms(text: str) -> list[str]:

@@ -58,25 +58,29 @@ def diff_context(
     index's copy of the file when it is the same blob, else parsed from `new_side_rev`
     (":" the git index, None the working tree, or a revision)."""
     from llmdev.code.index import load_index
+    from llmdev.repo.files import read_blobs
 
     index = index or load_index(repo, show_progress=False)
     texts = _TextCache(repo)
     contexts: list[HunkContext] = []
-    for diff in diffs:
-        if diff.binary or diff.skipped_reason or not diff.hunks:
-            continue
-        old = _side(repo, index, diff.old_path, diff.old_blob, None) if diff.old_path and diff.old_blob else _Side([], [])
-        new = _side(repo, index, diff.path, diff.new_blob, new_side_rev) if diff.status != "deleted" else _Side([], [])
+    shown = [d for d in diffs if not (d.binary or d.skipped_reason or not d.hunks)]
+    blobs = read_blobs(repo, [b for d in shown for b in (d.old_blob, d.new_blob) if b and b != NULL_SHA])
+    for diff in shown:
+        old = _side(repo, index, diff.old_path, diff.old_blob, None, blobs) if diff.old_path and diff.old_blob else _Side([], [])
+        new = _side(repo, index, diff.path, diff.new_blob, new_side_rev, blobs) if diff.status != "deleted" else _Side([], [])
         for hunk in diff.hunks:
             contexts.append(_hunk_context(index, texts, diff.path, hunk, old, new))
     return contexts
 
 
-def _side(repo: "Repository", index: "CodeIndex", path: str, blob: str | None, rev: str | None) -> _Side:
+def _side(
+    repo: "Repository", index: "CodeIndex", path: str, blob: str | None, rev: str | None, blobs: dict[str, bytes | None]
+) -> _Side:
+    """One side of a file's diff: its tags and lines; `blobs` holds the diff's blobs, read in one go."""
     from llmdev.repo.diffs import file_at
 
     def load_blob() -> str | None:
-        data = repo.git_bytes("cat-file", "blob", blob, check=False) if blob else None
+        data = blobs.get(blob) if blob else None
         return data.decode("utf-8") if data and b"\0" not in data[:8192] and _utf8(data) else None
 
     def load_rev() -> str | None:

@@ -3,6 +3,8 @@ vendored and binary files. Name checks only (no reading), so they cost microseco
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 LOCK_FILES = frozenset(
     {
         "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "deno.lock",
@@ -42,11 +44,17 @@ BINARY_SUFFIXES = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)
+def _vendored(directory: str) -> bool:
+    """Whether a directory lies in a vendored tree (asked once per directory, not per file)."""
+    return not VENDOR_DIRS.isdisjoint(directory.split("/"))
+
+
 def builtin_exclusion(path: str) -> str | None:
     """Why llmdev leaves `path` (posix, relative to the root) out by default, or None."""
     slash = path.rfind("/")
     name = path[slash + 1 :].lower()
-    if slash >= 0 and not VENDOR_DIRS.isdisjoint(path[:slash].split("/")):
+    if slash >= 0 and _vendored(path[:slash]):
         return "vendored"
     if name in LOCK_FILES:
         return "lock file"

@@ -42,7 +42,7 @@ class FileListing:
         return sum(f.size for f in self.files)
 
 
-@dataclass
+@dataclass(slots=True)
 class _IndexEntry:
     mode: str
     sha: str
@@ -131,7 +131,7 @@ def _check(
     reason = builtin_exclusion(path) or user_reason(path)
     if reason is None and info.st_size > max_bytes:
         reason = f"larger than {max_bytes // 1024} KB"
-    if reason is None and ("\n" in path or not path.isprintable() or _has_surrogates(path)):
+    if reason is None and ("\n" in path or not path.isprintable() or (not path.isascii() and _has_surrogates(path))):
         reason = "unusual file name"  # not UTF-8, or control characters: unsafe to print or batch
     return reason, info.st_size
 
@@ -195,6 +195,28 @@ def _hash_one_by_one(repo: Repository, files: list[tuple[str, int]], skipped: li
         elif os.path.lexists(repo.root / path):
             skipped.append(SkippedFile(path, "unreadable"))
     return hashed
+
+
+def read_blobs(repo: Repository, shas: Sequence[str]) -> dict[str, bytes | None]:
+    """Blobs by object id, all with one `git cat-file --batch`; None for an id that is not a blob here."""
+    wanted = list(dict.fromkeys(s for s in shas if s and s.isalnum()))
+    if not wanted:
+        return {}
+    out = repo.git_bytes("cat-file", "--batch", input="".join(s + "\n" for s in wanted).encode("ascii"), check=False)
+    found: dict[str, bytes | None] = dict.fromkeys(wanted)
+    pos = 0
+    for sha in wanted:
+        end = out.find(b"\n", pos)
+        if end < 0:
+            break
+        header = out[pos:end].split(b" ")
+        pos = end + 1
+        if len(header) == 3 and header[2].isdigit():  # "<id> <type> <size>", else "<id> missing"
+            size = int(header[2])
+            if header[1] == b"blob":
+                found[sha] = out[pos : pos + size]
+            pos += size + 1  # the content and its newline
+    return found
 
 
 def classify_text(data: bytes) -> str | None:

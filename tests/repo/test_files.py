@@ -8,7 +8,7 @@ import pytest
 from llmdev.config.schema import FilesConfig, Settings
 from llmdev.repo.discovery import open_repository
 from llmdev.repo.excludes import builtin_exclusion
-from llmdev.repo.files import classify_text, list_files, read_text
+from llmdev.repo.files import classify_text, list_files, read_blobs, read_text
 
 
 def listed(repo, *paths, settings=None):
@@ -219,3 +219,15 @@ def test_read_text_keeps_line_endings_and_refuses_what_is_not_text(repo):
     assert read_text(found, "latin.txt") is None
     assert read_text(found, "blob.dat") is None
     assert read_text(found, "missing.txt") is None
+
+
+def test_read_blobs_gives_each_blob_and_none_for_missing_or_other_objects(repo):
+    repo.write("a.py", "a = 1\n")
+    repo.write("b.bin", "x\0y")
+    repo.commit("one")
+    a, b = repo.blob("a.py"), repo.blob("b.bin")
+    tree = repo.git("rev-parse", "HEAD^{tree}").strip()
+    missing = "0123456789abcdef0123456789abcdef01234567"
+    found = read_blobs(open_repository(repo.root), [a, missing, tree, b, a])
+    assert found == {a: b"a = 1\n", missing: None, tree: None, b: b"x\0y"}
+    assert read_blobs(open_repository(repo.root), []) == {}

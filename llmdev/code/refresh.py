@@ -1,0 +1,128 @@
+"""The summary of the current files: the saved one, the newest one corrected for a few changed
+files, or a full build, chosen before anything is parsed, so that a full build can take each
+file's facts while the other files are still being parsed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import partial
+from typing import TYPE_CHECKING
+
+from llmdev.code.overlay import overlay, too_many_changes
+from llmdev.code.store import BlobStore, fingerprint
+from llmdev.code.summary import Summary, listing_key
+from llmdev.code.summary_build import FileFacts, SummaryBuilder, facts_of
+from llmdev.code.tags import ParsedFile
+
+if TYPE_CHECKING:
+    from llmdev.code.build import FreshParses
+
+
+class SummaryRefresh:
+    """One of: a saved summary of exactly these files, a base to correct, or a build in progress."""
+
+    def __init__(
+        self, store: BlobStore, current: dict[str, str], saved: Summary | None = None, base: Summary | None = None
+    ) -> None:
+        self.store = store
+        self.current = current
+        self.key = listing_key(current, fingerprint())
+        self.saved = saved
+        self.base = base
+        self.builder: SummaryBuilder | None = None
+        self._order: list[str] = []  # blob SHAs in path order: what the builder takes next
+        self._uses: Counter[str] = Counter()  # how often each SHA is still to be taken (equal files)
+        self._waiting: dict[str, FileFacts] = {}
+
+    @classmethod
+    def start(cls, store: BlobStore, current: dict[str, str]) -> "SummaryRefresh":
+        """Choose for `current` (path -> blob SHA); a full build starts with the stored blobs."""
+        refresh = cls(store, current)
+        refresh.saved = _load(store, refresh.key, store.get_summary(refresh.key))
+        if refresh.saved is not None:
+            return refresh
+        latest = store.latest_summary()
+        base = _load(store, *latest) if latest else None
+        if base is not None and not too_many_changes(*_changes(base, current)):
+            refresh.base = base
+            return refresh
+        refresh._start_build()
+        return refresh
+
+    def _start_build(self) -> None:
+        paths = sorted(self.current)
+        self._order = [self.current[p] for p in paths]
+        self._uses = Counter(self._order)
+        self.builder = SummaryBuilder(paths, list(self._order))
+        stored = self.store.get_many(self._order)
+        self._waiting = {sha: facts_of(parsed) for sha, parsed in stored.items()}
+        self._drain()
+
+    def feed(self, sha: str, facts: FileFacts) -> None:
+        """A freshly parsed blob's facts, in any order; the builder takes them in path order."""
+        if self.builder is not None and sha in self._uses:
+            self._waiting[sha] = facts
+            self._drain()
+
+    def _drain(self) -> None:
+        builder = self.builder
+        while builder is not None and not builder.complete:
+            sha = self._order[len(builder.lengths)]
+            facts = self._waiting.get(sha)
+            if facts is None:
+                return
+            self._take(sha, facts)
+
+    def _take(self, sha: str, facts: FileFacts) -> None:
+        assert self.builder is not None
+        self.builder.add(facts)
+        self._uses[sha] -= 1
+        if not self._uses[sha]:
+            self._waiting.pop(sha, None)
+
+    def finish(self, shas: dict[str, str], fresh: "FreshParses") -> Summary:
+        """The summary of `shas`: the files that could be read, normally all of `current`."""
+        if shas != self.current:
+            return SummaryRefresh.start(self.store, shas).finish(shas, fresh)
+        if self.saved is not None:
+            return self.saved
+        if self.base is not None:
+            return self._overlaid(self.base, fresh)
+        return self._built(fresh)
+
+    def _built(self, fresh: "FreshParses") -> Summary:
+        """Complete the build (files no worker reported, or whose stored rows are damaged) and save it."""
+        builder = self.builder
+        assert builder is not None
+        while not builder.complete:
+            sha = self._order[len(builder.lengths)]
+            facts = self._waiting.get(sha) or facts_of(fresh.get(sha) or ParsedFile(None))
+            self._take(sha, facts)
+        summary, term_rows = builder.finish()
+        self.store.put_summary(self.key, summary.dumps(), term_rows)
+        return summary
+
+    def _overlaid(self, base: Summary, fresh: "FreshParses") -> Summary:
+        shas = self.current
+        before = dict(zip(base.paths, base.shas))
+        changed = [p for p, sha in shas.items() if before.get(p) != sha]
+        gone = [p for p in before if p not in shas]
+        old_shas = {p: before[p] for p in changed + gone if p in before}
+        wanted = list(old_shas.values()) + [shas[p] for p in changed]
+        parsed = self.store.get_many(sha for sha in wanted if sha not in fresh)
+        parsed.update((sha, found) for sha in wanted if sha in fresh and (found := fresh.get(sha)) is not None)
+        old = {p: parsed.get(sha) or ParsedFile(None) for p, sha in old_shas.items()}
+        new = {p: parsed.get(shas[p]) or ParsedFile(None) for p in changed}
+        return overlay(base, shas, old, new)
+
+
+def _changes(base: Summary, shas: dict[str, str]) -> tuple[int, int]:
+    """(files changed or gone since `base`, files now)."""
+    before = dict(zip(base.paths, base.shas))
+    changed = sum(1 for p, sha in shas.items() if before.get(p) != sha)
+    gone = sum(1 for p in before if p not in shas)
+    return changed + gone, len(shas)
+
+
+def _load(store: BlobStore, key: str, payload: bytes | None) -> Summary | None:
+    return Summary.loads(payload, partial(store.get_summary_terms, key)) if payload else None

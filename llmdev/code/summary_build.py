@@ -1,0 +1,216 @@
+"""Building a Summary from each file's facts, fed in path order.
+
+A cold build feeds the files as the parsing workers return them, so most of the summary is
+done by the time the last file is parsed; the file graph, its PageRank and the packed term
+tables are what is left for the end.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from typing import Any
+
+from llmdev.code.summary import (
+    BACK_LINK,
+    MAX_LINKS,
+    Summary,
+    name_pieces,
+    pack_links,
+    path_parts_of,
+    weighted_links,
+)
+from llmdev.code.tags import ParsedFile
+
+# From this many files on, the file graph is worked out in a child process (a fork costs ~10 ms).
+GRAPH_CHILD_MIN_FILES = 500
+
+
+@dataclass
+class FileFacts:
+    """What the summary takes from one parsed file; small enough to send from a parsing worker."""
+
+    length: int  # term occurrences: the file's length for BM25
+    definitions: dict[str, tuple[str, ...]]  # distinct defined names (in order) -> their name_pieces
+    references: dict[str, int]  # referenced name -> occurrences, in order of first reference
+    terms: dict[str, int]
+
+    def to_tuple(self) -> tuple[Any, ...]:
+        return (self.length, self.definitions, self.references, self.terms)
+
+
+def facts_of(parsed: ParsedFile) -> FileFacts:
+    counts: dict[str, int] = {}
+    get = counts.get
+    for row in parsed.references:
+        counts[row[0]] = get(row[0], 0) + 1
+    # The pieces come along so that a parsing worker, whose split_identifier cache already holds
+    # these names, works them out rather than the main process.
+    names = {name: tuple(name_pieces(name)) for name in dict.fromkeys(row[0] for row in parsed.definitions)}
+    return FileFacts(sum(parsed.terms.values()), names, counts, parsed.terms)
+
+
+class SummaryBuilder:
+    """Accumulates the summary of `paths`; `add` takes each file's facts in the order of `paths`."""
+
+    def __init__(self, paths: list[str], shas: list[str]) -> None:
+        self.paths = paths
+        self.shas = shas
+        self.lengths: list[int] = []
+        self.definers: dict[str, list[int]] = {}
+        self.referrers: dict[str, list[int]] = {}
+        self.postings: dict[str, list[int]] = {}  # term -> flat (file index, count) pairs
+        self.name_parts: dict[str, list[str]] = {}
+        self.references: list[dict[str, int]] = []
+
+    @property
+    def complete(self) -> bool:
+        return len(self.lengths) == len(self.paths)
+
+    def add(self, facts: FileFacts) -> None:
+        """The facts of the next file, `paths[len(self.lengths)]`."""
+        node = len(self.lengths)
+        self.lengths.append(facts.length)
+        self.references.append(facts.references)
+        definers, name_parts = self.definers, self.name_parts
+        for name, pieces in facts.definitions.items():
+            nodes = definers.get(name)
+            if nodes is not None:
+                nodes.append(node)
+                continue
+            definers[name] = [node]
+            for piece in pieces:
+                name_parts.setdefault(piece, []).append(name)
+        referrers = self.referrers
+        for name in facts.references:
+            nodes = referrers.get(name)
+            if nodes is None:
+                referrers[name] = [node]
+            else:
+                nodes.append(node)
+        postings = self.postings
+        for term, count in facts.terms.items():
+            pairs = postings.get(term)
+            if pairs is None:
+                postings[term] = [node, count]
+            else:
+                pairs += (node, count)
+
+    def finish(self) -> tuple[Summary, list[tuple[int, bytes]]]:
+        """The summary, once every file was added, and its term rows for the store (made while
+        a child process works out the file graph, when the repository is large)."""
+        child = _GraphInChild.start(self.references, self.definers) if len(self.paths) >= GRAPH_CHILD_MIN_FILES else None
+        packed = {term: array("I", pairs).tobytes() for term, pairs in self.postings.items()}
+        summary = Summary(
+            self.paths,
+            self.lengths,
+            self.definers,
+            self.referrers,
+            [],
+            path_parts_of(self.paths),
+            [],
+            self.shas,
+            packed,
+            self.name_parts,
+        )
+        rows = list(summary.term_rows())
+        graph = child.result() if child is not None else None
+        summary.edges, summary.centrality = graph or file_graph(self.references, self.definers)
+        return summary, rows
+
+
+def build_summary(entries: dict[str, ParsedFile], shas: dict[str, str]) -> Summary:
+    paths = sorted(entries)
+    builder = SummaryBuilder(paths, [shas[p] for p in paths])
+    for path in paths:
+        builder.add(facts_of(entries[path]))
+    return builder.finish()[0]
+
+
+def file_graph(references: list[dict[str, int]], definers: dict[str, list[int]]) -> tuple[list[bytes], list[float]]:
+    """Each file's packed links and its PageRank centrality."""
+    links = file_links(references, definers)
+    return [pack_links(weights) for weights in links], pagerank(links)
+
+
+class _GraphInChild:
+    """`file_graph` in a forked child process (which shares the parent's tables without copying)."""
+
+    def __init__(self, process: Any, receive: Any) -> None:
+        self.process = process
+        self.receive = receive
+
+    @classmethod
+    def start(cls, references: list[dict[str, int]], definers: dict[str, list[int]]) -> "_GraphInChild | None":
+        import multiprocessing
+        import threading
+
+        # Forking is only safe while no other thread might hold a lock the child would need.
+        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+            return None
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        try:
+            process = context.Process(target=_graph_child, args=(send, references, definers), daemon=True)
+            process.start()
+        except OSError:
+            return None
+        finally:
+            send.close()
+        return cls(process, receive)
+
+    def result(self) -> tuple[list[bytes], list[float]] | None:
+        """The child's answer, or None if it died without one (the caller then works it out)."""
+        try:
+            graph: tuple[list[bytes], list[float]] | None = self.receive.recv()
+        except (EOFError, OSError):
+            graph = None
+        self.receive.close()
+        self.process.join()
+        return graph
+
+
+def _graph_child(send: Any, references: list[dict[str, int]], definers: dict[str, list[int]]) -> None:
+    send.send(file_graph(references, definers))
+    send.close()
+
+
+def file_links(references: list[dict[str, int]], definers: dict[str, list[int]]) -> list[list[tuple[int, float]]]:
+    """Each file's strongest links to files that define what it references or reference what it
+    defines; back links count half."""
+    links: list[dict[int, float]] = [{} for _ in references]
+    for node, counts in enumerate(references):
+        out = links[node]
+        for target, weight in weighted_links(node, counts, definers).items():
+            out[target] = out.get(target, 0.0) + weight
+            back = links[target]
+            back[node] = back.get(node, 0.0) + weight * BACK_LINK
+    return [sorted(weights.items(), key=_by_weight)[:MAX_LINKS] for weights in links]
+
+
+def _by_weight(item: tuple[int, float]) -> float:
+    return -item[1]
+
+
+def pagerank(links: list[list[tuple[int, float]]], damping: float = 0.85, rounds: int = 10) -> list[float]:
+    """Plain PageRank by power iteration, scaled so the top file has 1.0."""
+    count = len(links)
+    if not count:
+        return []
+    rank = [1.0 / count] * count
+    totals = [sum(w for _, w in out) for out in links]
+    for _ in range(rounds):
+        fresh = [0.0] * count
+        dangling = 0.0
+        for node, out in enumerate(links):
+            total = totals[node]
+            if not total:
+                dangling += rank[node]
+                continue
+            share = damping * rank[node] / total
+            for target, weight in out:
+                fresh[target] += share * weight
+        base = (1 - damping) / count + damping * dangling / count
+        rank = [value + base for value in fresh]
+    top = max(rank)
+    return [round(value / top, 5) for value in rank]

@@ -1,0 +1,52 @@
+"""Building the summary from file facts: in path order whatever order the files are parsed in,
+and with the file graph worked out in a child process for large repositories."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmdev.code import summary_build
+from llmdev.code.build import FreshParses
+from llmdev.code.refresh import SummaryRefresh
+from llmdev.code.store import BlobStore
+from llmdev.code.summary_build import SummaryBuilder, build_summary, facts_of, file_graph
+from llmdev.code.tags import parse_file
+
+
+def _parsed(count: int) -> dict[str, object]:
+    files = {}
+    for i in range(count):
+        source = f"def helper_{i}(x):\n    return helper_{(i + 1) % count}(x) + helper_{(i * 7) % count}(x)\n"
+        files[f"pkg/mod{i:03}.py"] = parse_file(f"pkg/mod{i:03}.py", source)
+    return files
+
+
+def test_facts_arriving_in_any_order_build_the_path_ordered_summary() -> None:
+    entries = _parsed(12)
+    shas = {path: f"{i:040x}" for i, path in enumerate(sorted(entries))}
+    expected = build_summary(entries, shas)  # type: ignore[arg-type]
+    refresh = SummaryRefresh.start(BlobStore(None), shas)
+    for path in sorted(entries, reverse=True):
+        refresh.feed(shas[path], facts_of(entries[path]))  # type: ignore[arg-type]
+    assert refresh.builder is not None and refresh.builder.complete
+    summary = refresh.finish(shas, FreshParses())
+    assert summary.paths == expected.paths and summary.definers == expected.definers
+    assert summary.postings == expected.postings and summary.edges == expected.edges
+    assert summary.centrality == expected.centrality
+
+
+def test_file_graph_from_a_child_process_equals_the_one_worked_out_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    entries = _parsed(40)
+    paths = sorted(entries)
+    builder = SummaryBuilder(paths, [f"{i:040x}" for i in range(len(paths))])
+    for path in paths:
+        builder.add(facts_of(entries[path]))  # type: ignore[arg-type]
+    child = summary_build._GraphInChild.start(builder.references, builder.definers)
+    if child is None:
+        pytest.skip("no fork on this platform")
+    assert child.result() == file_graph(builder.references, builder.definers)
+    monkeypatch.setattr(summary_build, "GRAPH_CHILD_MIN_FILES", 1)
+    summary, rows = builder.finish()
+    edges, centrality = file_graph(builder.references, builder.definers)
+    assert summary.edges == edges and summary.centrality == centrality and max(centrality) == 1.0
+    assert rows and all(isinstance(bucket, int) and payload for bucket, payload in rows)
