@@ -70,12 +70,11 @@ def _task_context(
 def _diff_context(repo: "Repository", index: "CodeIndex", *, staged: bool, range_: str | None, json_output: bool) -> None:
     from llmdev import console
     from llmdev.context.diff_context import diff_context, render_hunk_contexts
-    from llmdev.repo.diffs import get_diff, parse_spec
+    from llmdev.repo.diffs import get_diff, new_side_rev, parse_spec
 
     spec = parse_spec(repo, staged=staged, range_=range_)
     diffs = get_diff(repo, spec)
-    new_side = ":" if spec.kind == "staged" else (None if spec.kind == "worktree" else spec.new)
-    contexts = diff_context(repo, diffs, index=index, new_side_rev=new_side)
+    contexts = diff_context(repo, diffs, index=index, new_side_rev=new_side_rev(spec))
     if json_output:
         console.print_out(json.dumps({"diff": spec.describe(), "hunks": [c.to_json() for c in contexts]}, indent=2) + "\n")
         return

@@ -66,17 +66,27 @@ def diff_context(
     shown = [d for d in diffs if not (d.binary or d.skipped_reason or not d.hunks)]
     blobs = read_blobs(repo, [b for d in shown for b in (d.old_blob, d.new_blob) if b and b != NULL_SHA])
     for diff in shown:
-        old = _side(repo, index, diff.old_path, diff.old_blob, None, blobs) if diff.old_path and diff.old_blob else _Side([], [])
-        new = _side(repo, index, diff.path, diff.new_blob, new_side_rev, blobs) if diff.status != "deleted" else _Side([], [])
+        old = _side(repo, index, diff.old_path, diff.old_blob, None, blobs, fallback=False) if diff.old_path and diff.old_blob else _Side([], [])
+        new = _side(repo, index, diff.path, diff.new_blob, new_side_rev, blobs, fallback=True) if diff.status != "deleted" else _Side([], [])
         for hunk in diff.hunks:
             contexts.append(_hunk_context(index, texts, diff.path, hunk, old, new))
     return contexts
 
 
 def _side(
-    repo: "Repository", index: "CodeIndex", path: str, blob: str | None, rev: str | None, blobs: dict[str, bytes | None]
+    repo: "Repository",
+    index: "CodeIndex",
+    path: str,
+    blob: str | None,
+    rev: str | None,
+    blobs: dict[str, bytes | None],
+    *,
+    fallback: bool,
 ) -> _Side:
-    """One side of a file's diff: its tags and lines; `blobs` holds the diff's blobs, read in one go."""
+    """One side of a file's diff: its tags and lines; `blobs` holds the diff's blobs, read in one go.
+
+    A working-tree file's blob is not in git's object store, so with `fallback` the text is read
+    from `rev` (None: the working tree) when the blob cannot be read."""
     from llmdev.repo.diffs import file_at
 
     def load_blob() -> str | None:
@@ -88,7 +98,10 @@ def _side(
         return data.decode("utf-8") if data is not None and _utf8(data) else None
 
     known = bool(blob) and blob != NULL_SHA
-    text = (load_blob() if known else load_rev()) or ""
+    text = load_blob() if known else None
+    if text is None and (fallback or not known):
+        text = load_rev()
+    text = text or ""
     if (known and index.shas.get(path) == blob) or (not known and rev is None and path in index.shas):
         return _Side(index.tags(path), text.splitlines())
     tags = blob_tags(index, path, blob if known else None, lambda: text) or []

@@ -162,3 +162,12 @@ def _read_blobs(repo: Repository, rev: str, paths: Sequence[str]) -> dict[str, b
 
 def _object_name(rev: str, path: str) -> str:
     return f":0:{path}" if rev == ":" else f"{rev}:{path}"
+
+
+def new_side_rev(spec: DiffSpec) -> str | None:
+    """Where the new side of a diff lives: ":" the git index, None the working tree, or a commit."""
+    if spec.kind == "staged":
+        return ":"
+    if spec.kind == "worktree":
+        return None
+    return spec.new

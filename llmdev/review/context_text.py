@@ -13,15 +13,6 @@ if TYPE_CHECKING:
 NUMBER_WIDTH = 5
 
 
-def new_side_rev(spec: "DiffSpec") -> str | None:
-    """Where the new side of a diff lives: the git index, the working tree, or a commit."""
-    if spec.kind == "staged":
-        return ":"
-    if spec.kind == "worktree":
-        return None
-    return spec.new
-
-
 def _hunk_span(context: "HunkContext") -> tuple[int, int]:
     hunk = context.hunk
     return hunk.new_start, hunk.new_start + max(hunk.new_count - 1, 0)
@@ -77,6 +68,7 @@ def hunk_contexts(repo: "Repository", diffs: list["FileDiff"], spec: "DiffSpec")
 
     An enclosing definition is given once per file, with the first hunk inside it."""
     from llmdev.context.diff_context import diff_context
+    from llmdev.repo.diffs import new_side_rev
 
     where = {id(h): (d.path, i) for d in diffs for i, h in enumerate(d.hunks)}
     by_file: dict[str, list["HunkContext"]] = {}

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from llmdev.code.index import load_index
 from llmdev.context.diff_context import diff_context, render_hunk_contexts
-from llmdev.repo.diffs import get_diff, parse_spec
+from llmdev.repo.diffs import get_diff, new_side_rev, parse_spec
 
 
 def _contexts(sample, **spec):  # type: ignore[no-untyped-def]
     repo = sample.open()
     parsed = parse_spec(repo, **spec)
-    new_side = ":" if parsed.kind == "staged" else (None if parsed.kind == "worktree" else parsed.new)
-    return diff_context(repo, get_diff(repo, parsed), new_side_rev=new_side)
+    return diff_context(repo, get_diff(repo, parsed), new_side_rev=new_side_rev(parsed))
 
 
 def test_staged_change_inside_a_function(sample) -> None:  # type: ignore[no-untyped-def]
@@ -29,6 +28,15 @@ def test_staged_change_inside_a_function(sample) -> None:  # type: ignore[no-unt
     assert any(path == "app/config.py" and tag.name == "ConfigError" for path, tag in context.definitions)
     text = render_hunk_contexts([context])
     assert "called from app/server.py:6" in text
+
+
+def test_unstaged_change_has_its_enclosing_code(sample) -> None:  # type: ignore[no-untyped-def]
+    source = (sample.root / "app/config.py").read_text()
+    sample.write("app/config.py", source.replace('raise ConfigError("empty settings file")', 'raise ConfigError("nothing in the file")'))
+    [context] = _contexts(sample)  # nothing staged: the working tree against HEAD
+    assert context.new_enclosing is not None and context.new_enclosing.name == "load_settings"
+    assert context.new_enclosing_code.startswith("def load_settings(path):")
+    assert "nothing in the file" in context.new_enclosing_code
 
 
 def test_old_and_new_side_differ_for_a_renamed_function(sample) -> None:  # type: ignore[no-untyped-def]
