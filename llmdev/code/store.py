@@ -45,12 +45,9 @@ def fingerprint() -> str:
 
 
 def user_cache_dir() -> Path:
-    override = os.environ.get("LLMDEV_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir as platform_dir
+    from llmdev.config.loader import user_cache_dir as configured
 
-    return Path(platform_dir("llmdev", appauthor=False))
+    return configured()
 
 
 def store_path(common_dir: Path) -> Path:

@@ -10,11 +10,6 @@ from typing import Any, Mapping
 
 from llmdev.errors import ConfigError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 REPO_CONFIG = ".llmdev.toml"
 DEFAULT_SOURCE = "default"
 
@@ -39,13 +34,21 @@ class LoadedConfig:
         return self.sources.get(dotted, DEFAULT_SOURCE)
 
 
+def _platform_dir(kind: str, xdg_var: str, xdg_default: str) -> Path:
+    """platformdirs' answer; on Linux the XDG rule it follows, without its import cost at start-up."""
+    if sys.platform.startswith("linux"):
+        base = os.environ.get(xdg_var, "").strip()
+        return Path(base if os.path.isabs(base) else os.path.expanduser(xdg_default)) / "llmdev"
+    import platformdirs
+
+    return Path(getattr(platformdirs, f"user_{kind}_dir")("llmdev", appauthor=False))
+
+
 def user_config_dir() -> Path:
     override = os.environ.get("LLMDEV_CONFIG_DIR")
     if override:
         return Path(override).expanduser()
-    from platformdirs import user_config_dir as platform_dir
-
-    return Path(platform_dir("llmdev", appauthor=False))
+    return _platform_dir("config", "XDG_CONFIG_HOME", "~/.config")
 
 
 def user_data_dir() -> Path:
@@ -53,9 +56,15 @@ def user_data_dir() -> Path:
     override = os.environ.get("LLMDEV_DATA_DIR")
     if override:
         return Path(override).expanduser()
-    from platformdirs import user_data_dir as platform_dir
+    return _platform_dir("data", "XDG_DATA_HOME", "~/.local/share")
 
-    return Path(platform_dir("llmdev", appauthor=False))
+
+def user_cache_dir() -> Path:
+    """Where llmdev keeps caches (code index fallback, review results): LLMDEV_CACHE_DIR wins."""
+    override = os.environ.get("LLMDEV_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    return _platform_dir("cache", "XDG_CACHE_HOME", "~/.cache")
 
 
 def user_config_path() -> Path:
@@ -87,6 +96,11 @@ def normalize_ollama_host(value: str) -> str:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

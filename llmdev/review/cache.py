@@ -18,14 +18,9 @@ if TYPE_CHECKING:
 
 def cache_root() -> Path:
     """The user cache directory (LLMDEV_CACHE_DIR wins), with `review/` under it."""
-    override = os.environ.get("LLMDEV_CACHE_DIR")
-    if override:
-        base = Path(override).expanduser()
-    else:
-        from platformdirs import user_cache_dir
+    from llmdev.config.loader import user_cache_dir
 
-        base = Path(user_cache_dir("llmdev", appauthor=False))
-    return base / "review"
+    return user_cache_dir() / "review"
 
 
 def request_key(prepared: "PreparedCall") -> str:

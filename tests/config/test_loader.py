@@ -143,3 +143,21 @@ def test_context_windows_is_one_top_level_table(repo: Path) -> None:
     (repo / ".llmdev.toml").write_text('[review.context_windows]\n"openai/gpt-4.1" = 1047576\n')
     with pytest.raises(ConfigError, match="unknown key"):
         load_config(cwd=repo, environ={})
+
+
+def test_default_dirs_match_platformdirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import platformdirs
+
+    from llmdev.config.loader import user_cache_dir, user_config_dir, user_data_dir
+
+    for var in ("LLMDEV_CONFIG_DIR", "LLMDEV_DATA_DIR", "LLMDEV_CACHE_DIR"):
+        monkeypatch.delenv(var)
+    for xdg in (str(tmp_path / "xdg"), None):
+        for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+            if xdg is None:
+                monkeypatch.delenv(var, raising=False)
+            else:
+                monkeypatch.setenv(var, f"{xdg}/{var}")
+        assert user_config_dir() == Path(platformdirs.user_config_dir("llmdev", appauthor=False))
+        assert user_data_dir() == Path(platformdirs.user_data_dir("llmdev", appauthor=False))
+        assert user_cache_dir() == Path(platformdirs.user_cache_dir("llmdev", appauthor=False))
