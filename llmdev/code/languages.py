@@ -65,10 +65,15 @@ def grammar(name: str) -> "Language":
     return Language(getattr(module, function)())
 
 
+# Grammars whose tag query is another's: TSX is TypeScript plus JSX, with the same definition nodes.
+SHARED_QUERIES = {"tsx": "typescript"}
+
+
 @lru_cache(maxsize=None)
 def tag_query(name: str) -> "Query":
     """The compiled tags query shipped as `queries/<name>-tags.scm`."""
     from tree_sitter import Query
 
-    source = resources.files("llmdev.code").joinpath("queries").joinpath(f"{name}-tags.scm").read_text(encoding="utf-8")
+    query_file = f"{SHARED_QUERIES.get(name, name)}-tags.scm"
+    source = resources.files("llmdev.code").joinpath("queries").joinpath(query_file).read_text(encoding="utf-8")
     return Query(grammar(name), source)
