@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator, Seque
 from llmdev.code.store import BlobStore, EncodedRow, decode, encode
 from llmdev.code.summary_build import FileFacts, facts_of
 from llmdev.code.tags import ParsedFile, parse_file
+from llmdev.repo.files import decode_text
 
 if TYPE_CHECKING:
     from llmdev.repo.files import RepoFile
@@ -46,13 +47,8 @@ class FreshParses:
 
 def parse_bytes(path: str, data: bytes) -> ParsedFile:
     """A blob's tags and terms; binary or non-UTF-8 content is kept as an empty entry."""
-    if b"\0" in data[:8192]:
-        return ParsedFile(None)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return ParsedFile(None)
-    return parse_file(path, text, data)
+    text = decode_text(data)
+    return ParsedFile(None) if text is None else parse_file(path, text, data)
 
 
 def parse_batch(root: str, batch: Sequence[tuple[str, str]]) -> BatchResult:

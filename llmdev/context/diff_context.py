@@ -88,14 +88,13 @@ def _side(
     A working-tree file's blob is not in git's object store, so with `fallback` the text is read
     from `rev` (None: the working tree) when the blob cannot be read."""
     from llmdev.repo.diffs import file_at
+    from llmdev.repo.files import decode_text
 
     def load_blob() -> str | None:
-        data = blobs.get(blob) if blob else None
-        return data.decode("utf-8") if data and b"\0" not in data[:8192] and _utf8(data) else None
+        return decode_text(blobs.get(blob) if blob else None)
 
     def load_rev() -> str | None:
-        data = file_at(repo, rev, path)
-        return data.decode("utf-8") if data is not None and _utf8(data) else None
+        return decode_text(file_at(repo, rev, path))
 
     known = bool(blob) and blob != NULL_SHA
     text = load_blob() if known else None
@@ -106,14 +105,6 @@ def _side(
         return _Side(index.tags(path), text.splitlines())
     tags = blob_tags(index, path, blob if known else None, lambda: text) or []
     return _Side(tags, text.splitlines())
-
-
-def _utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _hunk_context(index: "CodeIndex", texts: "_TextCache", path: str, hunk: "Hunk", old: _Side, new: _Side) -> HunkContext:

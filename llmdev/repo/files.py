@@ -230,12 +230,19 @@ def classify_text(data: bytes) -> str | None:
     return None
 
 
+def decode_text(data: bytes | None) -> str | None:
+    """`data` as text, or None when it is missing, binary or not UTF-8 (decoded once)."""
+    if data is None or b"\0" in data:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def read_text(repo: Repository, path: str) -> str | None:
     """The working-tree text of `path` (line endings kept), or None if missing, binary or not UTF-8."""
     try:
-        data = (repo.root / path).read_bytes()
+        return decode_text((repo.root / path).read_bytes())
     except OSError:
         return None
-    if classify_text(data) is not None:
-        return None
-    return data.decode("utf-8")
