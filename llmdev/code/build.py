@@ -46,9 +46,10 @@ class FreshParses:
 
 
 def parse_bytes(path: str, data: bytes) -> ParsedFile:
-    """A blob's tags and terms; binary or non-UTF-8 content is kept as an empty entry."""
+    """A blob's tags and terms (a test file's tags wait until asked for); binary or non-UTF-8
+    content is kept as an empty entry."""
     text = decode_text(data)
-    return ParsedFile(None) if text is None else parse_file(path, text, data)
+    return ParsedFile(None) if text is None else parse_file(path, text, data, tags=False)
 
 
 def parse_batch(root: str, batch: Sequence[tuple[str, str]]) -> BatchResult:

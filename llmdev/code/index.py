@@ -7,13 +7,14 @@ import time
 from bisect import bisect_right
 from collections import Counter
 from contextlib import contextmanager
+from functools import partial
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from llmdev.code.languages import language_for
 from llmdev.code.store import BlobStore, store_path
 from llmdev.code.summary import Summary
-from llmdev.code.tags import ParsedFile, Tag, parse_file, tags_of
+from llmdev.code.tags import ParsedFile, Tag, add_tags, parse_file, tags_of
 
 if TYPE_CHECKING:
     from llmdev.repo.discovery import Repository
@@ -38,13 +39,26 @@ class IndexStats:
         return Counter(language_for(p) or "other" for p in self.paths)
 
 
-class CodeIndex:
-    """Tags of every indexed file. Parsed files are read from the store on first use."""
+# Reads blobs for tagging a file on demand: {sha: path} -> {sha: text, None when unreadable}.
+BlobReader = Callable[[dict[str, str]], dict[str, "str | None"]]
 
-    def __init__(self, shas: dict[str, str], store: BlobStore, summary: Summary, entries: dict[str, ParsedFile] | None = None) -> None:
+
+class CodeIndex:
+    """Tags of every indexed file. Parsed files are read from the store on first use; a test
+    file's tags are extracted the first time they are asked for, and stored."""
+
+    def __init__(
+        self,
+        shas: dict[str, str],
+        store: BlobStore,
+        summary: Summary,
+        entries: dict[str, ParsedFile] | None = None,
+        read_blobs: BlobReader | None = None,
+    ) -> None:
         self.shas = shas
         self.store = store
         self.summary = summary
+        self.read_blobs = read_blobs
         self.stats = IndexStats(files=len(shas))
         self._entries: dict[str, ParsedFile] = dict(entries or {})
         self._tags: dict[str, list[Tag]] = {}
@@ -70,8 +84,24 @@ class CodeIndex:
         if not wanted:
             return
         found = self.store.get_many(wanted, full=full)
+        untagged = {sha: path for sha, path in wanted.items() if sha in found and not found[sha].tagged}
+        if untagged:
+            found.update(self._tag(untagged, found))
         for sha, path in wanted.items():
             self._entries[path] = found.get(sha) or ParsedFile(None)
+
+    def _tag(self, wanted: dict[str, str], found: dict[str, ParsedFile]) -> dict[str, ParsedFile]:
+        """Stored files whose tags were left for later (tests), with their tags, saved back."""
+        texts = self.read_blobs(wanted) if self.read_blobs else {}
+        heads_only = [sha for sha in wanted if not found[sha].complete]
+        rows = {**found, **self.store.get_many(heads_only)} if heads_only else found
+        done: dict[str, ParsedFile] = {}
+        for sha in wanted:
+            text, parsed = texts.get(sha), rows.get(sha)
+            if text is not None and parsed is not None and parsed.complete:
+                done[sha] = add_tags(parsed, text)
+        self.store.put_many(done.items())
+        return done
 
     def definition_tags(self, path: str) -> list[Tag]:
         """Only the definitions of `path` (cheaper than `tags` when references are not needed)."""
@@ -91,7 +121,10 @@ class CodeIndex:
         return self._tags[path]
 
     def definitions(self, name: str) -> list[tuple[str, Tag]]:
+        """Where `name` is defined: the files the summary knows define it, then any test file
+        already loaded in this run (tests' definitions are not in the summary)."""
         paths = [self.summary.paths[i] for i in self.summary.definers.get(name, ())]
+        paths += [p for p, e in self._entries.items() if e.identifiers is not None and e.complete and p not in paths]
         self.preload(paths)
         return [(path, tag) for path in paths for tag in self.tags(path) if tag.is_definition and tag.name == name]
 
@@ -146,9 +179,31 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
         summary = refresh.finish(shas, fresh)
     # Parsed files load from the store on first use; keep them here only if the store lost them.
     entries = {p: e for p, sha in shas.items() if (e := fresh.get(sha)) is not None} if fresh.unsaved else {}
-    index = CodeIndex(shas, store, summary, entries)
+    index = CodeIndex(shas, store, summary, entries, partial(_read_blobs, repo))
     index.stats = _stats(listing, missing, shas, store, time.perf_counter() - started)
     return index
+
+
+def _read_blobs(repo: "Repository", wanted: dict[str, str]) -> dict[str, str | None]:
+    """The text of each blob {sha: path}: the working file when it still holds that blob (as the
+    parsing workers read it), else git's copy; the working file's text as a last resort."""
+    from llmdev.repo.files import blob_id, decode_text, read_blobs
+
+    texts: dict[str, str | None] = {}
+    current: dict[str, bytes | None] = {}
+    for sha, path in wanted.items():
+        try:
+            data: bytes | None = (repo.root / path).read_bytes()
+        except OSError:
+            data = None
+        if data is not None and blob_id(data, len(sha)) == sha:
+            texts[sha] = decode_text(data)
+        else:
+            current[sha] = data
+    if current:
+        stored = read_blobs(repo, list(current))
+        texts.update((sha, decode_text(stored.get(sha) or data)) for sha, data in current.items())
+    return texts
 
 
 @contextmanager
@@ -180,14 +235,13 @@ def _stats(listing: object, missing: list, shas: dict[str, str], store: BlobStor
 
 def blob_tags(index: CodeIndex, path: str, sha: str | None, load: Callable[[], str | None]) -> list[Tag] | None:
     """Tags of one blob (e.g. a staged or old version), from the store when known, else parsed from `load()`."""
-    if sha:
-        cached = index.store.get_many([sha]).get(sha)
-        if cached is not None:
-            return tags_of(cached)
+    cached = index.store.get_many([sha]).get(sha) if sha else None
+    if cached is not None and cached.tagged:
+        return tags_of(cached)
     text = load()
     if text is None:
         return None
-    parsed = parse_file(path, text)
+    parsed = add_tags(cached, text) if cached is not None else parse_file(path, text)
     if sha:
         index.store.put_many([(sha, parsed)])
     return tags_of(parsed)

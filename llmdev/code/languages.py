@@ -46,6 +46,8 @@ EXTENSIONS: dict[str, str] = {
 
 FILENAMES: dict[str, str] = {"Rakefile": "ruby", "Gemfile": "ruby", ".bashrc": "bash", ".profile": "bash"}
 
+TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__", "spec", "specs", "testdata", "fixtures"})
+
 
 def language_for(path: str) -> str | None:
     """The language name of a repository path, or None for files that are indexed by text only."""
@@ -77,3 +79,20 @@ def tag_query(name: str) -> "Query":
     query_file = f"{SHARED_QUERIES.get(name, name)}-tags.scm"
     source = resources.files("llmdev.code").joinpath("queries").joinpath(query_file).read_text(encoding="utf-8")
     return Query(grammar(name), source)
+
+
+def is_test_path(path: str) -> bool:
+    """Tests by the usual conventions: test_x.py, x_test.go, x.spec.ts, FooTest.java, tests/ dirs."""
+    parts = path.split("/")
+    name = parts[-1]
+    stem = name.split(".")[0]
+    lowered = stem.lower()
+    return (
+        lowered.startswith("test_")
+        or lowered in ("test", "tests", "conftest")
+        or lowered.endswith(("_test", "_tests", "_spec", "-test", "-spec"))
+        or stem.endswith(("Test", "Tests", "Spec"))
+        or ".test." in name
+        or ".spec." in name
+        or any(p.lower() in TEST_DIRS for p in parts[:-1])
+    )

@@ -8,7 +8,8 @@ rebuilds and saves a fresh summary instead.
 
 from __future__ import annotations
 
-from llmdev.code.summary import Delta, Summary, name_parts_of, pack_links, path_parts_of, references_to
+from llmdev.code.summary import Delta, Summary, name_parts_of, pack_links, path_parts_of, weighted_links
+from llmdev.code.summary_build import facts_of
 from llmdev.code.tags import ParsedFile
 
 MAX_CHANGED = 64
@@ -49,7 +50,8 @@ def overlay(base: Summary, shas: dict[str, str], old: dict[str, ParsedFile], new
         new_names |= _learn(summary, positions[path], parsed, delta)
     for path in new:
         node = positions[path]
-        summary.edges[node] = pack_links(sorted(references_to(node, new[path], summary.definers).items(), key=lambda kv: -kv[1]))
+        links = weighted_links(node, facts_of(new[path]).references, summary.definers)
+        summary.edges[node] = pack_links(sorted(links.items(), key=lambda kv: -kv[1]))
         summary.shas[node] = shas[path]
     delta.name_parts = name_parts_of(new_names)
     summary.delta = delta
@@ -59,9 +61,10 @@ def overlay(base: Summary, shas: dict[str, str], old: dict[str, ParsedFile], new
 def _forget(summary: Summary, node: int, parsed: ParsedFile, delta: Delta) -> None:
     delta.stale.add(node)
     summary.lengths[node] = 0
-    for name in {row[0] for row in parsed.definitions}:
+    facts = facts_of(parsed)
+    for name in facts.definitions:
         _discard(summary.definers, name, node)
-    for name in {row[0] for row in parsed.references}:
+    for name in facts.references:
         _discard(summary.referrers, name, node)
 
 
@@ -69,13 +72,14 @@ def _learn(summary: Summary, node: int, parsed: ParsedFile, delta: Delta) -> set
     """Record a changed file's current names and terms; the names no file defined before."""
     delta.stale.add(node)
     delta.terms[node] = parsed.terms
-    summary.lengths[node] = sum(parsed.terms.values())
+    facts = facts_of(parsed)
+    summary.lengths[node] = facts.length
     fresh = set()
-    for name in {row[0] for row in parsed.definitions}:
+    for name in facts.definitions:
         if name not in summary.definers:
             fresh.add(name)
         summary.definers.setdefault(name, []).append(node)
-    for name in {row[0] for row in parsed.references}:
+    for name in facts.references:
         summary.referrers.setdefault(name, []).append(node)
     return fresh
 

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
+from llmdev.code.languages import is_test_path
 from llmdev.code.terms import path_mentions, query_identifiers, query_terms, split_identifier
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ SEEDS = 40
 ALPHA = 0.2  # restart probability of the personalised PageRank
 PUSH_EPSILON = 4e-4
 MAX_PUSHES = 4_000
-TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__", "spec", "specs", "testdata", "fixtures"})
 
 
 @dataclass
@@ -196,20 +196,3 @@ def personalized_pagerank(summary: "Summary", seeds: dict[int, float]) -> dict[i
             if before < PUSH_EPSILON <= after:
                 enqueue(target)
     return estimate
-
-
-def is_test_path(path: str) -> bool:
-    """Tests by the usual conventions: test_x.py, x_test.go, x.spec.ts, FooTest.java, tests/ dirs."""
-    parts = path.split("/")
-    name = parts[-1]
-    stem = name.split(".")[0]
-    lowered = stem.lower()
-    return (
-        lowered.startswith("test_")
-        or lowered in ("test", "tests", "conftest")
-        or lowered.endswith(("_test", "_tests", "_spec", "-test", "-spec"))
-        or stem.endswith(("Test", "Tests", "Spec"))
-        or ".test." in name
-        or ".spec." in name
-        or any(p.lower() in TEST_DIRS for p in parts[:-1])
-    )

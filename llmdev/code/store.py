@@ -21,7 +21,7 @@ from typing import Iterable
 from llmdev.code.tags import ParsedFile
 
 # Bump when ParsedFile's row layout or the tag extraction changes meaning.
-INDEX_VERSION = 10
+INDEX_VERSION = 12
 STORE_NAME = "index.sqlite"
 CHUNK = 500
 KEEP_SUMMARIES = 4

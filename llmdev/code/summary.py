@@ -16,7 +16,6 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from llmdev.code.tags import ParsedFile
 from llmdev.code.terms import split_identifier
 
 # Names defined in more files than this say little about which file is meant (`__init__`, `get`).
@@ -184,14 +183,6 @@ def pack_links(links: list[tuple[int, float]]) -> bytes:
         packed.append(target)
         packed.append(max(1, int(weight * 1000)))
     return packed.tobytes()
-
-
-def references_to(node: int, parsed: ParsedFile, definers: dict[str, list[int]]) -> dict[int, float]:
-    """Weighted links from a file to the files defining the names it references."""
-    counts: dict[str, int] = {}
-    for row in parsed.references:
-        counts[row[0]] = counts.get(row[0], 0) + 1
-    return weighted_links(node, counts, definers)
 
 
 def weighted_links(node: int, counts: dict[str, int], definers: dict[str, list[int]]) -> dict[int, float]:

@@ -40,6 +40,12 @@ class FileFacts:
 
 
 def facts_of(parsed: ParsedFile) -> FileFacts:
+    """What the summary knows of a file: its defined names and the names it references, from its
+    tags; for a file summarised by text (tests), its identifiers are its references and those
+    that name tests (`test_empty_file`, `TestParser`) its definitions."""
+    if parsed.identifiers is not None:
+        tests = {name: tuple(name_pieces(name)) for name in parsed.identifiers if names_a_test(name)}
+        return FileFacts(sum(parsed.terms.values()), tests, parsed.identifiers, parsed.terms)
     counts: dict[str, int] = {}
     get = counts.get
     for row in parsed.references:
@@ -48,6 +54,11 @@ def facts_of(parsed: ParsedFile) -> FileFacts:
     # these names, works them out rather than the main process.
     names = {name: tuple(name_pieces(name)) for name in dict.fromkeys(row[0] for row in parsed.definitions)}
     return FileFacts(sum(parsed.terms.values()), names, counts, parsed.terms)
+
+
+def names_a_test(name: str) -> bool:
+    """`test_x`, `testX`, `TestX`, `test2`; not `testing`, `tests` or `test`."""
+    return len(name) > 4 and name[:4].lower() == "test" and (name[4] == "_" or name[4].isupper() or name[4].isdigit())
 
 
 class SummaryBuilder:

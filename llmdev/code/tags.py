@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from llmdev.code.languages import grammar, language_for, tag_query
-from llmdev.code.terms import term_counts
+from llmdev.code.languages import grammar, is_test_path, language_for, tag_query
+from llmdev.code.terms import term_and_identifier_counts, term_counts
 
 # Definitions whose functions are methods.
 CONTAINER_KINDS = frozenset({"class", "interface", "impl", "enum", "struct", "trait"})
@@ -35,7 +35,12 @@ class Tag:
 
 @dataclass
 class ParsedFile:
-    """Everything the index keeps about one blob."""
+    """Everything the index keeps about one blob.
+
+    Test files are summarised by text: `identifiers` (how often each identifier occurs) stands in
+    for their references in the repository summary and their definitions do not count there, so
+    their tags are only extracted (`tagged`) when something asks for them.
+    """
 
     language: str | None
     definitions: list[DefRow] = field(default_factory=list)
@@ -43,43 +48,48 @@ class ParsedFile:
     terms: dict[str, int] = field(default_factory=dict)
     line_count: int = 0
     complete: bool = True  # False when only the head (language, definitions) was loaded
-
-    def to_row(self) -> tuple[Any, ...]:
-        return (self.language, self.definitions, self.references, self.terms, self.line_count)
-
-    @classmethod
-    def from_row(cls, row: tuple[Any, ...]) -> "ParsedFile":
-        language, definitions, references, terms, line_count = row
-        return cls(language, definitions, references, terms, line_count)
+    identifiers: dict[str, int] | None = None  # set: the summary takes these, not the tags
+    tagged: bool = True  # False: definitions and references were not extracted yet
 
     def head(self) -> tuple[Any, ...]:
-        return (self.language, self.definitions, self.line_count)
+        return (self.language, self.definitions, self.line_count, self.tagged)
 
     def tail(self) -> tuple[Any, ...]:
-        return (self.references, self.terms)
+        return (self.references, self.terms, self.identifiers)
 
     @classmethod
     def from_parts(cls, head: tuple[Any, ...], tail: tuple[Any, ...] | None) -> "ParsedFile":
-        language, definitions, line_count = head
+        language, definitions, line_count, tagged = head
         if tail is None:
-            return cls(language, definitions, [], {}, line_count, complete=False)
-        references, terms = tail
-        return cls(language, definitions, references, terms, line_count)
+            return cls(language, definitions, [], {}, line_count, complete=False, tagged=tagged)
+        references, terms, identifiers = tail
+        return cls(language, definitions, references, terms, line_count, True, identifiers, tagged)
 
 
-def parse_file(path: str, text: str, data: bytes | None = None) -> ParsedFile:
+def parse_file(path: str, text: str, data: bytes | None = None, *, tags: bool = True) -> ParsedFile:
     """Tags and terms of a file; files in languages without a grammar get terms only.
-    `data` is the file's bytes when the caller has them (saves encoding `text` again)."""
+    `data` is the file's bytes when the caller has them (saves encoding `text` again);
+    tags=False leaves a test file's tags to `add_tags`, when they are needed."""
     language = language_for(path)
     lines = text.splitlines()
+    if language is not None and is_test_path(path):
+        terms, identifiers = term_and_identifier_counts(text)
+        parsed = ParsedFile(language, terms=terms, line_count=len(lines), identifiers=identifiers, tagged=False)
+        return add_tags(parsed, text, data, lines) if tags else parsed
     parsed = ParsedFile(language, terms=term_counts(text), line_count=len(lines))
-    if language is None:
+    return parsed if language is None else add_tags(parsed, text, data, lines)
+
+
+def add_tags(parsed: ParsedFile, text: str, data: bytes | None = None, lines: list[str] | None = None) -> ParsedFile:
+    """`parsed` with the definitions and references of `text` (its content) extracted."""
+    parsed.tagged = True
+    if parsed.language is None:
         return parsed
     if data is None:
         data = text.encode("utf-8", errors="surrogateescape")
     if len(data) > MAX_PARSE_BYTES:
         return parsed
-    parsed.definitions, parsed.references = _extract(language, data, lines)
+    parsed.definitions, parsed.references = _extract(parsed.language, data, text.splitlines() if lines is None else lines)
     return parsed
 
 

@@ -77,16 +77,32 @@ def _expand(token: str) -> tuple[str, ...]:
 
 def term_counts(text: str) -> dict[str, int]:
     """How often each term occurs: whole identifiers (lowercased) and their sub-words."""
+    return _counts(text, None)
+
+
+def term_and_identifier_counts(text: str) -> tuple[dict[str, int], dict[str, int]]:
+    """`term_counts`, and how often each identifier occurs as written (case kept)."""
+    identifiers: dict[str, int] = {}
+    return _counts(text, identifiers), identifiers
+
+
+def _counts(text: str, identifiers: dict[str, int] | None) -> dict[str, int]:
+    """Term counts; `identifiers`, when given, is filled with the identifiers' own counts."""
     counts: dict[str, int] = {}
     get = counts.get
     if text.isascii():
         tokens: Counter[Any] = Counter(text.encode("ascii").translate(_SPLIT_TABLE).split())
         expand: Callable[[Any], tuple[str, ...]] = _expand_run
+        name_of: Callable[[Any], str] = _identifier_of_run
     else:
-        tokens, expand = Counter(IDENTIFIER.findall(text)), _expand
+        tokens, expand, name_of = Counter(IDENTIFIER.findall(text)), _expand, str
     for token, count in tokens.items():
-        for term in expand(token):
+        expanded = expand(token)
+        for term in expanded:
             counts[term] = get(term, 0) + count
+        if identifiers is not None and expanded:
+            name = name_of(token)
+            identifiers[name] = identifiers.get(name, 0) + count
     return counts
 
 
@@ -95,6 +111,11 @@ def _expand_run(run: bytes) -> tuple[str, ...]:
     """`_expand` of an ASCII word run; like IDENTIFIER, a token starts at the run's first non-digit."""
     token = run.lstrip(_DIGITS)
     return _expand(token.decode("ascii")) if token else ()
+
+
+@lru_cache(maxsize=500_000)
+def _identifier_of_run(run: bytes) -> str:
+    return run.lstrip(_DIGITS).decode("ascii")
 
 
 def query_terms(text: str) -> list[str]:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def index(
     ctx: typer.Context,
     rebuild: bool = typer.Option(False, "--rebuild", help="Forget cached parses and parse every file again."),
-    stats: bool = typer.Option(False, "--stats", help="Show files, languages, definitions and cache size."),
+    stats: bool = typer.Option(False, "--stats", help="Show files, languages, definitions, references and cache size."),
 ) -> None:
     """Parse the repository's files with tree-sitter into a cache keyed by git blob SHA."""
     from llmdev import console
@@ -39,14 +39,11 @@ def index(
 def _print_stats(index: "CodeIndex") -> None:
     from llmdev import console
 
-    paths = index.files()
-    index.preload(paths)
-    definitions = references = 0
-    for path in paths:
-        parsed = index.parsed(path)
-        if parsed is not None:
-            definitions += len(parsed.definitions)
-            references += len(parsed.references)
+    # Straight from the store: asking the index would extract the tags that wait for first use.
+    rows = index.store.get_many(index.shas[path] for path in index.files()).values()
+    definitions = sum(len(row.definitions) for row in rows)
+    references = sum(len(row.references) for row in rows)
+    waiting = sum(1 for row in rows if not row.tagged)
     s = index.stats
     store = index.store.stats()
     table = console.table("what", "value")
@@ -57,6 +54,7 @@ def _print_stats(index: "CodeIndex") -> None:
         table.add_row(f"  {language}", str(count))
     table.add_row("definitions", str(definitions))
     table.add_row("references", str(references))
+    table.add_row("untagged test files", f"{waiting} (tagged when first needed)")
     table.add_row("cache", store.path)
     table.add_row("cached blobs", f"{store.blobs} ({store.bytes / 1e6:.1f} MB)")
     console.print_renderable(table)

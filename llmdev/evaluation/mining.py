@@ -50,7 +50,7 @@ class FixCommit:
 def is_source(path: str) -> bool:
     """A file the code index parses that is not a test."""
     from llmdev.code.languages import language_for
-    from llmdev.code.rank import is_test_path
+    from llmdev.code.languages import is_test_path
 
     return language_for(path) is not None and not is_test_path(path)
 

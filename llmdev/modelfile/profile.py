@@ -56,7 +56,7 @@ def commit_convention(subjects: list[str]) -> str | None:
 
 
 def describe_tests(paths: list[str]) -> str | None:
-    from llmdev.code.rank import is_test_path
+    from llmdev.code.languages import is_test_path
 
     tests = [p for p in paths if is_test_path(p)]
     if not tests:

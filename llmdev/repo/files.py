@@ -219,6 +219,14 @@ def read_blobs(repo: Repository, shas: Sequence[str]) -> dict[str, bytes | None]
     return found
 
 
+def blob_id(data: bytes, length: int = 40) -> str:
+    """The git object id `data` has as a blob: SHA-1, or SHA-256 for 64-digit ids."""
+    import hashlib
+
+    digest = hashlib.sha256 if length == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 def classify_text(data: bytes) -> str | None:
     """None when `data` is usable text, else why not: "binary" (a NUL byte) or "not UTF-8"."""
     if b"\0" in data:

@@ -11,6 +11,7 @@ import pytest
 from llmdev.code import build
 from llmdev.code.index import load_index, parse_source
 from llmdev.code.store import BlobStore, store_path
+from llmdev.code.tags import ParsedFile
 
 
 def test_index_answers_tags_definitions_references_enclosing(sample) -> None:  # type: ignore[no-untyped-def]
@@ -156,3 +157,51 @@ def test_a_few_changed_files_correct_the_saved_summary(sample) -> None:  # type:
     index.summary.prepare(["tax", "voucher"])
     assert index.summary.postings_of("tax") == []  # the old text of invoice.py no longer counts
     assert [index.summary.paths[i] for i, _ in index.summary.postings_of("voucher")] == ["app/billing/invoice.py", "app/payments.py"]
+
+
+def _stored(sample, path: str, sha: str = "") -> ParsedFile:  # type: ignore[no-untyped-def]
+    sha = sha or sample.blob(path)
+    found = BlobStore(store_path(sample.open().common_dir)).get_many([sha])
+    return found[sha]
+
+
+def test_test_files_are_tagged_on_first_use_and_stored(sample) -> None:  # type: ignore[no-untyped-def]
+    index = load_index(sample.open(), show_progress=False)
+    assert not _stored(sample, "tests/test_config.py").tagged
+    summary = index.summary
+    test_node = summary.paths.index("tests/test_config.py")
+    assert summary.definers["test_load_settings_empty_file"] == [test_node]  # a test name counts as its definition
+    assert test_node in summary.referrers["load_settings"]  # identifiers stand in for references
+    assert ("tests/test_config.py", 1) in index.references("load_settings")  # tagged now, with lines
+    assert _stored(sample, "tests/test_config.py").tagged
+    enclosing = load_index(sample.open(), show_progress=False).enclosing("tests/test_config.py", 5)
+    assert enclosing is not None and enclosing.name == "test_load_settings_empty_file"
+
+
+def test_test_file_helpers_are_found_once_the_file_is_in_play(sample) -> None:  # type: ignore[no-untyped-def]
+    sample.write("tests/conftest.py", "def make_settings_file(tmp_path):\n    return tmp_path\n")
+    index = load_index(sample.open(), show_progress=False)
+    assert index.definitions("make_settings_file") == []  # tests' definitions are not in the summary
+    index.tags("tests/conftest.py")
+    assert [p for p, _ in index.definitions("make_settings_file")] == ["tests/conftest.py"]
+
+
+def test_tags_on_demand_come_from_the_blob_the_index_knows(sample) -> None:  # type: ignore[no-untyped-def]
+    index = load_index(sample.open(), show_progress=False)
+    sha = index.shas["tests/test_config.py"]
+    sample.write("tests/test_config.py", "\n\n\ndef test_rewritten():\n    pass\n")  # changed after the listing
+    assert [t.name for t in index.tags("tests/test_config.py") if t.is_definition] == ["test_load_settings_empty_file"]
+    assert _stored(sample, "tests/test_config.py", sha).definitions[0][0] == "test_load_settings_empty_file"
+    fresh = load_index(sample.open(), show_progress=False)
+    assert [t.name for t in fresh.tags("tests/test_config.py") if t.is_definition] == ["test_rewritten"]
+
+
+def test_a_changed_test_file_corrects_the_saved_summary(sample) -> None:  # type: ignore[no-untyped-def]
+    load_index(sample.open(), show_progress=False)
+    sample.write("tests/test_config.py", "from app.server import HttpServer\n\n\ndef test_server_port():\n    HttpServer('x')\n")
+    index = load_index(sample.open(), show_progress=False)
+    assert index.summary.delta is not None
+    node = index.summary.paths.index("tests/test_config.py")
+    assert "test_load_settings_empty_file" not in index.summary.definers
+    assert index.summary.definers["test_server_port"] == [node]
+    assert node not in index.summary.referrers.get("load_settings", []) and node in index.summary.referrers["HttpServer"]

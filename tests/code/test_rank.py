@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from llmdev.code.index import load_index
-from llmdev.code.rank import is_test_path, rank_files
+from llmdev.code.rank import rank_files
 
 
 def _order(sample, query: str, focus: tuple[str, ...] = ()) -> list[str]:  # type: ignore[no-untyped-def]
@@ -48,10 +48,3 @@ def test_no_query_ranks_by_centrality(sample) -> None:  # type: ignore[no-untype
     order = _order(sample, "")
     assert set(order) == set(load_index(sample.open(), show_progress=False).files())
     assert order.index("app/config.py") < order.index("README.md")
-
-
-def test_is_test_path() -> None:
-    for path in ("tests/test_x.py", "pkg/x_test.go", "src/a.spec.ts", "src/FooTest.java", "conftest.py", "spec/models/user_spec.rb"):
-        assert is_test_path(path), path
-    for path in ("src/latest.py", "pkg/contest.go", "app/server.py"):
-        assert not is_test_path(path), path

@@ -50,3 +50,16 @@ def test_file_graph_from_a_child_process_equals_the_one_worked_out_here(monkeypa
     edges, centrality = file_graph(builder.references, builder.definers)
     assert summary.edges == edges and summary.centrality == centrality and max(centrality) == 1.0
     assert rows and all(isinstance(bucket, int) and payload for bucket, payload in rows)
+
+
+def test_a_test_file_counts_by_its_identifiers_and_test_names() -> None:
+    source = "from app import load_settings\n\n\nclass TestConfig:\n    def test_empty(self):\n        assert load_settings('x')\n\n    def testing_helper(self):\n        pass\n"
+    facts = facts_of(parse_file("tests/test_config.py", source, tags=False))
+    assert list(facts.definitions) == ["TestConfig", "test_empty"]
+    assert facts.references["load_settings"] == 2 and facts.references["testing_helper"] == 1
+    assert facts_of(parse_file("tests/test_config.py", source)) == facts  # the same once tagged
+
+
+@pytest.mark.parametrize(("name", "is_test"), [("test_x", True), ("testX", True), ("TestX", True), ("test2", True), ("testing", False), ("tests", False), ("test", False), ("contest_x", False)])
+def test_names_a_test(name: str, is_test: bool) -> None:
+    assert summary_build.names_a_test(name) is is_test

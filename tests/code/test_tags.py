@@ -6,6 +6,7 @@ import pytest
 
 from llmdev.code.index import parse_source
 from llmdev.code.languages import GRAMMARS, language_for, tag_query
+from llmdev.code.tags import add_tags, parse_file
 
 SNIPPETS: dict[str, tuple[str, str, set[tuple[str, str]], set[str]]] = {
     # language: (file name, source, expected (name, kind) definitions, expected reference names)
@@ -145,3 +146,16 @@ def test_other_languages_have_no_tags_but_no_error() -> None:
     assert language_for("notes.md") is None
     assert parse_source("notes.md", "# Title\nsome text\n") == []
     assert parse_source("broken.py", "def (:\n  ???") is not None
+
+
+def test_test_files_keep_identifiers_and_get_their_tags_when_asked() -> None:
+    source = "from app import load_settings\n\n\ndef test_empty(tmp_path):\n    assert load_settings(tmp_path) == {}\n"
+    lazy = parse_file("tests/test_config.py", source, tags=False)
+    assert (lazy.language, lazy.tagged, lazy.definitions, lazy.references) == ("python", False, [], [])
+    assert lazy.identifiers is not None and lazy.identifiers["load_settings"] == 2
+    tagged = add_tags(lazy, source)
+    assert tagged.tagged and [d[0] for d in tagged.definitions] == ["test_empty"]
+    assert "load_settings" in {r[0] for r in tagged.references}
+    assert parse_file("tests/test_config.py", source).definitions == tagged.definitions
+    source_file = parse_file("app/config.py", source, tags=False)  # only test files wait
+    assert source_file.tagged and source_file.identifiers is None and source_file.definitions

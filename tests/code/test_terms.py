@@ -1,4 +1,12 @@
-from llmdev.code.terms import path_mentions, query_identifiers, query_terms, split_identifier, stem, term_counts
+from llmdev.code.terms import (
+    path_mentions,
+    query_identifiers,
+    query_terms,
+    split_identifier,
+    stem,
+    term_and_identifier_counts,
+    term_counts,
+)
 
 
 def test_identifiers_split_on_snake_and_camel_case() -> None:
@@ -33,3 +41,12 @@ def test_mentions() -> None:
     assert "app/config.py" in path_mentions("see app/config.py and cli.py")
     assert "cli.py" in path_mentions("see app/config.py and cli.py")
     assert "load_settings" in query_identifiers("why does load_settings fail")
+
+
+def test_identifier_counts_keep_case_beside_the_terms() -> None:
+    for text in ("load_settings(); LoadSettings = load_settings() # 2x", "naïve = load_settings(naïve)"):
+        terms, identifiers = term_and_identifier_counts(text)
+        assert terms == term_counts(text)
+        assert identifiers["load_settings"] == (2 if "2x" in text else 1)
+        assert "LoadSettings" in identifiers or "naïve" in identifiers
+        assert "x" not in identifiers and "2x" not in identifiers  # too short, and digits start no name

@@ -31,6 +31,17 @@ def test_index_then_stats(project: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "definitions" in captured.out and "python" in captured.out and "go" in captured.out
 
 
+def test_stats_count_test_files_whose_tags_wait(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "src" / "test_shapes.py").write_text("from shapes import Circle\n\ndef test_area():\n    assert Circle().area()\n")
+    assert run(["index", "--stats"]) == 0
+    out = capsys.readouterr().out
+    assert "untagged test files" in out and "1 (tagged when first needed)" in out
+    assert run(["context", "test_area", "--json"]) == 0  # showing its symbols extracts the tags
+    assert '"name": "test_area"' in capsys.readouterr().out
+    assert run(["index", "--stats"]) == 0
+    assert "0 (tagged when first needed)" in capsys.readouterr().out
+
+
 def test_rebuild_parses_again(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["index"]) == 0
     assert run(["index", "--rebuild"]) == 0

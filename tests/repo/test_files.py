@@ -8,7 +8,7 @@ import pytest
 from llmdev.config.schema import FilesConfig, Settings
 from llmdev.repo.discovery import open_repository
 from llmdev.repo.excludes import builtin_exclusion
-from llmdev.repo.files import classify_text, list_files, read_blobs, read_text
+from llmdev.repo.files import blob_id, classify_text, list_files, read_blobs, read_text
 
 
 def listed(repo, *paths, settings=None):
@@ -231,3 +231,9 @@ def test_read_blobs_gives_each_blob_and_none_for_missing_or_other_objects(repo):
     found = read_blobs(open_repository(repo.root), [a, missing, tree, b, a])
     assert found == {a: b"a = 1\n", missing: None, tree: None, b: b"x\0y"}
     assert read_blobs(open_repository(repo.root), []) == {}
+
+
+def test_blob_id_is_the_id_git_gives(repo):
+    for data in (b"", b"a = 1\n", "naïve\r\n".encode()):
+        repo.root.joinpath("f").write_bytes(data)
+        assert blob_id(data) == repo.git("hash-object", "f").strip()
