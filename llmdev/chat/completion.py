@@ -109,10 +109,8 @@ def _index_symbols(session: "ChatSession") -> dict[str, str]:
     except (ImportError, LlmdevError):
         return {}
     table: dict[str, str] = {}
-    for path in index.files():
-        for tag in index.tags(path):
-            if tag.is_definition:
-                table.setdefault(tag.name, f"{tag.kind} in {path}")
+    for path, tag in index.stored_definitions():
+        table.setdefault(tag.name, f"{tag.kind} in {path}")
     return table
 
 

@@ -7,8 +7,8 @@ import time
 from bisect import bisect_right
 from collections import Counter
 from contextlib import contextmanager
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from llmdev.code.languages import language_for
@@ -112,6 +112,15 @@ class CodeIndex:
             self.preload([path], full=False)
             entry = self._entries.get(path)
         return tags_of(ParsedFile(entry.language, entry.definitions)) if entry else []
+
+    def stored_definitions(self) -> Iterator[tuple[str, Tag]]:
+        """Every definition the store holds for the current files, read in one go, without
+        extracting the tags of test files that wait for first use."""
+        heads = self.store.get_many(self.shas.values(), full=False)
+        for path in self.files():
+            head = heads.get(self.shas[path])
+            if head is not None:
+                yield from ((path, tag) for tag in tags_of(head))
 
     def tags(self, path: str) -> list[Tag]:
         """Definitions and references of `path`, ordered by line; [] for unknown files."""

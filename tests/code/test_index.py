@@ -205,3 +205,14 @@ def test_a_changed_test_file_corrects_the_saved_summary(sample) -> None:  # type
     assert "test_load_settings_empty_file" not in index.summary.definers
     assert index.summary.definers["test_server_port"] == [node]
     assert node not in index.summary.referrers.get("load_settings", []) and node in index.summary.referrers["HttpServer"]
+
+
+def test_stored_definitions_leave_waiting_test_files_untagged(sample) -> None:  # type: ignore[no-untyped-def]
+    index = load_index(sample.open(), show_progress=False)
+    names = {(path, tag.name) for path, tag in index.stored_definitions()}
+    assert ("app/config.py", "load_settings") in names and ("app/server.py", "HttpServer") in names
+    assert not any(path == "tests/test_config.py" for path, _ in names)
+    assert not _stored(sample, "tests/test_config.py").tagged
+    index.tags("tests/test_config.py")
+    names = {(path, tag.name) for path, tag in load_index(sample.open(), show_progress=False).stored_definitions()}
+    assert ("tests/test_config.py", "test_load_settings_empty_file") in names
