@@ -13,7 +13,9 @@ Metrics: recall@1/5/10 (share of the answer files in the top k) and MRR, over al
 the rankings as produced and once with test files removed from every ranking (the answers never
 contain tests). Nothing is downloaded: pass git directories you already have, for example
 snapshots fetched from GitHub (pallets/click, encode/httpx, expressjs/express, colinhacks/zod,
-gin-gonic/gin, sharkdp/fd):
+gin-gonic/gin, sharkdp/fd; the ranking weights were tuned on these). A held-out set, never
+used for tuning: psf/requests, spf13/cobra, axios/axios, google/gson, rack/rack,
+BurntSushi/ripgrep (Python, Go, JavaScript/TypeScript, Java, Ruby, Rust):
 
     python benchmarks/retrieval.py --repo click=/path/to/click.git --repo gin=/path/to/gin.git \\
         --cases 20 --aider-python /work/bench/aider-venv/bin/python --work /work/bench/retrieval
