@@ -12,7 +12,7 @@ source (~1,600 Python files, 28 MB) from its PyPI sdist (`pip download sympy --n
 aider-chat must be installed in its own virtual environment (see benchmarks/aider_driver.py).
 Each measurement is a fresh process; the table gives wall-clock seconds (best of --runs for warm
 runs, of --cold-runs for cold ones: other work on the machine only ever slows a run down) and peak
-resident memory of the largest process in the tree.
+resident memory of the largest process in the tree. Cold builds of the two tools take turns.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -84,8 +85,24 @@ def cold_aider(command: list[str], root: Path, request: str) -> dict:
     return measure(command, root, request)
 
 
-def run_llmdev(root: Path, runs: int, cold_runs: int, changed: Path) -> dict[str, dict]:
-    out = {"cold index": min((cold_llmdev(root) for _ in range(cold_runs)), key=lambda r: r["seconds"])}
+def cold_runs_interleaved(root: Path, aider: list[str] | None, request: str, runs: int) -> tuple[dict, dict | None]:
+    """The best of `runs` cold builds for each tool, taken in turns, so that the machine slowing
+    down or speeding up during the benchmark (common on shared virtual machines) hits both alike."""
+    mine, theirs = [], []
+    for _ in range(runs):
+        mine.append(cold_llmdev(root))
+        if aider is not None:
+            theirs.append(cold_aider(aider, root, request))
+    if theirs:
+        print("cold index, each turn (llmdev s / aider s / speed-up): " + ", ".join(
+            f"{m['seconds']:.2f}/{t['seconds']:.2f}/{t['seconds'] / m['seconds']:.1f}x" for m, t in zip(mine, theirs)))
+        print(f"median speed-up of a turn: {statistics.median(t['seconds'] / m['seconds'] for m, t in zip(mine, theirs)):.1f}x")
+    best = min(mine, key=lambda r: r["seconds"])
+    return best, (min(theirs, key=lambda r: r["seconds"]) if theirs else None)
+
+
+def run_llmdev(root: Path, runs: int, cold: dict, changed: Path) -> dict[str, dict]:
+    out = {"cold index": cold}
     out["warm context"] = best(runs, llmdev("context", QUERY, "--json"), root)
     out["warm map"] = best(runs, llmdev("map"), root)
     original = changed.read_bytes()
@@ -98,10 +115,14 @@ def run_llmdev(root: Path, runs: int, cold_runs: int, changed: Path) -> dict[str
     return out
 
 
-def run_aider(python: str, root: Path, files: list[str], runs: int, cold_runs: int, changed: Path) -> dict[str, dict]:
-    command = [python, str(Path(__file__).with_name("aider_driver.py"))]
+def aider_command(python: str) -> list[str]:
+    return [python, str(Path(__file__).with_name("aider_driver.py"))]
+
+
+def run_aider(python: str, root: Path, files: list[str], runs: int, cold: dict, changed: Path) -> dict[str, dict]:
+    command = aider_command(python)
     request = aider_request(root, files, QUERY.split())
-    out = {"cold index": min((cold_aider(command, root, request) for _ in range(cold_runs)), key=lambda r: r["seconds"])}
+    out = {"cold index": cold}
     out["warm context"] = best(runs, command, root, request)
     out["warm map"] = best(runs, command, root, aider_request(root, files, []))
     original = changed.read_bytes()
@@ -118,7 +139,7 @@ def main() -> None:
     parser.add_argument("root", type=Path, help="a git work tree (e.g. sympy committed into a fresh repository)")
     parser.add_argument("--aider-python", help="python of a venv with aider-chat installed")
     parser.add_argument("--runs", type=int, default=5, help="warm runs; the best is reported")
-    parser.add_argument("--cold-runs", type=int, default=1, help="cold runs (cache deleted each time); the best is reported")
+    parser.add_argument("--cold-runs", type=int, default=3, help="cold runs of each tool, in turns (cache deleted each time); the best is reported")
     parser.add_argument("--changed", default="sympy/core/basic.py", help="file touched for the 'after 1 change' rows")
     args = parser.parse_args()
     root = args.root.resolve()
@@ -131,8 +152,10 @@ def main() -> None:
     changed = root / args.changed
     print(f"{root}: {len(files)} files, {size / 1e6:.1f} MB, {os.cpu_count()} cores")
     print("load average before: " + " ".join(f"{value:.2f}" for value in os.getloadavg()))
-    mine = run_llmdev(root, args.runs, args.cold_runs, changed)
-    theirs = run_aider(args.aider_python, root, files, args.runs, args.cold_runs, changed) if args.aider_python else {}
+    aider = aider_command(args.aider_python) if args.aider_python else None
+    my_cold, their_cold = cold_runs_interleaved(root, aider, aider_request(root, files, QUERY.split()), args.cold_runs)
+    mine = run_llmdev(root, args.runs, my_cold, changed)
+    theirs = run_aider(args.aider_python, root, files, args.runs, their_cold, changed) if args.aider_python and their_cold else {}
     print(f"\n{'operation':<24}{'llmdev s':>10}{'MB peak':>9}{'aider s':>10}{'(in RepoMap)':>13}{'MB peak':>9}{'speed-up':>10}")
     for name, result in mine.items():
         row = f"{name:<24}{result['seconds']:>10.3f}{result['rss_mb']:>9.0f}"

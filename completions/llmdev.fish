@@ -145,7 +145,7 @@ complete -c llmdev -n '__fish_seen_subcommand_from hook; and __fish_seen_subcomm
 complete -c llmdev -n '__fish_seen_subcommand_from hook; and __fish_seen_subcommand_from status' -l help -s h -d 'Show help and exit'
 complete -c llmdev -n '__fish_seen_subcommand_from hook; and __fish_seen_subcommand_from uninstall' -l help -s h -d 'Show help and exit'
 complete -c llmdev -n '__fish_seen_subcommand_from index' -l rebuild -d 'Forget cached parses and parse every file again'
-complete -c llmdev -n '__fish_seen_subcommand_from index' -l stats -d 'Show files, languages, definitions and cache size'
+complete -c llmdev -n '__fish_seen_subcommand_from index' -l stats -d 'Show files, languages, definitions, references and cache size'
 complete -c llmdev -n '__fish_seen_subcommand_from index' -l help -s h -d 'Show help and exit'
 complete -c llmdev -n '__fish_seen_subcommand_from map' -l budget -s b -r -d 'Most tokens (default: [index] map_tokens)'
 complete -c llmdev -n '__fish_seen_subcommand_from map' -l focus -s f -r -d 'Files the map should centre on (repeatable)'
