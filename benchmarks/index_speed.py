@@ -38,9 +38,14 @@ print(json.dumps({"seconds": elapsed, "rss_mb": resource.getrusage(resource.RUSA
 """
 
 
+# Installed tools run from compiled bytecode (pip compiles it at install time, as it did for
+# aider); an editable checkout gets it on first import unless PYTHONDONTWRITEBYTECODE says no.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def measure(command: list[str], cwd: Path, stdin: str | None = None) -> dict:
     """Wall time and peak RSS of one command, in a fresh process."""
-    done = subprocess.run([sys.executable, "-c", PROBE, *command], cwd=cwd, capture_output=True, text=True, input=stdin)
+    done = subprocess.run([sys.executable, "-c", PROBE, *command], cwd=cwd, capture_output=True, text=True, input=stdin, env=ENV)
     result = json.loads(done.stdout)
     if result["rc"] != 0:
         raise SystemExit(f"{' '.join(command[:4])} failed: {result['stderr']}")
@@ -149,6 +154,9 @@ def main() -> None:
         with exclude.open("a") as out:
             out.write("\n.aider*\n")  # aider's cache must not count as source for either tool
     files, size = listing(root)
+    import llmdev as package
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(package.__file__).parent)], capture_output=True, env=ENV)  # as pip would
     changed = root / args.changed
     print(f"{root}: {len(files)} files, {size / 1e6:.1f} MB, {os.cpu_count()} cores")
     print("load average before: " + " ".join(f"{value:.2f}" for value in os.getloadavg()))
