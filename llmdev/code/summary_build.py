@@ -209,18 +209,21 @@ def pagerank(links: list[list[tuple[int, float]]], damping: float = 0.85, rounds
     if not count:
         return []
     rank = [1.0 / count] * count
-    totals = [sum(w for _, w in out) for out in links]
+    # Each link's share of its file's rank, damping included, worked out once for all rounds.
+    shares: list[list[tuple[int, float]] | None] = []
+    for out in links:
+        total = sum(w for _, w in out)
+        shares.append([(target, damping * w / total) for target, w in out] if total else None)
     for _ in range(rounds):
         fresh = [0.0] * count
         dangling = 0.0
-        for node, out in enumerate(links):
-            total = totals[node]
-            if not total:
-                dangling += rank[node]
+        for node, out in enumerate(shares):
+            value = rank[node]
+            if out is None:
+                dangling += value
                 continue
-            share = damping * rank[node] / total
-            for target, weight in out:
-                fresh[target] += share * weight
+            for target, share in out:
+                fresh[target] += value * share
         base = (1 - damping) / count + damping * dangling / count
         rank = [value + base for value in fresh]
     top = max(rank)
