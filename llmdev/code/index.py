@@ -62,36 +62,42 @@ class CodeIndex:
         self.stats = IndexStats(files=len(shas))
         self._entries: dict[str, ParsedFile] = dict(entries or {})
         self._tags: dict[str, list[Tag]] = {}
+        self._untaggable: set[str] = set()
 
     def files(self) -> list[str]:
         """Every indexed path, sorted."""
         return sorted(self.summary.visible())
 
     def parsed(self, path: str) -> ParsedFile | None:
-        """Everything stored for `path`: definitions, references and terms."""
-        entry = self._entries.get(path)
-        if (entry is None or not entry.complete) and path in self.shas:
+        """Everything stored for `path`: definitions, references and words."""
+        if self._wants_loading(path, full=True):
             self.preload([path])
         return self._entries.get(path)
 
     def preload(self, paths: Iterable[str], *, full: bool = True) -> None:
         """Read several files' parsed data from the store in one go; full=False: definitions only."""
-        wanted = {}
-        for path in paths:
-            entry = self._entries.get(path)
-            if path in self.shas and (entry is None or (full and not entry.complete)):
-                wanted[self.shas[path]] = path
+        wanted = {self.shas[path]: path for path in paths if self._wants_loading(path, full=full)}
         if not wanted:
             return
-        found = self.store.get_many(wanted, full=full)
+        held = {sha: e for sha, path in wanted.items() if (e := self._entries.get(path)) is not None and e.complete}
+        missing = [sha for sha in wanted if sha not in held]
+        found = {**held, **self.store.get_many(missing, full=full)} if missing else held
         untagged = {sha: path for sha, path in wanted.items() if sha in found and not found[sha].tagged}
         if untagged:
             found.update(self._tag(untagged, found))
         for sha, path in wanted.items():
             self._entries[path] = found.get(sha) or ParsedFile(None)
 
+    def _wants_loading(self, path: str, *, full: bool) -> bool:
+        if path not in self.shas:
+            return False
+        entry = self._entries.get(path)
+        if entry is None or (full and not entry.complete):
+            return True
+        return not entry.tagged and self.shas[path] not in self._untaggable
+
     def _tag(self, wanted: dict[str, str], found: dict[str, ParsedFile]) -> dict[str, ParsedFile]:
-        """Stored files whose tags were left for later (tests), with their tags, saved back."""
+        """Files whose tags were left for later (tests), with their tags, saved back to the store."""
         texts = self.read_blobs(wanted) if self.read_blobs else {}
         heads_only = [sha for sha in wanted if not found[sha].complete]
         rows = {**found, **self.store.get_many(heads_only)} if heads_only else found
@@ -100,6 +106,8 @@ class CodeIndex:
             text, parsed = texts.get(sha), rows.get(sha)
             if text is not None and parsed is not None and parsed.complete:
                 done[sha] = add_tags(parsed, text)
+            else:
+                self._untaggable.add(sha)  # content gone: not asked again in this run
         self.store.put_many(done.items())
         return done
 
@@ -107,10 +115,9 @@ class CodeIndex:
         """Only the definitions of `path` (cheaper than `tags` when references are not needed)."""
         if path in self._tags:
             return [t for t in self._tags[path] if t.is_definition]
-        entry = self._entries.get(path)
-        if entry is None and path in self.shas:
+        if self._wants_loading(path, full=False):
             self.preload([path], full=False)
-            entry = self._entries.get(path)
+        entry = self._entries.get(path)
         return tags_of(ParsedFile(entry.language, entry.definitions)) if entry else []
 
     def stored_definitions(self) -> Iterator[tuple[str, Tag]]:

@@ -216,3 +216,24 @@ def test_stored_definitions_leave_waiting_test_files_untagged(sample) -> None:  
     index.tags("tests/test_config.py")
     names = {(path, tag.name) for path, tag in load_index(sample.open(), show_progress=False).stored_definitions()}
     assert ("tests/test_config.py", "test_load_settings_empty_file") in names
+
+
+def test_test_files_get_tags_when_the_store_cannot_keep_them(sample, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(BlobStore, "put_encoded", lambda self, rows: False)
+    index = load_index(sample.open(), show_progress=False)
+    assert [t.name for t in index.definition_tags("tests/test_config.py")] == ["test_load_settings_empty_file"]
+    enclosing = index.enclosing("tests/test_config.py", 5)  # the tags stay in memory for this run
+    assert enclosing is not None and enclosing.name == "test_load_settings_empty_file"
+
+
+def test_a_test_file_whose_content_is_gone_is_asked_for_once(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo({"app.py": "def f():\n    pass\n"})
+    repo.write("tests/test_app.py", "def test_f():\n    pass\n")  # never committed
+    index = load_index(repo.open(), show_progress=False)
+    (repo.root / "tests" / "test_app.py").unlink()
+    calls = []
+    reader = index.read_blobs
+    index.read_blobs = lambda wanted: calls.append(wanted) or (reader(wanted) if reader else {})
+    assert index.tags("tests/test_app.py") == [] and index.tags("tests/test_app.py") == []
+    assert index.definition_tags("tests/test_app.py") == []
+    assert len(calls) == 1
