@@ -145,9 +145,19 @@ class CodeIndex:
         return [(path, tag) for path in paths for tag in self.tags(path) if tag.is_definition and tag.name == name]
 
     def references(self, name: str) -> list[tuple[str, int]]:
+        """Every (path, line) that references `name`."""
+        return list(self.iter_references(name))
+
+    def iter_references(self, name: str, chunk: int = 16) -> Iterator[tuple[str, int]]:
+        """(path, line) references to `name`, file by file, loading files a few at a time: a
+        caller that needs only the first few does not extract the tags of every test file
+        that mentions the name."""
         paths = [self.summary.paths[i] for i in self.summary.referrers.get(name, ())]
-        self.preload(paths)
-        return [(path, tag.line) for path in paths for tag in self.tags(path) if not tag.is_definition and tag.name == name]
+        for start in range(0, len(paths), chunk):
+            batch = paths[start : start + chunk]
+            self.preload(batch)
+            for path in batch:
+                yield from ((path, tag.line) for tag in self.tags(path) if not tag.is_definition and tag.name == name)
 
     def enclosing(self, path: str, line: int) -> Tag | None:
         """The innermost definition in `path` whose span contains `line`."""

@@ -163,7 +163,7 @@ def _callers(index: "CodeIndex", texts: "_TextCache", path: str, names: list[str
     own = {t.name: t for t in new.tags if t.is_definition}
     callers: list[tuple[str, int, str]] = []
     for name in names:
-        for ref_path, line in index.references(name):
+        for ref_path, line in index.iter_references(name):
             tag = own.get(name)
             if ref_path == path and tag is not None and tag.line <= line <= tag.end_line:
                 continue

@@ -91,7 +91,7 @@ def _fit(lines: list[str], max_chars: int) -> list[str]:
 
 def _usages(gatherer: ContextGatherer, index: "CodeIndex", name: str, path: str, tag: "Tag") -> list[str]:
     found = []
-    for where, line in index.references(name):
+    for where, line in index.iter_references(name):
         if where == path and tag.line <= line <= tag.end_line:
             continue
         text = gatherer.lines_of(where) or []

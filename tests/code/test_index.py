@@ -237,3 +237,15 @@ def test_a_test_file_whose_content_is_gone_is_asked_for_once(make_repo) -> None:
     assert index.tags("tests/test_app.py") == [] and index.tags("tests/test_app.py") == []
     assert index.definition_tags("tests/test_app.py") == []
     assert len(calls) == 1
+
+
+def test_references_load_test_files_only_as_far_as_they_are_read(make_repo) -> None:  # type: ignore[no-untyped-def]
+    files = {"app.py": "def compute_total(x):\n    return x\n"}
+    files.update({f"tests/test_{i:02}.py": f"from app import compute_total\n\ndef test_{i}():\n    compute_total({i})\n" for i in range(40)})
+    repo = make_repo(files)
+    index = load_index(repo.open(), show_progress=False)
+    first = next(index.iter_references("compute_total", chunk=8))
+    assert first == ("tests/test_00.py", 1)
+    untagged = [p for p in files if p.startswith("tests/") and not _stored(repo, p).tagged]
+    assert len(untagged) == 32  # only the first chunk of 8 was tagged
+    assert len(index.references("compute_total")) == 80  # an import and a call in each
