@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from llmdev.code.terms import split_identifier
-from llmdev.tokens import CHARS_PER_TOKEN
+from llmdev.tokens import CHARS_PER_TOKEN, fill_budget
 
 if TYPE_CHECKING:
     from llmdev.code.index import CodeIndex
@@ -57,7 +57,14 @@ def render_map(
             offered += sum(len(e.text) for e in found) + len(path) + 2
         if offered >= ENOUGH_CHOICE * char_budget:
             break
-    return _render(_fill(entries, char_budget))
+    chosen = fill_budget(
+        sorted(entries, key=lambda e: -e.priority),
+        char_budget,
+        path=lambda e: e.path,
+        cost=lambda e: len(e.text),
+        header_cost=lambda p: len(p) + 2,  # the file's name line
+    )
+    return _render(chosen)
 
 
 def _within(path: str, prefixes: Sequence[str]) -> bool:
@@ -79,21 +86,6 @@ def _file_entries(index: "CodeIndex", path: str, score: float, position: int, we
         text = "".join(f"│{line}\n" for line in tag.signature.splitlines())
         entries.append(MapEntry(path, tag.line, text, file_weight * max(weight, 0.1) / 4))
     return entries
-
-
-def _fill(entries: list[MapEntry], char_budget: int) -> list[MapEntry]:
-    """Best entries first while they fit; a file's name line is paid with its first entry."""
-    chosen: list[MapEntry] = []
-    opened: set[str] = set()
-    used = 0
-    for entry in sorted(entries, key=lambda e: -e.priority):
-        cost = len(entry.text) + (0 if entry.path in opened else len(entry.path) + 2)
-        if used + cost > char_budget:
-            continue
-        used += cost
-        opened.add(entry.path)
-        chosen.append(entry)
-    return chosen
 
 
 def _render(entries: list[MapEntry]) -> str:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
 from llmdev.context.snippets import Snippet, file_snippets
-from llmdev.tokens import CHARS_PER_TOKEN, estimate_tokens
+from llmdev.tokens import CHARS_PER_TOKEN, estimate_tokens, fill_budget
 
 if TYPE_CHECKING:
     from llmdev.code.index import CodeIndex
@@ -71,7 +71,13 @@ def select_context(
         for snippet in file_snippets(repo, index, path, pattern, ranking.term_weights, max_tokens=max(budget // 3, 120)):
             pool.append((score * (0.15 + snippet.relevance), snippet))
     pool.sort(key=lambda item: -item[0])
-    chosen = _fill(pool, math.floor(budget * CHARS_PER_TOKEN))
+    chosen = fill_budget(
+        (snippet for _, snippet in pool),
+        math.floor(budget * CHARS_PER_TOKEN),
+        path=lambda s: s.path,
+        cost=lambda s: len(s.render()),
+        header_cost=lambda p: len(file_header(p)) + len(FILE_FOOTER),
+    )
     selection = _selection(query, budget, candidates, chosen)
     selection.tokens = estimate_tokens(render_context(repo, selection))
     return selection
@@ -80,21 +86,6 @@ def select_context(
 def _term_pattern(weights: dict[str, float]) -> re.Pattern[str] | None:
     words = sorted((w for w in weights if len(w) > 2), key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
-
-
-def _fill(pool: list[tuple[float, Snippet]], char_budget: int) -> list[Snippet]:
-    """Take snippets best first while they fit; a file's header is paid once, with its first snippet."""
-    used = 0
-    opened: set[str] = set()
-    chosen: list[Snippet] = []
-    for _, snippet in pool:
-        cost = len(snippet.render()) + (0 if snippet.path in opened else len(file_header(snippet.path)) + len(FILE_FOOTER))
-        if used + cost > char_budget:
-            continue
-        used += cost
-        opened.add(snippet.path)
-        chosen.append(snippet)
-    return chosen
 
 
 def _selection(query: str, budget: int, candidates: list[tuple[str, float]], chosen: list[Snippet]) -> ContextSelection:
