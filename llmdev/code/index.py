@@ -69,7 +69,7 @@ class CodeIndex:
         return sorted(self.summary.visible())
 
     def parsed(self, path: str) -> ParsedFile | None:
-        """Everything stored for `path`: definitions, references and words."""
+        """Everything stored for `path`: definitions, references and terms."""
         if self._wants_loading(path, full=True):
             self.preload([path])
         return self._entries.get(path)
