@@ -62,28 +62,44 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def _status(message: str, style: str | None = None) -> None:
+    """One status line on stderr; under GitHub Actions, fenced when it could act as a workflow command
+    (it often quotes file names or model text)."""
+    from llmdev.workflow_commands import fence_lines, needs_fence
+
+    console = err_console()
+    fenced = fence_lines(message) if needs_fence(message) else None
+    if fenced:
+        console.file.write(fenced[0])
+        console.file.flush()
+    console.print(message, style=style, markup=False)
+    if fenced:
+        console.file.write(fenced[1])
+        console.file.flush()
+
+
 def info(message: str) -> None:
     if not _settings.quiet:
-        err_console().print(message, markup=False)
+        _status(message)
 
 
 def detail(message: str) -> None:
     """Shown only with --verbose."""
     if _settings.verbose and not _settings.quiet:
-        err_console().print(message, style="dim", markup=False)
+        _status(message, style="dim")
 
 
 def success(message: str) -> None:
     if not _settings.quiet:
-        err_console().print(f"✓ {message}", style="green", markup=False)
+        _status(f"✓ {message}", style="green")
 
 
 def warning(message: str) -> None:
-    err_console().print(f"warning: {message}", style="yellow", markup=False)
+    _status(f"warning: {message}", style="yellow")
 
 
 def error(message: str) -> None:
-    err_console().print(f"error: {message}", style="bold red", markup=False)
+    _status(f"error: {message}", style="bold red")
 
 
 def print_out(text: str = "", **kwargs: Any) -> None:

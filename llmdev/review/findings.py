@@ -107,13 +107,20 @@ def _normalize(text: str) -> str:
 
 
 def fingerprint_of(finding: Finding, flagged_text: str) -> str:
-    """A hash of where and what, not of the line number, so it survives unrelated edits above it.
+    """A hash of where and what: the path, the category, the title and the flagged lines' content,
+    never the line number, so it survives unrelated edits above it and two findings on one line differ."""
+    parts = (finding.path, finding.category, _normalize(finding.title), _normalize(flagged_text))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
-    `flagged_text` is the content of the flagged lines; when they are blank the title stands in.
-    """
-    anchor = _normalize(flagged_text) or _normalize(finding.title)
-    digest = hashlib.sha256(f"{finding.path}\0{finding.category}\0{anchor}".encode())
-    return digest.hexdigest()[:32]
+
+def make_unique(findings: list[Finding]) -> None:
+    """Number repeated fingerprints (`…:2`, `…:3`) in order, so every finding of a result has its own."""
+    seen: dict[str, int] = {}
+    for finding in findings:
+        base = finding.fingerprint
+        seen[base] = seen.get(base, 0) + 1
+        if seen[base] > 1:
+            finding.fingerprint = f"{base}:{seen[base]}"
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Iterable
 
-from llmdev.review.findings import Finding, fingerprint_of, severity_rank, sort_findings
+from llmdev.review.findings import Finding, fingerprint_of, make_unique, severity_rank, sort_findings
 
 if TYPE_CHECKING:
     from llmdev.repo.diff_types import FileDiff
@@ -93,6 +93,7 @@ def assign_fingerprints(findings: list[Finding], changed: ChangedLines) -> None:
         lines = changed.text.get(finding.path, {})
         flagged = "\n".join(lines.get(n, "") for n in range(finding.line, min(finding.end_line, finding.line + 4) + 1))
         finding.fingerprint = fingerprint_of(finding, flagged)
+    make_unique(findings)
 
 
 def off_diff_note(off: list[Finding]) -> str:

@@ -65,7 +65,7 @@ def test_sarif_has_what_github_code_scanning_needs(result: ReviewResult) -> None
     assert location["artifactLocation"] == {"uri": "src/app.py", "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": 3, "endLine": 4}
     assert first["level"] == "error" and run["results"][1]["level"] == "warning" and run["results"][2]["level"] == "note"
-    assert first["partialFingerprints"] == {"llmdevFinding/v1": "fp0003"}
+    assert first["partialFingerprints"] == {"llmdevFinding/v2": "fp0003"}
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert "logo.png" in notes[0]["message"]["text"]
 

@@ -6,20 +6,13 @@ import os
 from pathlib import Path
 
 from llmdev.review.findings import Finding, ReviewResult, sort_findings
+from llmdev.workflow_commands import escape_data, escape_property, fence
 
 # GitHub shows at most 10 annotations of each kind per step (and 50 per job); more are dropped silently.
 ANNOTATIONS_PER_KIND = 10
 SUMMARY_LIMIT_BYTES = 1024 * 1024  # GitHub's cap on one step's summary
 MESSAGE_LIMIT = 2000
 KINDS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice", "info": "notice"}
-
-
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def annotation(kind: str, message: str, path: str | None = None, line: int | None = None,
@@ -45,13 +38,20 @@ def _finding_annotation(finding: Finding) -> str:
     return annotation(KINDS.get(finding.severity, "notice"), body, finding.path, finding.line, finding.end_line, title)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _plain(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}: {finding.severity}: {finding.title}"
+    """A finding past the annotation limits, as one log line (fenced by the caller: it is not ours)."""
+    return f"{_one_line(finding.path)}:{finding.line}: {finding.severity}: {_one_line(finding.title)}"
 
 
 def render_github(result: ReviewResult) -> str:
-    """Annotations within GitHub's per-step limits; findings past them are listed as plain log lines."""
+    """Annotations within GitHub's per-step limits; findings past them follow as plain log lines,
+    fenced with `::stop-commands::` so no model-written text among them can act as a command."""
     lines: list[str] = []
+    overflow: list[str] = []
     for kind in ("error", "warning", "notice"):
         limit = ANNOTATIONS_PER_KIND - (1 if kind == "warning" and result.partial else 0)  # room for the partial warning
         group = [f for f in sort_findings(result.findings) if KINDS.get(f.severity, "notice") == kind]
@@ -60,12 +60,13 @@ def render_github(result: ReviewResult) -> str:
         rest = group[len(shown):]
         if rest:
             lines.append(annotation(kind, f"{len(rest)} more {kind}-level findings are listed in the log and the step summary"))
-            lines += [_plain(f) for f in rest]
+            overflow += [_plain(f) for f in rest]
     if result.partial:
         skipped = "; ".join(f"{s.path} ({s.reason})" for s in result.skipped_files[:20])
         lines.append(annotation("warning", f"partial review: {len(result.skipped_files)} file(s) not reviewed: {skipped}",
                                 title="llmdev: partial review"))
-    return "\n".join(lines) + ("\n" if lines else "")
+    text = "".join(line + "\n" for line in lines)
+    return text + (fence("".join(line + "\n" for line in overflow)) if overflow else "")
 
 
 def append_step_summary(markdown: str, environ: dict[str, str] | None = None) -> Path | None:

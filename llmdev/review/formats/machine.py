@@ -11,6 +11,12 @@ RDJSON_SEVERITY = {"critical": "ERROR", "high": "ERROR", "medium": "WARNING", "l
 CODEQUALITY_SEVERITY = {"critical": "blocker", "high": "critical", "medium": "major", "low": "minor", "info": "info"}
 
 
+def dump_json(data: Any, indent: int | None = 2) -> str:
+    """JSON in ASCII with every `#` written as `\\u0023`: the same data, but no line of it can carry
+    a workflow command (`##[error]…` counts anywhere in a line) when it is printed in a CI log."""
+    return json.dumps(data, indent=indent, ensure_ascii=True).replace("#", "\\u0023")
+
+
 def _diagnostic(finding: Finding) -> dict[str, Any]:
     message = f"[{finding.severity}] {finding.title}: {finding.message}"
     if finding.suggestion:
@@ -29,7 +35,7 @@ def _diagnostic(finding: Finding) -> dict[str, Any]:
 
 def render_rdjsonl(result: ReviewResult) -> str:
     """One reviewdog Diagnostic per line (`reviewdog -f=rdjsonl`)."""
-    return "".join(json.dumps(_diagnostic(f), ensure_ascii=False) + "\n" for f in result.findings)
+    return "".join(dump_json(_diagnostic(f), indent=None) + "\n" for f in result.findings)
 
 
 def _issue(finding: Finding) -> dict[str, Any]:
@@ -44,8 +50,8 @@ def _issue(finding: Finding) -> dict[str, Any]:
 
 def render_codequality(result: ReviewResult) -> str:
     """A GitLab Code Quality report (artifacts:reports:codequality): findings inline in merge requests."""
-    return json.dumps([_issue(f) for f in result.findings], indent=2, ensure_ascii=False) + "\n"
+    return dump_json([_issue(f) for f in result.findings]) + "\n"
 
 
 def render_json(result: ReviewResult) -> str:
-    return json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n"
+    return dump_json(result.as_json()) + "\n"

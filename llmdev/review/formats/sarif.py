@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from llmdev.review.findings import CATEGORIES, Finding, ReviewResult, severity_rank
+from llmdev.review.formats.machine import dump_json
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-FINGERPRINT_KEY = "llmdevFinding/v1"
+FINGERPRINT_KEY = "llmdevFinding/v2"  # v2: the title is part of it
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 # GitHub shows security alerts by this score: >9 critical, 7-8.9 high, 4-6.9 medium, else low.
 SECURITY_SCORES = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "1.0"}
@@ -45,8 +45,16 @@ def _message(finding: Finding) -> str:
     return f"{text}\n\nSuggestion: {finding.suggestion}" if finding.suggestion else text
 
 
+def artifact_uri(path: str) -> str:
+    """A repository path as a relative URI reference (RFC 3986): every byte but unreserved ones and `/`
+    percent-encoded, so spaces, `%`, `#`, `?`, `:` and non-ASCII names read back as the same path."""
+    from urllib.parse import quote
+
+    return quote(path, safe="/")
+
+
 def _location(path: str, line: int | None = None, end_line: int | None = None) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(path), "uriBaseId": "%SRCROOT%"}}
     if line is not None:
         physical["region"] = {"startLine": line, "endLine": max(line, end_line or line)}
     return {"physicalLocation": physical}
@@ -99,4 +107,4 @@ def sarif_log(result: ReviewResult, version: str) -> dict[str, Any]:
 
 
 def render_sarif(result: ReviewResult, version: str) -> str:
-    return json.dumps(sarif_log(result, version), indent=2) + "\n"
+    return dump_json(sarif_log(result, version)) + "\n"

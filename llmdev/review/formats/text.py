@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from llmdev.review.findings import Finding, ReviewResult, sort_findings
 from llmdev.review.formats.markdown import severity_counts
 
+# Control characters a terminal would act on (ESC starts colour, title and clipboard sequences) and
+# bidirectional overrides that make text read differently from what it is; shown, never sent.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
 STYLES = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+
+
+def printable(text: str) -> str:
+    """Model- or repository-written text for a terminal: control characters shown as `\\x1b`, not acted on.
+    (Rich is handed it as `Text`, never as markup, so `[bold]` stays literal too.)"""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 def _where(finding: Finding) -> str:
     span = f"{finding.line}" if finding.end_line == finding.line else f"{finding.line}-{finding.end_line}"
-    return f"{finding.path}:{span}"
+    return f"{printable(finding.path)}:{span}"
 
 
 def _finding_text(finding: Finding) -> Any:
@@ -24,11 +35,11 @@ def _finding_text(finding: Finding) -> Any:
     head.append(f" {finding.severity.upper()} ", style=STYLES.get(finding.severity, ""))
     head.append(f" {_where(finding)}", style="bold")
     head.append(f"  {finding.category}", style="dim")
-    head.append(f"\n{finding.title}", style="bold")
-    body = Text(finding.message)
+    head.append(f"\n{printable(finding.title)}", style="bold")
+    body = Text(printable(finding.message))
     if finding.suggestion:
         body.append("\n→ ", style="green")
-        body.append(finding.suggestion)
+        body.append(printable(finding.suggestion))
     return [head, Padding(body, (0, 0, 1, 2), expand=False)]
 
 
@@ -40,7 +51,7 @@ def _footer(result: ReviewResult) -> Any:
     footer.append(f"reviewed {len(result.reviewed_files)} file(s)")
     if result.suppressed:
         footer.append(f" · {result.suppressed} suppressed by the baseline")
-    footer.append(f" · {result.model} · {usage.input_tokens} in / {usage.output_tokens} out tokens")
+    footer.append(f" · {printable(result.model)} · {usage.input_tokens} in / {usage.output_tokens} out tokens")
     if usage.cached_requests:
         footer.append(f" · {usage.cached_requests} cached request(s)")
     return footer
@@ -58,10 +69,10 @@ def text_renderables(result: ReviewResult) -> list[Any]:
     else:
         out.append(Text(f"{len(result.findings)} finding(s): {severity_counts(result)}", style="bold"))
     if result.summary:
-        out += [Text("\nSummary", style="bold"), Text(result.summary)]
+        out += [Text("\nSummary", style="bold"), Text(printable(result.summary))]
     if result.partial:
         out.append(Text(f"\nPartial review: {len(result.skipped_files)} file(s) not reviewed", style="bold yellow"))
-        out += [Text(f"  {s.path}: {s.reason}", style="yellow") for s in result.skipped_files]
+        out += [Text(printable(f"  {s.path}: {s.reason}"), style="yellow") for s in result.skipped_files]
     out.append(_footer(result))
     return out
 
@@ -77,10 +88,14 @@ def render_text(result: ReviewResult, width: int = 100) -> str:
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
+def _one_line(text: str) -> str:
+    return printable(" ".join(text.split()))
+
+
 def render_compact(result: ReviewResult, threshold: str | None = None) -> str:
     """One line per finding, for the pre-commit hook: `path:line severity title`."""
-    lines = [f"{_where(f)}: {f.severity}: {f.title} ({f.category})" for f in sort_findings(result.findings)]
+    lines = [f"{_where(f)}: {f.severity}: {_one_line(f.title)} ({f.category})" for f in sort_findings(result.findings)]
     if result.partial:
         lines.append(f"partial review: {len(result.skipped_files)} file(s) not reviewed: "
-                     + ", ".join(f"{s.path} ({s.reason})" for s in result.skipped_files[:5]))
+                     + ", ".join(printable(f"{s.path} ({s.reason})") for s in result.skipped_files[:5]))
     return "\n".join(lines) + ("\n" if lines else "")
