@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from llmdev.review.findings import Finding, ReviewResult, SkippedFile, at_or_above, fingerprint_of
+import dataclasses
+
+from llmdev.review.findings import Finding, ReviewResult, SkippedFile, at_or_above, fingerprint_of, make_unique
 
 
 def _finding(severity: str = "high", line: int = 1) -> Finding:
@@ -37,3 +39,19 @@ def test_fingerprints_ignore_line_numbers_and_whitespace_but_not_content() -> No
     b = fingerprint_of(_finding(line=40), "x  =  eval(data)")
     c = fingerprint_of(_finding(line=3), "x = eval(other)")
     assert a == b != c
+
+
+def test_two_findings_on_one_line_have_different_fingerprints() -> None:
+    injection = dataclasses.replace(_finding(), title="SQL injection")
+    unclosed = dataclasses.replace(_finding(), title="File is never closed")
+    flagged = "rows = db.execute(f'select * from t where id={id}')"
+    assert fingerprint_of(injection, flagged) != fingerprint_of(unclosed, flagged)
+    moved = dataclasses.replace(injection, line=90, end_line=90)
+    assert fingerprint_of(moved, flagged) == fingerprint_of(injection, flagged)  # a line move keeps it
+    assert fingerprint_of(dataclasses.replace(injection, title="  sql   INJECTION "), flagged) == fingerprint_of(injection, flagged)
+
+
+def test_repeated_fingerprints_are_numbered_so_each_finding_has_its_own() -> None:
+    findings = [dataclasses.replace(_finding(), fingerprint=fp) for fp in ("aa", "bb", "aa", "aa")]
+    make_unique(findings)
+    assert [f.fingerprint for f in findings] == ["aa", "bb", "aa:2", "aa:3"]

@@ -179,3 +179,12 @@ def test_sarif_uris_are_rfc3986_references_that_read_back_as_the_path(path: str)
     assert unquote(parts.path) == path and uri.isascii() and " " not in uri
     issues = json.loads(render(_result(_finding("t", path=path, fp="f1")), "codequality"))
     assert issues[0]["location"]["path"] == path  # Code Quality wants the plain path
+
+
+def test_every_finding_has_its_own_fingerprint_in_sarif_and_code_quality(hostile: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["review", "--format", "sarif"]) == 0
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    prints = [r["partialFingerprints"]["llmdevFinding/v2"] for r in results]
+    assert len(results) == 13 and len(set(prints)) == 13
+    assert run(["review", "--format", "codequality"]) == 0
+    assert sorted(i["fingerprint"] for i in json.loads(capsys.readouterr().out)) == sorted(prints)
