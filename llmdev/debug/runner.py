@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import selectors
 import signal
 import subprocess
 import time
@@ -14,6 +15,8 @@ from llmdev.errors import UsageError
 
 MAX_OUTPUT_CHARS = 200_000  # the tail is kept: traces print last
 STOP_GRACE_S = 3.0  # between SIGTERM and SIGKILL
+DRAIN_S = 0.5  # output still read after the command ends; a detached grandchild may hold the pipe for ever
+POLL_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -85,14 +88,41 @@ def run_command(command: Sequence[str], cwd: Path | None = None, timeout: float 
 def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, bool]:
     """(output, timed out); on Ctrl-C the command's whole process group is stopped before re-raising."""
     try:
-        output, _ = process.communicate(timeout=timeout)
-        return output, False
-    except subprocess.TimeoutExpired:
-        _stop(process)
-        output, _ = process.communicate()
-        return output, True
+        return _collect(process, timeout)
     except KeyboardInterrupt:
         _stop(process)
+        raise
+    finally:
         if process.stdout is not None:
             process.stdout.close()
-        raise
+
+
+def _collect(process: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, bool]:
+    """Read the output until the pipe closes, but never past the timeout, nor past DRAIN_S after the
+    command (or, at the timeout, its whole group) has ended: a grandchild that left the group keeps the
+    pipe open, and waiting for it would stretch a 3 s timeout to as long as it lives."""
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    chunks: list[bytes] = []
+    timed_out = False
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while True:
+            now = time.monotonic()
+            if process.poll() is not None and deadline > now + DRAIN_S:
+                deadline = now + DRAIN_S
+            if now >= deadline:
+                if process.poll() is not None:
+                    break
+                timed_out = True
+                _stop(process)
+                deadline = time.monotonic() + DRAIN_S
+                continue
+            if selector.select(min(deadline - now, POLL_S)):
+                data = os.read(fd, 65536)
+                if not data:
+                    break
+                chunks.append(data)
+    process.wait()
+    return b"".join(chunks), timed_out
