@@ -33,7 +33,7 @@ _llmdev() {
         "llmdev explain") words="--model -m --dry-run --help -h" ;;
         "llmdev gen") words="--model -m --show-prompt --yes -y --dry-run --no-apply --patch --commit --allow-dirty --help -h" ;;
         "llmdev hook") words="install status uninstall --help -h" ;;
-        "llmdev hook install") words="--force --commit-msg --no-commit-msg --help -h" ;;
+        "llmdev hook install") words="--force --tracked --commit-msg --no-commit-msg --help -h" ;;
         "llmdev hook status") words="--help -h" ;;
         "llmdev hook uninstall") words="--help -h" ;;
         "llmdev index") words="--rebuild --stats --help -h" ;;

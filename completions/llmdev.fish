@@ -140,6 +140,7 @@ complete -c llmdev -n '__fish_seen_subcommand_from hook' -f -a status -d 'Which 
 complete -c llmdev -n '__fish_seen_subcommand_from hook' -f -a uninstall -d 'Remove llmdev\'s hooks and restore the hooks they chained'
 complete -c llmdev -n '__fish_seen_subcommand_from hook' -l help -s h -d 'Show help and exit'
 complete -c llmdev -n '__fish_seen_subcommand_from hook; and __fish_seen_subcommand_from install' -l force -d 'Replace an earlier chained hook (it is saved as .bak)'
+complete -c llmdev -n '__fish_seen_subcommand_from hook; and __fish_seen_subcommand_from install' -l tracked -d 'Allow a core.hooksPath directory that git tracks; the hook written there is portable (llmdev from PATH)'
 complete -c llmdev -n '__fish_seen_subcommand_from hook; and __fish_seen_subcommand_from install' -l commit-msg -l no-commit-msg -d 'Also install prepare-commit-msg (default: [review.hook] commit_msg)'
 complete -c llmdev -n '__fish_seen_subcommand_from hook; and __fish_seen_subcommand_from install' -l help -s h -d 'Show help and exit'
 complete -c llmdev -n '__fish_seen_subcommand_from hook; and __fish_seen_subcommand_from status' -l help -s h -d 'Show help and exit'

@@ -33,6 +33,9 @@ def _names(ctx: typer.Context, commit_msg: Optional[bool]) -> list[str]:
 def install(
     ctx: typer.Context,
     force: bool = typer.Option(False, "--force", help="Replace an earlier chained hook (it is saved as .bak)."),
+    tracked: bool = typer.Option(
+        False, "--tracked", help="Allow a core.hooksPath directory that git tracks; the hook written there is portable (llmdev from PATH)."
+    ),
     commit_msg: Optional[bool] = typer.Option(
         None, "--commit-msg/--no-commit-msg", help="Also install prepare-commit-msg (default: [review.hook] commit_msg)."
     ),
@@ -43,7 +46,7 @@ def install(
 
     repo = _repo(ctx)
     for name in _names(ctx, commit_msg):
-        for line in install_hook(repo, name, force=force):
+        for line in install_hook(repo, name, force=force, tracked=tracked):
             console.success(line)
     console.info("skip it once with LLMDEV_SKIP=1 or `git commit --no-verify`; remove it with `llmdev hook uninstall`")
 
@@ -71,6 +74,7 @@ def status(ctx: typer.Context) -> None:
 
     from llmdev import console
     from llmdev.hooks.install import HOOK_NAMES, hook_state, hooks_dir
+    from llmdev.hooks.runtime import fail_closed
     from llmdev.hooks.skips import recent_skips
 
     repo = _repo(ctx)
@@ -81,7 +85,7 @@ def status(ctx: typer.Context) -> None:
         what = "installed" if state.installed else "another program's hook" if state.foreign else "not installed"
         chained = f" (runs {state.chained.name} first)" if state.chained else ""
         console.print_out(f"{name}: {what}{chained}\n")
-    mode = "fail closed" if hook.fail_closed else "fail open"
+    mode = "fail closed" if fail_closed(load(ctx)) else "fail open"
     console.print_out(f"blocks at: {hook.block_on}; timeout {hook.timeout:g}s; {mode}\n")
     for skip in recent_skips(repo):
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(skip.time))
@@ -97,19 +101,17 @@ def run(
     sha: Optional[str] = typer.Argument(None),
 ) -> int:
     """What the installed hooks call; also the pre-commit framework's entry point."""
-    from llmdev import console
     from llmdev.errors import ConfigError, UsageError
-    from llmdev.hooks.runtime import run_pre_commit, run_prepare_commit_msg
+    from llmdev.hooks.runtime import config_unreadable, exit_status, run_pre_commit, run_prepare_commit_msg
 
     if name not in ("pre-commit", "prepare-commit-msg"):
         raise UsageError(f"unknown hook {name!r}", "llmdev runs as pre-commit or prepare-commit-msg")
     try:
         config = load(ctx)
-    except ConfigError as exc:  # a broken config file must not stop every commit
-        console.warning(f"llmdev: {name} skipped, commit allowed: {exc}")
-        return 0
+    except ConfigError as exc:  # a broken config file must not stop every commit, unless the user said so
+        return exit_status(config_unreadable(name, str(exc)))
     if name == "pre-commit":
-        return run_pre_commit(_repo(ctx), config)
+        return exit_status(run_pre_commit(_repo(ctx), config))
     if message_file is None:
         raise UsageError("prepare-commit-msg needs the commit message file", "git passes it; run it from the hook")
     return run_prepare_commit_msg(_repo(ctx), config, message_file, source)

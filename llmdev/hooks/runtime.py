@@ -70,8 +70,46 @@ def _review_staged(repo: "Repository", config: "LoadedConfig") -> "ReviewResult"
     return run_review(plan, config, RunOptions(baseline=baseline))
 
 
+def user_fail_closed() -> bool:
+    """`[review.hook] fail_closed = true` in the user's own config file (a broken file says nothing)."""
+    from llmdev.config.loader import read_toml, user_config_path
+    from llmdev.errors import ConfigError
+
+    path = user_config_path()
+    try:
+        data = read_toml(path) if path.is_file() else {}
+    except ConfigError:
+        return False
+    hook = data.get("review", {}).get("hook", {}) if isinstance(data.get("review"), dict) else {}
+    return isinstance(hook, dict) and hook.get("fail_closed") is True
+
+
+def fail_closed(config: "LoadedConfig") -> bool:
+    """A repository's config may tighten fail_closed, never loosen it: the user's own `true` stands."""
+    return bool(config.settings.review.hook.fail_closed) or user_fail_closed()
+
+
+def config_unreadable(name: str, problem: str) -> int:
+    """The config could not be loaded: the commit goes through, unless the user's own file says fail closed."""
+    if name == "pre-commit" and not skipped_by_env() and user_fail_closed():
+        console.error(f"llmdev: commit blocked: the configuration cannot be read ({problem}), and your own "
+                      f"[review.hook] fail_closed = true stands — fix it, or skip the review once with {SKIP_VARIABLE}=1")
+        return EXIT_FAILURE
+    console.warning(f"llmdev: {name} skipped, commit allowed: {problem}")
+    return EXIT_OK
+
+
+def exit_status(code: int) -> int:
+    """Blocking (EXIT_FAILURE) as the status our hook script asked for, so that it can tell
+    llmdev's verdict from a failure to start llmdev at all (which lets the commit through)."""
+    from llmdev.hooks.install import BLOCKED_VARIABLE
+
+    wanted = os.environ.get(BLOCKED_VARIABLE, "")
+    return int(wanted) if code == EXIT_FAILURE and wanted.isdigit() else code
+
+
 def _could_not_review(repo: "Repository", config: "LoadedConfig", reason: str) -> int:
-    if config.settings.review.hook.fail_closed:
+    if fail_closed(config):
         console.error(f"llmdev: commit blocked: the review could not run ({reason}) — "
                       f"fix it, or skip the review once with {SKIP_VARIABLE}=1 or `git commit --no-verify`")
         return EXIT_FAILURE

@@ -28,6 +28,7 @@ def test_install_writes_an_executable_hook_in_the_git_dir(project: GitRepo) -> N
 
 def test_core_hooks_path_is_respected(project: GitRepo) -> None:
     project.git("config", "core.hooksPath", ".githooks")
+    (project.root / ".git" / "info" / "exclude").write_text(".githooks/\n")  # this clone's own, not shared
     repo = open_repository(project.root)
     assert hooks_dir(repo) == project.root / ".githooks"
     install_hook(repo, "pre-commit")
