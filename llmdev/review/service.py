@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,10 +81,11 @@ def _report_plan(plan: "ReviewPlan") -> None:
 
 def _dry_run(plan: "ReviewPlan") -> int:
     from llmdev.calls import describe_dry_run
+    from llmdev.review.formats.machine import dump_json
 
     for skipped in plan.skipped:
         console.warning(f"would skip {skipped.path}: {skipped.reason}")
-    console.print_out(json.dumps([describe_dry_run(c) for c in plan.calls], indent=2) + "\n")
+    console.print_out(dump_json([describe_dry_run(c) for c in plan.calls]) + "\n")  # holds repository text
     return EXIT_OK
 
 

@@ -188,3 +188,10 @@ def test_every_finding_has_its_own_fingerprint_in_sarif_and_code_quality(hostile
     assert len(results) == 13 and len(set(prints)) == 13
     assert run(["review", "--format", "codequality"]) == 0
     assert sorted(i["fingerprint"] for i in json.loads(capsys.readouterr().out)) == sorted(prints)
+
+
+def test_review_dry_run_json_carries_no_command_from_the_repository(hostile: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    hostile.stage("notes.md", "## heading\n##[error]injected-from-a-file\n::error::injected-line\n")
+    assert run(["review", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert _acted(out) == [] and "##[error]injected-from-a-file" in json.dumps(json.loads(out), ensure_ascii=False)
