@@ -195,3 +195,12 @@ def test_review_dry_run_json_carries_no_command_from_the_repository(hostile: Git
     assert run(["review", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert _acted(out) == [] and "##[error]injected-from-a-file" in json.dumps(json.loads(out), ensure_ascii=False)
+
+
+def test_markdown_keeps_model_titles_and_file_names_on_their_own_line_and_span() -> None:
+    title = "real title\n## Fake heading\n| forged | row |"
+    text = render(_result(_finding(title, path="odd`name|x.py")), "markdown")
+    lines = text.splitlines()
+    assert not any(line.startswith(("## Fake", "| forged")) for line in lines)
+    assert "| 🔴 high | ``odd`name\\|x.py:1`` | real title ## Fake heading \\| forged \\| row \\| |" in lines
+    assert "``odd`name|x.py`` line 1 · correctness" in lines

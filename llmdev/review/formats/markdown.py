@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from llmdev.review.findings import SEVERITIES, Finding, ReviewResult, severity_rank
@@ -10,7 +11,16 @@ MARKS = {"critical": "🛑", "high": "🔴", "medium": "🟠", "low": "🟡", "i
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """One line of text that cannot end a table cell or start a new block."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    """`text` as an inline code span, even when it holds backticks (a file name can)."""
+    text = " ".join(text.split())
+    ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def _lines(finding: Finding) -> str:
@@ -32,8 +42,8 @@ def headline(result: ReviewResult) -> str:
 
 def _finding_section(finding: Finding) -> list[str]:
     lines = [
-        f"#### {MARKS.get(finding.severity, '')} {finding.severity}: {finding.title}",
-        f"`{finding.path}` line {_lines(finding)} · {finding.category}",
+        f"#### {MARKS.get(finding.severity, '')} {finding.severity}: {_cell(finding.title)}",
+        f"{_code(finding.path)} line {_lines(finding)} · {finding.category}",
         "",
         finding.message,
     ]
@@ -46,11 +56,11 @@ def _files_section(result: ReviewResult) -> list[str]:
     lines: list[str] = []
     if result.skipped_files:
         lines += [f"**Skipped ({len(result.skipped_files)}):**", ""]
-        lines += [f"- `{s.path}`: {s.reason}" for s in result.skipped_files]
+        lines += [f"- {_code(s.path)}: {_cell(s.reason)}" for s in result.skipped_files]
         lines.append("")
     if result.reviewed_files:
         lines += [f"<details><summary>Reviewed files ({len(result.reviewed_files)})</summary>", ""]
-        lines += [f"- `{p}`" for p in result.reviewed_files]
+        lines += [f"- {_code(p)}" for p in result.reviewed_files]
         lines += ["", "</details>", ""]
     return lines
 
@@ -64,7 +74,7 @@ def render_markdown(result: ReviewResult, title: str = "llmdev review") -> str:
     if findings:
         lines += ["| Severity | Location | Finding |", "|---|---|---|"]
         lines += [
-            f"| {MARKS.get(f.severity, '')} {f.severity} | `{_cell(f.path)}:{f.line}` | {_cell(f.title)} |" for f in findings
+            f"| {MARKS.get(f.severity, '')} {f.severity} | {_cell(_code(f'{f.path}:{f.line}'))} | {_cell(f.title)} |" for f in findings
         ]
         lines.append("")
     if result.summary:
