@@ -35,12 +35,6 @@ def _acted(log: str) -> list[str]:
     return [c.line for c in commands_run(log)]
 
 
-def _no_injection(log: str) -> None:
-    hostile = [line for line in _acted(log) if "injected" in line.split("::", 2)[1] or "injected" in line.split("##[", 1)[0]]
-    assert not [c for c in commands_run(log) if c.name in ("add-mask", "stop-commands", "set-output")], _acted(log)
-    assert not hostile, hostile
-
-
 def _commands_are_ours(log: str) -> list[str]:
     """All commands acted on; each must be one of our annotations, its data escaped onto one line."""
     acted = _acted(log)
@@ -97,8 +91,7 @@ def test_ci_mode_on_github_acts_only_on_our_annotations(hostile: GitRepo, capsys
     hostile.git("commit", "-q", "-m", "add")
     assert run(["review", "--ci", "--range", "HEAD^..HEAD"]) == 0
     captured = capsys.readouterr()
-    _commands_are_ours(captured.out)
-    _no_injection(captured.err)
+    assert len(_commands_are_ours(captured.out)) == 11  # 9 errors, "3 more errors…", the medium finding
     assert _acted(captured.err) == []
 
 
