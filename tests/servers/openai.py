@@ -46,6 +46,7 @@ class OpenAIServer(FakeServer):
         self.system_fingerprint = "fp_test"
         self.flavour = "openai"
         self.hide_meta = False  # llama-server: /v1/models without `meta` (older builds), so /props is needed
+        self.token_scale = 1.0  # >1: the server's tokenizer counts more tokens than ~4 characters each
 
     def route(self, handler: Handler, request: CapturedRequest) -> None:
         if self.api_key is not None and request.headers.get("authorization") != f"Bearer {self.api_key}":
@@ -93,7 +94,7 @@ class OpenAIServer(FakeServer):
         if self.flavour == "llama-cpp-python" and response_format.get("type") == "json_schema":
             return 500, error_body(LLAMA_CPP_PYTHON_REJECTION, "internal_server_error", None)
         limit = self.models[name]
-        wanted = estimate_server_tokens(body.get("messages") or [])
+        wanted = int(estimate_server_tokens(body.get("messages") or []) * self.token_scale)
         if limit is not None and wanted > limit and self.flavour == "llama-server":
             message = f"request ({wanted} tokens) exceeds the available context size ({limit} tokens), try increasing it"
             error = {"code": 400, "message": message, "type": "exceed_context_size_error", "n_prompt_tokens": wanted, "n_ctx": limit}
