@@ -71,7 +71,7 @@ def _vocabulary(model_file: Path) -> tuple[list[str], list[float], list[int]]:
     return tokens, scores, types
 
 
-def _weights(tokens: list[str], seed: int) -> dict[str, "object"]:
+def _weights(tokens: list[str], seed: int, end_of_turn: bool) -> dict[str, "object"]:
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -86,8 +86,8 @@ def _weights(tokens: list[str], seed: int) -> dict[str, "object"]:
     output[:, 0] = 0.0
     for text, lean in LEAN.items():
         for index, token in enumerate(tokens):
-            if token in (text, f"▁{text}") or (text == END_OF_TURN and token == text):
-                output[index, 0] = lean
+            if token in (text, f"▁{text}"):
+                output[index, 0] = lean if end_of_turn or text != END_OF_TURN else -lean
     weights = {
         "token_embd.weight": embedding,
         "output_norm.weight": np.ones(N_EMBD, dtype=np.float32),
@@ -105,8 +105,9 @@ def _weights(tokens: list[str], seed: int) -> dict[str, "object"]:
     return weights
 
 
-def write_model(repo_root: Path, workdir: Path, seed: int = 7) -> Path:
-    """Train the vocabulary and write `tiny.gguf` into `workdir`; returns its path."""
+def write_model(repo_root: Path, workdir: Path, seed: int = 7, end_of_turn: bool = True) -> Path:
+    """Train the vocabulary and write `tiny.gguf` into `workdir`; returns its path.
+    `end_of_turn=False` leans away from ending: replies run until a limit (for mid-stream tests)."""
     import gguf
 
     tokens, scores, types = _vocabulary(train_vocabulary(repo_root, workdir))
@@ -132,7 +133,7 @@ def write_model(repo_root: Path, workdir: Path, seed: int = 7) -> Path:
     writer.add_eot_token_id(tokens.index(END_OF_TURN))
     writer.add_add_bos_token(True)
     writer.add_chat_template(CHATML)
-    for name, tensor in _weights(tokens, seed).items():
+    for name, tensor in _weights(tokens, seed, end_of_turn).items():
         writer.add_tensor(name, tensor)
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
