@@ -150,3 +150,23 @@ def test_a_server_killed_mid_stream(
         server.stop()
     assert len(received) >= 5
     assert str(caught.value).startswith(("the connection to llamacpp broke in the middle of the answer", "llamacpp ended the answer after"))
+
+
+def test_ask_cut_at_max_tokens_says_which_limit(llamacpp: LlamaServer, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["ask", "--max-tokens", "1", "write a long story"]) == 0
+    assert "the answer stopped at the output token limit (1)" in one_line(capsys.readouterr().err)
+
+
+def test_review_of_a_change_the_server_counts_as_longer_is_planned_again(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.real_server.llama import REPO_ROOT
+
+    # The tiny vocabulary reads code at ~2.5 characters a token; llmdev plans with 3.5.
+    for name in ("llmdev/review/merge.py", "llmdev/review/split.py", "llmdev/errors.py"):
+        repo.stage(f"copy/{Path(name).name}", (REPO_ROOT / name).read_text())
+    code = run(["review", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"the window of tiny is {WINDOW}; planning the review again for" in one_line(err)
+    assert json.loads(out)["model"] == "llamacpp/tiny"
