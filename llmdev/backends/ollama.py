@@ -177,7 +177,9 @@ class OllamaBackend:
         seconds = min(self.timeout, METADATA_TIMEOUT)
         try:
             timeout = httpx.Timeout(seconds, connect=self.connect_timeout)
-            response = httpx.request(method, f"{self.base_url}{path}", timeout=timeout, **request)
+            key = os.environ.get("OLLAMA_API_KEY")  # as the `ollama` client sends it
+            headers = {"Authorization": f"Bearer {key}"} if key else {}
+            response = httpx.request(method, f"{self.base_url}{path}", timeout=timeout, headers=headers, **request)
             response.raise_for_status()
             answer = response.json()
             if not isinstance(answer, dict):
