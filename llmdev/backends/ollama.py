@@ -34,6 +34,7 @@ def reset_caches() -> None:
     """Forget cached clients and context lengths (tests start servers on reused ports)."""
     _context_cache.clear()
     _clients.clear()
+    _retry_after.clear()
 
 
 @dataclass(frozen=True)

@@ -58,10 +58,7 @@ def overflow(exc: Any, model: str | None) -> ContextOverflow | None:
 
 
 def _detail(exc: Any) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict) and body.get("message"):
-        return str(body["message"])
-    return str(getattr(exc, "message", exc))
+    return error_fields(exc)[2] or str(exc)
 
 
 def _key_hint(backend: "OpenAIBackend") -> str:
