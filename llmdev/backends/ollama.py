@@ -25,6 +25,8 @@ TRUNCATION_RATIO = 0.75  # prompt_eval_count below this share of the estimate me
 _context_cache: dict[tuple[str, str], int | None] = {}
 # (base_url, read timeout, connect timeout) -> ollama.Client: one TLS setup (~25 ms) and pool per process.
 _clients: dict[tuple[str, float, float], Any] = {}
+# (base_url, model) -> the largest num_ctx sent in this run: a smaller prompt reuses it (no reload).
+_num_ctx_sent: dict[tuple[str, str], int] = {}
 # The last Retry-After each client saw (ollama.ResponseError drops the headers).
 _retry_after: dict[int, float | None] = {}
 RETRIED_STATUSES = (429, 502, 503, 504)  # busy or overloaded: worth a bounded wait
@@ -35,6 +37,7 @@ def reset_caches() -> None:
     _context_cache.clear()
     _clients.clear()
     _retry_after.clear()
+    _num_ctx_sent.clear()
 
 
 @dataclass(frozen=True)
@@ -227,9 +230,14 @@ class OllamaBackend:
         return trained
 
     def num_ctx_for(self, model: str, estimated_input: int, options: ChatOptions) -> int:
+        """The rung that holds the request, never below one already sent for this model in this run:
+        every change of num_ctx makes Ollama reload the model."""
         needed = estimated_input + (options.max_output_tokens or OUTPUT_RESERVE)
         trained = None if self.ollama.num_ctx else self.trained_length(model)
-        return choose_num_ctx(needed, trained, self.ollama.min_ctx, self.ollama.num_ctx)
+        chosen = choose_num_ctx(needed, trained, self.ollama.min_ctx, self.ollama.num_ctx)
+        key = (self.base_url, model)
+        _num_ctx_sent[key] = max(chosen, _num_ctx_sent.get(key, 0)) if not self.ollama.num_ctx else chosen
+        return _num_ctx_sent[key]
 
     # -- chat --
 

@@ -73,3 +73,11 @@ def test_an_unparsable_ollama_host_is_a_clear_error(ollama_server: OllamaServer,
         ollama_backend(ollama_server)
     assert str(caught.value).startswith(f"OLLAMA_HOST={host!r} is not a usable address: ")
     assert "set OLLAMA_HOST to host:port with a port from 1 to 65535" in str(caught.value)
+
+
+def test_a_smaller_prompt_after_a_larger_one_keeps_num_ctx_so_the_model_is_not_reloaded(ollama_server: OllamaServer) -> None:
+    backend = ollama_backend(ollama_server)
+    for question in ("y" * 40000, "short", "z" * 40000, "short again"):
+        backend.chat("llama3.1:8b", [Message("user", question)], ChatOptions())
+    assert [r.body["options"]["num_ctx"] for r in ollama_server.model_requests] == [16384] * 4
+    assert ollama_server.loads == [("llama3.1:8b", 16384)]
