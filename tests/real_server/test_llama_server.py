@@ -64,7 +64,7 @@ def test_ask_streams_and_logs_the_servers_token_counts(llamacpp: LlamaServer, ca
     assert ask["input_tokens"] > 20 and ask["output_tokens"] >= 1
 
 
-def test_review_json_is_schema_constrained_with_the_reserve_as_limit(
+def test_review_json_is_schema_constrained(
     repo: GitRepo, llamacpp: LlamaServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo.stage("calc.py", CALC_BROKEN)
@@ -81,11 +81,16 @@ def test_review_json_is_schema_constrained_with_the_reserve_as_limit(
 
 def test_commit_msg_gen_and_debug_reach_the_server(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.stage("calc.py", CALC_BROKEN)
-    assert run(["commit-msg"]) in (0, 3)  # random weights may say nothing usable; the call itself must work
-    assert run(["gen", "--dry-run", "make add add", "calc.py"]) in (0, 1, 3)
-    assert run(["debug", "--timeout", "20", "--", sys.executable, "-c", "raise SystemExit('boom')"]) in (0, 1, 3)
+    codes = [
+        run(["commit-msg"]),
+        run(["gen", "--dry-run", "make add add", "calc.py"]),
+        run(["debug", "--timeout", "20", "--", sys.executable, "-c", "raise SystemExit('boom')"]),
+    ]
     err = one_line(capsys.readouterr().err)
-    assert "Traceback" not in err
+    assert codes[0] == 0 and codes[2] == 0, err
+    # Random weights write no usable edit: gen must say so and change nothing (exit 1), not crash.
+    assert codes[1] == 0 or "no file was changed" in err
+    assert "Traceback" not in err and repo.git("status", "--porcelain") == "M  calc.py\n"
     groups = usage_rows(capsys)
     assert {"commit-msg", "gen", "debug"} <= set(groups)
     assert all(g["failed"] == 0 and g["input_tokens"] > 0 for g in groups.values())
