@@ -1,7 +1,7 @@
 """Finding and running llama.cpp's `llama-server` for the real-server tier.
 
 Where the binary comes from, first match wins: $LLMDEV_LLAMA_SERVER; `llama-server` on PATH;
-`../shared/bin/llama-server.gz` beside the repository (unpacked once into
+`../shared/bin/llama-server.gz` beside the repository (unpacked once into $LLMDEV_TEST_CACHE or
 ~/.cache/llmdev-tests/, outside the repository). Building it from source is not done here.
 """
 
