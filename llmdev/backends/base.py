@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Literal, Protocol, Sequence
 
+from llmdev.errors import ModelError
+
 if TYPE_CHECKING:
     from llmdev.config.schema import ProviderConfig, Settings
 
@@ -39,6 +41,7 @@ class Usage:
     duration_s: float = 0.0
     first_token_s: float | None = None
     load_s: float | None = None
+    estimated: bool = False  # the server reported no counts: these are llmdev's estimates
 
 
 @dataclass
@@ -48,6 +51,15 @@ class ChatResult:
     usage: Usage = field(default_factory=Usage)
     finish_reason: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+
+class ContextOverflow(ModelError):
+    """The server refused the prompt as longer than its window; callers that can send less retry once."""
+
+    def __init__(self, message: str, hint: str | None, prompt_tokens: int | None, window: int | None) -> None:
+        super().__init__(message, hint)
+        self.prompt_tokens = prompt_tokens
+        self.window = window
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from llmdev.backends.base import ChatOptions, ChatResult, Check, Message, ModelInfo, TextSink, Usage
-from llmdev.errors import ModelError
+from llmdev.backends.retry import Attempts, with_retries
+from llmdev.errors import ConfigError, ModelError
 from llmdev.hookspecs import hookimpl
 from llmdev.tokens import estimate_message_tokens
 
@@ -23,12 +25,19 @@ TRUNCATION_RATIO = 0.75  # prompt_eval_count below this share of the estimate me
 _context_cache: dict[tuple[str, str], int | None] = {}
 # (base_url, read timeout, connect timeout) -> ollama.Client: one TLS setup (~25 ms) and pool per process.
 _clients: dict[tuple[str, float, float], Any] = {}
+# (base_url, model) -> the largest num_ctx sent in this run: a smaller prompt reuses it (no reload).
+_num_ctx_sent: dict[tuple[str, str], int] = {}
+# The last Retry-After each client saw (ollama.ResponseError drops the headers).
+_retry_after: dict[int, float | None] = {}
+RETRIED_STATUSES = (429, 502, 503, 504)  # busy or overloaded: worth a bounded wait
 
 
 def reset_caches() -> None:
     """Forget cached clients and context lengths (tests start servers on reused ports)."""
     _context_cache.clear()
     _clients.clear()
+    _retry_after.clear()
+    _num_ctx_sent.clear()
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,31 @@ def truncation_warning(estimated: int, num_ctx: int, prompt_eval_count: int | No
     )
 
 
+def check_ollama_host(value: str | None) -> None:
+    """Refuse an OLLAMA_HOST the `ollama` module cannot parse (it parses it at import and crashes)."""
+    import urllib.parse
+
+    if not value:
+        return
+    scheme, _, rest = value.strip().partition("://")
+    try:
+        urllib.parse.urlsplit(f"{scheme}://{rest}" if rest else f"http://{value.strip()}").port
+    except ValueError as exc:
+        raise ConfigError(
+            f"OLLAMA_HOST={value!r} is not a usable address: {exc}",
+            "set OLLAMA_HOST to host:port with a port from 1 to 65535 (e.g. 127.0.0.1:11434) or a URL, or unset it",
+        ) from None
+
+
+def _parameter_num_ctx(parameters: str | None) -> int | None:
+    """`num_ctx 4096` from /api/show `parameters` (one `name value` per line)."""
+    for line in (parameters or "").splitlines():
+        name, _, value = line.strip().partition(" ")
+        if name == "num_ctx" and value.strip().isdigit():
+            return int(value.strip())
+    return None
+
+
 def _ns(value: int | None) -> float | None:
     return value / 1e9 if value else None
 
@@ -78,6 +112,8 @@ class OllamaBackend:
         self.timeout = config.timeout or settings.request.timeout
         self.connect_timeout = settings.request.connect_timeout
         self.ollama = settings.ollama
+        self.max_retries = settings.request.max_retries
+        check_ollama_host(os.environ.get("OLLAMA_HOST"))
 
     # -- plumbing --
 
@@ -87,15 +123,46 @@ class OllamaBackend:
             import httpx
             import ollama
 
-            _clients[key] = ollama.Client(host=self.base_url, timeout=httpx.Timeout(key[1], connect=key[2]))
+            def note_retry_after(response: "httpx.Response") -> None:
+                from llmdev.backends.retry import retry_after_s
+
+                _retry_after[id(_clients[key])] = retry_after_s(dict(response.headers))
+
+            hooks = {"response": [note_retry_after]}
+            _clients[key] = ollama.Client(host=self.base_url, timeout=httpx.Timeout(key[1], connect=key[2]), event_hooks=hooks)
         return _clients[key]
 
+    def _send(self, client: Any, attempts: Attempts, **request: Any) -> Any:
+        """client.chat, sent again after a wait while Ollama is busy (429/503), honouring Retry-After.
+        A stream is started (its first part read) inside the retries: its HTTP status comes with it."""
+        import ollama
+
+        def transient(exc: BaseException) -> bool:
+            return isinstance(exc, ollama.ResponseError) and exc.status_code in RETRIED_STATUSES
+
+        def send() -> Any:
+            response = client.chat(**request)
+            return _Started(response) if request.get("stream") else response
+
+        return with_retries(
+            send,
+            retries=self.max_retries,
+            transient=transient,
+            asked_wait=lambda _: _retry_after.get(id(client)),
+            attempts=attempts,
+        )
+
     def _error(
-        self, exc: BaseException, model: str | None = None, timeout: float | None = None, action: str = "chat"
+        self,
+        exc: BaseException,
+        model: str | None = None,
+        timeout: float | None = None,
+        action: str = "chat",
+        attempts: Attempts | None = None,
     ) -> ModelError:
         from llmdev.backends.ollama_errors import map_error
 
-        return map_error(exc, self.base_url, model, timeout or self.timeout, action)
+        return map_error(exc, self.base_url, model, timeout or self.timeout, action, attempts or Attempts(made=1))
 
     def _metadata(self, call: Callable[[Any], Any], model: str | None = None) -> Any:
         """Run a quick metadata request, mapping failures to ModelError."""
@@ -106,17 +173,28 @@ class OllamaBackend:
 
     # -- metadata --
 
-    def version(self) -> str:
-        """The server's version from /api/version (the `ollama` client has no call for it)."""
+    def _raw(self, method: str, path: str, model: str | None = None, **request: Any) -> dict[str, Any]:
+        """A metadata request through httpx: for calls the `ollama` client lacks, or whose answer
+        differs across Ollama versions (its pydantic models demand fields older servers omit)."""
         import httpx
 
         seconds = min(self.timeout, METADATA_TIMEOUT)
         try:
-            response = httpx.get(f"{self.base_url}/api/version", timeout=httpx.Timeout(seconds, connect=self.connect_timeout))
+            timeout = httpx.Timeout(seconds, connect=self.connect_timeout)
+            key = os.environ.get("OLLAMA_API_KEY")  # as the `ollama` client sends it
+            headers = {"Authorization": f"Bearer {key}"} if key else {}
+            response = httpx.request(method, f"{self.base_url}{path}", timeout=timeout, headers=headers, **request)
             response.raise_for_status()
-            return str(response.json().get("version", "unknown"))
+            answer = response.json()
+            if not isinstance(answer, dict):
+                raise ValueError("not a JSON object")
+            return answer
         except Exception as exc:
-            raise self._error(exc, None, seconds) from None
+            raise self._error(exc, model, seconds) from None
+
+    def version(self) -> str:
+        """The server's version from /api/version (the `ollama` client has no call for it)."""
+        return str(self._raw("GET", "/api/version").get("version", "unknown"))
 
     def list_models(self) -> list[ModelInfo]:
         listing = self._metadata(lambda client: client.list())
@@ -131,11 +209,13 @@ class OllamaBackend:
         """The model's trained context length from /api/show; raises ModelError if it cannot be asked."""
         key = (self.base_url, model)
         if key not in _context_cache:
-            shown = self._metadata(lambda client: client.show(model), model)
-            info = shown.modelinfo or {}
+            shown = self._raw("POST", "/api/show", model, json={"model": model})
+            info = shown.get("model_info") if isinstance(shown.get("model_info"), dict) else {}
             arch = info.get("general.architecture")
             lengths = [v for k, v in info.items() if k.endswith(".context_length") and isinstance(v, int)]
-            _context_cache[key] = info.get(f"{arch}.context_length") or (lengths[0] if lengths else None)
+            found = info.get(f"{arch}.context_length") or (lengths[0] if lengths else None)
+            # Builds without model_info still show a Modelfile's `num_ctx` in `parameters`.
+            _context_cache[key] = found or _parameter_num_ctx(shown.get("parameters"))
         return _context_cache[key]
 
     def context_length(self, model: str) -> int | None:
@@ -150,9 +230,14 @@ class OllamaBackend:
         return trained
 
     def num_ctx_for(self, model: str, estimated_input: int, options: ChatOptions) -> int:
+        """The rung that holds the request, never below one already sent for this model in this run:
+        every change of num_ctx makes Ollama reload the model."""
         needed = estimated_input + (options.max_output_tokens or OUTPUT_RESERVE)
         trained = None if self.ollama.num_ctx else self.trained_length(model)
-        return choose_num_ctx(needed, trained, self.ollama.min_ctx, self.ollama.num_ctx)
+        chosen = choose_num_ctx(needed, trained, self.ollama.min_ctx, self.ollama.num_ctx)
+        key = (self.base_url, model)
+        _num_ctx_sent[key] = max(chosen, _num_ctx_sent.get(key, 0)) if not self.ollama.num_ctx else chosen
+        return _num_ctx_sent[key]
 
     # -- chat --
 
@@ -171,8 +256,11 @@ class OllamaBackend:
                 request_options[key] = value
         client = self._client()
         started = time.monotonic()  # after the client exists: time spent waiting on the server
+        attempts = Attempts()
         try:
-            response = client.chat(
+            response = self._send(
+                client,
+                attempts,
                 model=model,
                 messages=[m.as_dict() for m in messages],
                 stream=on_text is not None,
@@ -187,11 +275,19 @@ class OllamaBackend:
         except (KeyboardInterrupt, ModelError):
             raise
         except Exception as exc:
-            raise self._error(exc, model) from None
-        return self._result(model, text, last, time.monotonic() - started, first_token, estimated, num_ctx)
+            raise self._error(exc, model, attempts=attempts) from None
+        return self._result(model, text, last, time.monotonic() - started, first_token, estimated, num_ctx, options)
 
     def _result(
-        self, model: str, text: str, last: Any, wall_s: float, first_token: float | None, estimated: int, num_ctx: int
+        self,
+        model: str,
+        text: str,
+        last: Any,
+        wall_s: float,
+        first_token: float | None,
+        estimated: int,
+        num_ctx: int,
+        options: ChatOptions,
     ) -> ChatResult:
         usage = Usage(
             input_tokens=last.prompt_eval_count or 0,
@@ -203,8 +299,11 @@ class OllamaBackend:
         warnings = []
         if cut := truncation_warning(estimated, num_ctx, last.prompt_eval_count):
             warnings.append(cut)
-        if last.done_reason == "length":
-            warnings.append("the answer stopped at the output token limit; raise --max-tokens or [request] max_output_tokens")
+        if last.done_reason == "length" and options.max_output_tokens:
+            limit = options.max_output_tokens
+            warnings.append(f"the answer stopped at the output token limit ({limit}); raise --max-tokens or [request] max_output_tokens")
+        elif last.done_reason == "length":
+            warnings.append(f"the answer stopped when the context window (num_ctx {num_ctx}) was full; send less context")
         return ChatResult(text, f"{self.provider}/{model}", usage, last.done_reason, warnings)
 
     # -- pull and doctor --
@@ -230,6 +329,27 @@ class OllamaBackend:
         from llmdev.backends.ollama_errors import health_checks
 
         return health_checks(self, model)
+
+
+class _Started:
+    """A stream whose first part has been read (None when it had none); iterates from that part."""
+
+    def __init__(self, stream: Iterator[Any]) -> None:
+        self.stream = stream
+        try:
+            self.first = next(stream)
+        except StopIteration:
+            self.first = None
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.first is not None:
+            yield self.first
+        yield from self.stream
+
+    def close(self) -> None:
+        close = getattr(self.stream, "close", None)
+        if close is not None:
+            close()
 
 
 def _consume(stream: Iterator[Any], on_text: TextSink, started: float) -> tuple[str, Any, float | None]:

@@ -9,6 +9,7 @@ from llmdev.errors import ModelError
 
 if TYPE_CHECKING:
     from llmdev.backends.ollama import OllamaBackend
+    from llmdev.backends.retry import Attempts
 
 START_HINT = "start it with `ollama serve` or set OLLAMA_HOST"
 LOG_HINT = "see the Ollama server log (the `ollama serve` output)"
@@ -25,7 +26,7 @@ def missing_model(model: str) -> ModelError:
     )
 
 
-def _status_error(status: int, text: str, base_url: str, model: str | None, action: str) -> ModelError:
+def _status_error(status: int, text: str, base_url: str, model: str | None, action: str, retried: str = "") -> ModelError:
     if status == -1 and action == "pull":
         return ModelError(f"Ollama could not pull '{model}': {text}", "check the name at https://ollama.com/library")
     if status == -1:
@@ -34,8 +35,8 @@ def _status_error(status: int, text: str, base_url: str, model: str | None, acti
         return missing_model(model)
     if status == 404:
         return ModelError(f"the server at {base_url} does not answer like Ollama ({text})", "check OLLAMA_HOST or [providers.ollama] base_url")
-    if status == 503:
-        return ModelError(f"Ollama is busy: {text}", "try again shortly; its request queue is full")
+    if status in (429, 503):
+        return ModelError(f"Ollama is busy (HTTP {status}){retried}: {text}", "try again shortly; its request queue is full")
     if status in (401, 403):
         return ModelError(f"Ollama refused access (HTTP {status}): {text}", "set OLLAMA_API_KEY if your server needs a key")
     if status == 400:
@@ -43,15 +44,20 @@ def _status_error(status: int, text: str, base_url: str, model: str | None, acti
     return ModelError(f"Ollama answered HTTP {status}: {text}", LOG_HINT)
 
 
-def map_error(exc: BaseException, base_url: str, model: str | None, timeout: float, action: str = "chat") -> ModelError:
+def map_error(
+    exc: BaseException, base_url: str, model: str | None, timeout: float, action: str = "chat", attempts: "Attempts | None" = None
+) -> ModelError:
     """Turn what the `ollama` client (or httpx) raised into a ModelError saying what to do."""
     import httpx
     import ollama
 
     if isinstance(exc, ModelError):
         return exc
+    if isinstance(exc, ollama.ResponseError) and attempts is not None and attempts.waited_for is not None:
+        return ModelError(f"Ollama is busy (HTTP {exc.status_code}) and asks to wait {attempts.waited_for:g}s", "try again after that")
     if isinstance(exc, ollama.ResponseError):
-        return _status_error(exc.status_code, str(exc.error), base_url, model, action)
+        retried = attempts.describe() if attempts is not None else ""
+        return _status_error(exc.status_code, str(exc.error), base_url, model, action, retried)
     if isinstance(exc, httpx.HTTPStatusError):
         text = exc.response.text.strip()
         return _status_error(exc.response.status_code, text, base_url, model, action)

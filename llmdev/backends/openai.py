@@ -7,8 +7,10 @@ import time
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from llmdev.backends.base import ChatOptions, ChatResult, Check, Message, ModelInfo, TextSink, Usage
-from llmdev.errors import ModelError
+from llmdev.backends.retry import Attempts, with_retries
+from llmdev.errors import ModelError, UnknownModelError
 from llmdev.hookspecs import hookimpl
+from llmdev.tokens import estimate_message_tokens, estimate_tokens
 
 if TYPE_CHECKING:
     from llmdev.config.schema import ProviderConfig, Settings
@@ -20,13 +22,16 @@ CONTEXT_FIELDS = ("max_model_len", "context_length", "context_window", "max_cont
 
 # (base_url, model) -> context length from /v1/models, asked once per process.
 _context_cache: dict[tuple[str, str], int | None] = {}
+# base_url -> model names (and aliases) its /v1/models lists, asked once per process.
+_served: dict[str, set[str]] = {}
 # (base_url, key, read timeout, connect timeout, retries) -> openai.OpenAI: one TLS setup (~20 ms) and pool.
 _clients: dict[tuple[str, str, float, float, int], Any] = {}
 
 
 def reset_caches() -> None:
-    """Forget cached clients and context lengths (tests start servers on reused ports)."""
+    """Forget cached clients, served models and context lengths (tests start servers on reused ports)."""
     _context_cache.clear()
+    _served.clear()
     _clients.clear()
 
 
@@ -39,12 +44,34 @@ def _usage(raw: Any, wall_s: float, first_token: float | None) -> Usage:
     )
 
 
-def _finish_warnings(finish_reason: str | None) -> list[str]:
+def estimated_usage(messages: Sequence[Message], text: str, measured: Usage) -> Usage:
+    """llmdev's own count when the server reported none (llama-cpp-python ignores include_usage)."""
+    return Usage(
+        input_tokens=estimate_message_tokens(m.content for m in messages),
+        output_tokens=estimate_tokens(text),
+        duration_s=measured.duration_s,
+        first_token_s=measured.first_token_s,
+        estimated=True,
+    )
+
+
+def _finish_warnings(finish_reason: str | None, limit: int | None) -> list[str]:
+    if finish_reason == "length" and limit is not None:
+        return [f"the answer stopped at the output token limit ({limit}); raise --max-tokens or [request] max_output_tokens"]
     if finish_reason == "length":
-        return ["the answer stopped at the output token limit; raise --max-tokens or [request] max_output_tokens"]
+        return ["the answer stopped when the model's context window was full; send less context"]
     if finish_reason == "content_filter":
         return ["the provider's content filter cut the answer"]
     return []
+
+
+def _reported_window(extra: dict[str, Any]) -> int | None:
+    """The window a /v1/models entry reports: top-level fields (vLLM, others) or llama-server's `meta.n_ctx`."""
+    meta = extra.get("meta") if isinstance(extra.get("meta"), dict) else {}
+    for value in [*(extra.get(f) for f in CONTEXT_FIELDS), meta.get("n_ctx")]:
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    return None
 
 
 class OpenAIBackend:
@@ -82,12 +109,20 @@ class OpenAIBackend:
             _clients[key] = openai.OpenAI(api_key=key[1], base_url=key[0], timeout=timeout, max_retries=retries)
         return _clients[key]
 
-    def _error(self, exc: BaseException, model: str | None, timeout: float | None = None) -> ModelError:
+    def _error(
+        self, exc: BaseException, model: str | None, timeout: float | None = None, attempts: Attempts | None = None
+    ) -> ModelError:
         from llmdev.backends.openai_errors import map_error
 
-        return map_error(exc, self, model, timeout or self.timeout)
+        error = map_error(exc, self, model, timeout or self.timeout, attempts or Attempts(made=1))
+        window = getattr(error, "window", None)
+        if model and window:  # the server said how large its window is: plan with that from now on
+            _context_cache[(self.base_url, model)] = window
+        return error
 
-    def _request_body(self, model: str, messages: Sequence[Message], options: ChatOptions) -> dict[str, Any]:
+    def _request_body(
+        self, model: str, messages: Sequence[Message], options: ChatOptions, response_format: dict[str, Any] | None
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {"model": model, "messages": [m.as_dict() for m in messages]}
         if options.temperature is not None:
             body["temperature"] = options.temperature
@@ -95,12 +130,15 @@ class OpenAIBackend:
             body["seed"] = options.seed
         if options.max_output_tokens is not None:
             # OpenAI's newer models refuse max_tokens; compatible servers know only max_tokens.
-            limit_key = "max_completion_tokens" if "api.openai.com" in self.base_url else "max_tokens"
+            limit_key = "max_completion_tokens" if self.is_openai else "max_tokens"
             body[limit_key] = options.max_output_tokens
-        if options.json_schema is not None:
-            schema = {"name": options.schema_name, "schema": options.json_schema, "strict": True}
-            body["response_format"] = {"type": "json_schema", "json_schema": schema}
+        if response_format is not None:
+            body["response_format"] = response_format
         return body
+
+    @property
+    def is_openai(self) -> bool:
+        return "api.openai.com" in self.base_url
 
     # -- chat --
 
@@ -111,32 +149,60 @@ class OpenAIBackend:
         options: ChatOptions,
         on_text: TextSink | None = None,
     ) -> ChatResult:
-        body = self._request_body(model, messages, options)
+        from llmdev.backends.structured import negotiate
+
+        self.check_served(model)
+        attempts = Attempts()
+
+        def send(wanted: Sequence[Message], response_format: dict[str, Any] | None) -> tuple[str, str | None, Usage]:
+            body = self._request_body(model, wanted, options, response_format)
+            return self._send(body, on_text, attempts)
+
         try:
-            client = self._client()
-            started = time.monotonic()  # after the client exists: time spent waiting on the server
-            if on_text is None:
-                response = client.chat.completions.create(**body)
-                choice = response.choices[0] if response.choices else None
-                text = (choice.message.content or "") if choice else ""
-                finish = choice.finish_reason if choice else None
-                usage = _usage(response.usage, time.monotonic() - started, None)
+            if options.json_schema is None:
+                text, finish, usage = send(messages, None)
             else:
-                text, finish, usage = self._stream(client, body, on_text, started)
+                text, finish, usage = negotiate(self.base_url, model, messages, options, send)
         except (KeyboardInterrupt, ModelError):
             raise
         except Exception as exc:
-            raise self._error(exc, model) from None
-        return ChatResult(text, f"{self.provider}/{model}", usage, finish, _finish_warnings(finish))
+            raise self._error(exc, model, attempts=attempts) from None
+        if finish is None:
+            from llmdev.backends.openai_errors import unfinished
 
-    def _stream(self, client: Any, body: dict[str, Any], on_text: TextSink, started: float) -> tuple[str, str | None, Usage]:
+            raise unfinished(self, text)
+        if usage.input_tokens == 0 and usage.output_tokens == 0:
+            usage = estimated_usage(messages, text, usage)
+        warnings = _finish_warnings(finish, options.max_output_tokens)
+        return ChatResult(text, f"{self.provider}/{model}", usage, finish, warnings)
+
+    def _send(self, body: dict[str, Any], on_text: TextSink | None, attempts: Attempts) -> tuple[str, str | None, Usage]:
+        """One request (retried while the server fails transiently); (text, finish reason, usage)."""
+        from llmdev.backends.openai_errors import asked_wait, transient
+
+        client = self._client(max_retries=0)  # llmdev retries, so that it can say how long it tried
+        extra = {"stream": True, "stream_options": {"include_usage": True}} if on_text is not None else {}
+        started = time.monotonic()  # after the client exists: time spent waiting on the server
+        response = with_retries(
+            lambda: client.chat.completions.create(**body, **extra),
+            retries=self.max_retries,
+            transient=transient,
+            asked_wait=asked_wait,
+            attempts=attempts,
+        )
+        if on_text is not None:
+            return self._stream(response, on_text, started)
+        choice = response.choices[0] if response.choices else None
+        text = (choice.message.content or "") if choice else ""
+        return text, choice.finish_reason if choice else None, _usage(response.usage, time.monotonic() - started, None)
+
+    def _stream(self, stream: Any, on_text: TextSink, started: float) -> tuple[str, str | None, Usage]:
         pieces: list[str] = []
         finish = None
         raw_usage = None
         first_token = None
         import openai
 
-        stream = client.chat.completions.create(**body, stream=True, stream_options={"include_usage": True})
         with stream:  # closes the HTTP response on any exit, Ctrl-C included
             try:
                 for chunk in stream:
@@ -157,6 +223,26 @@ class OpenAIBackend:
                 raise broken_stream(self) from None
         return "".join(pieces), finish, _usage(raw_usage, time.monotonic() - started, first_token)
 
+    def check_served(self, model: str) -> None:
+        """Compatible servers answer for any model name: refuse one their /v1/models does not list."""
+        if self.is_openai:  # OpenAI itself answers 404 for an unknown model
+            return
+        served = self.served_models()
+        if served and model not in served:
+            raise UnknownModelError(
+                f"model '{model}' is not served by {self.provider} at {self.base_url} (it serves: {', '.join(sorted(served))})",
+                f"use one of those names, e.g. -m {self.provider}/{sorted(served)[0]}, or fix [aliases]",
+            )
+
+    def served_models(self) -> set[str]:
+        """Names (and aliases) /v1/models lists, asked once per process; empty when it cannot be asked."""
+        if self.base_url not in _served:
+            try:
+                self.list_models()
+            except ModelError:
+                _served[self.base_url] = set()
+        return _served.get(self.base_url, set())
+
     # -- metadata --
 
     def list_models(self) -> list[ModelInfo]:
@@ -168,12 +254,28 @@ class OpenAIBackend:
             raise
         except Exception as exc:
             raise self._error(exc, None, timeout) from None
-        models = []
-        for entry in entries:
-            extra = entry.model_extra or {}
-            length = next((extra[f] for f in CONTEXT_FIELDS if isinstance(extra.get(f), int)), None)
-            models.append(ModelInfo(name=entry.id, context_length=length))
+        extras = [entry.model_extra or {} for entry in entries]
+        models = [ModelInfo(name=entry.id, context_length=_reported_window(extra)) for entry, extra in zip(entries, extras)]
+        aliases = {a for extra in extras for a in extra.get("aliases") or [] if isinstance(a, str)}
+        _served[self.base_url] = {m.name for m in models} | aliases
+        if any(getattr(e, "owned_by", None) == "llamacpp" for e in entries) and not any(m.context_length for m in models):
+            window = self._props_window()
+            models = [ModelInfo(m.name, window, m.details) for m in models]
+        _context_cache.update({(self.base_url, m.name): m.context_length for m in models})
         return models
+
+    def _props_window(self) -> int | None:
+        """llama-server's /props `default_generation_settings.n_ctx` (older builds list no meta)."""
+        import httpx
+
+        root = self.base_url.removesuffix("/v1")
+        try:
+            headers = {"Authorization": f"Bearer {self.api_key()}"}
+            props = httpx.get(f"{root}/props", timeout=min(self.timeout, METADATA_TIMEOUT), headers=headers).json()
+            window = props.get("default_generation_settings", {}).get("n_ctx")
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return None
+        return window if isinstance(window, int) and window > 0 else None
 
     def context_length(self, model: str) -> int | None:
         """From /v1/models when the server reports it (vLLM does; OpenAI does not); else from the
@@ -185,11 +287,9 @@ class OpenAIBackend:
         key = (self.base_url, model)
         if key not in _context_cache:
             try:
-                lengths = {m.name: m.context_length for m in self.list_models()}
+                self.list_models()
             except ModelError:
                 return None
-            for name, length in lengths.items():
-                _context_cache[(self.base_url, name)] = length
             _context_cache.setdefault(key, None)
         return _context_cache[key]
 

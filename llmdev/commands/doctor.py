@@ -33,9 +33,11 @@ def doctor(
     if json_output:
         console.print_out(json.dumps([asdict(c) for c in checks], indent=2) + "\n")
     else:
+        from rich.text import Text  # cells are data: `[providers.x]` must show, not be read as markup
+
         table = console.table("check", "ok", "detail", "fix")
         for check in checks:
-            table.add_row(check.name, "✓" if check.ok else "✗", check.detail, check.fix or "")
+            table.add_row(*(Text(cell) for cell in (check.name, "✓" if check.ok else "✗", check.detail, check.fix or "")))
         console.print_renderable(table)
     failed = sum(not c.ok for c in checks)
     if failed:

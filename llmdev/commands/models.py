@@ -30,10 +30,12 @@ def models(ctx: typer.Context, json_output: bool = typer.Option(False, "--json",
     if json_output:
         console.print_out(json.dumps([asdict(s) for s in statuses], indent=2) + "\n")
         return
+    from rich.text import Text  # cells are data: `[providers.x]` must show, not be read as markup
+
     table = console.table("model", "aliases", "usable", "notes")
     for status in statuses:
         aliases = ", ".join(status.aliases) + (" (default)" if status.default else "")
-        table.add_row(status.model, aliases, "yes" if status.usable else "no", status.why)
+        table.add_row(*(Text(cell) for cell in (status.model, aliases, "yes" if status.usable else "no", status.why)))
     console.print_renderable(table)
 
 

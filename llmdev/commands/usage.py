@@ -56,7 +56,9 @@ def _cells(group: "UsageGroup") -> list[str]:
     cost = f"{group.cost_usd:.4f}" + (f" (+{group.unpriced_calls} unpriced)" if group.unpriced_calls else "")
     local = f"{group.local_as_remote_usd:.4f}" if group.local_calls else "-"
     calls = f"{group.calls}" + (f" ({group.failed} failed)" if group.failed else "")
-    return [group.key, calls, f"{group.input_tokens:,}", f"{group.output_tokens:,}", cost, f"{group.avg_latency_s:.2f}", local]
+    about = "~" if group.estimated_calls else ""  # some counts are llmdev's estimates
+    tokens = [f"{about}{group.input_tokens:,}", f"{about}{group.output_tokens:,}"]
+    return [group.key, calls, *tokens, cost, f"{group.avg_latency_s:.2f}", local]
 
 
 def _footnotes(total: "UsageGroup", compare: str) -> None:
@@ -67,6 +69,8 @@ def _footnotes(total: "UsageGroup", compare: str) -> None:
             f"{total.local_calls} local call(s) would have cost ${total.local_as_remote_usd:.4f} on {compare} "
             "([usage] compare_with picks the model)"
         )
+    if total.estimated_calls:
+        console.info(f"{total.estimated_calls} call(s) got no token counts from the server: ~ marks llmdev's estimates")
     if total.unpriced_calls:
         console.info(f'{total.unpriced_calls} remote call(s) have no price: add [prices."provider/model"] to count them')
 

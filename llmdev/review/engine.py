@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from llmdev.backends.base import Message
+from llmdev.backends.base import ContextOverflow, Message
 from llmdev.errors import ModelError
 from llmdev.review import cache
 from llmdev.review.baseline import load_fingerprints, suppress
@@ -17,6 +17,7 @@ from llmdev.review.findings import Finding, ReviewResult, ReviewUsage
 from llmdev.review.merge import assign_fingerprints, at_least, dedupe, merge_summaries, off_diff_note, place
 from llmdev.review.prompt import repair_message
 from llmdev.review.reply import ParsedReply, ReplyError, parse_reply
+from llmdev.tokens import estimate_message_tokens
 
 if TYPE_CHECKING:
     from llmdev.backends.base import ChatResult
@@ -60,22 +61,53 @@ def save_raw_reply(text: str, model: str) -> Path:
     return path
 
 
+class ReviewOverflow(ContextOverflow):
+    """The server refused a review request as over its window; says how much smaller to plan."""
+
+    def __init__(self, overflow: ContextOverflow, estimated: int) -> None:
+        super().__init__(overflow.message, overflow.hint, overflow.prompt_tokens, overflow.window)
+        self.estimated = estimated  # llmdev's estimate of the refused prompt
+
+    def smaller_window(self, planned: int) -> int | None:
+        """A window to plan again with, scaled by how far llmdev's estimate fell short; None if no smaller one helps."""
+        if not self.prompt_tokens or not self.window:
+            return None
+        scale = min(self.estimated / self.prompt_tokens, 1.0)
+        target = int(min(planned, self.window) * scale)
+        return target if target < planned else None
+
+
 def _send(call: "PreparedCall", config: "LoadedConfig", warnings: list[str]) -> "ChatResult":
     from llmdev.calls import execute
 
-    result = execute(call, config)
+    try:
+        result = execute(call, config)
+    except ContextOverflow as overflow:
+        raise ReviewOverflow(overflow, call.estimated_input_tokens) from None
     warnings.extend(result.warnings)
     return result
 
 
-def _ask(call: "PreparedCall", config: "LoadedConfig", warnings: list[str]) -> _Answer:
+def _repair_turn(call: "PreparedCall", first: "ChatResult", problem: str, window: int) -> list[Message]:
+    """The messages asking for a usable reply. The first reply goes back only when it ended by itself and
+    prompt + reply + another reply still fit the window; otherwise the request is asked again, shorter."""
+    reserve = call.options.max_output_tokens or 0
+    with_reply = [*call.messages, Message("assistant", first.text)]
+    fits = not window or estimate_message_tokens(m.content for m in with_reply) + 2 * reserve <= window
+    if first.finish_reason != "length" and fits:
+        return [*with_reply, Message("user", repair_message(problem, call.repo_root))]
+    cut = f"your reply was cut off at the output limit of {reserve} tokens; report fewer findings, more briefly"
+    return [*call.messages, Message("user", repair_message(cut if first.finish_reason == "length" else problem, call.repo_root))]
+
+
+def _ask(call: "PreparedCall", config: "LoadedConfig", warnings: list[str], window: int = 0) -> _Answer:
     """One request, with one repair attempt when the reply does not fit the schema."""
     first = _send(call, config, warnings)
     used = [first]
     try:
         reply = parse_reply(first.text)
     except ReplyError as problem:
-        repair = [*call.messages, Message("assistant", first.text), Message("user", repair_message(str(problem), call.repo_root))]
+        repair = _repair_turn(call, first, str(problem), window)
         second = _send(dataclasses.replace(call, messages=repair), config, warnings)
         used.append(second)
         try:
@@ -96,12 +128,12 @@ def _ask(call: "PreparedCall", config: "LoadedConfig", warnings: list[str]) -> _
     )
 
 
-def _answer(call: "PreparedCall", config: "LoadedConfig", options: RunOptions) -> _Answer:
+def _answer(call: "PreparedCall", config: "LoadedConfig", options: RunOptions, window: int = 0) -> _Answer:
     key = cache.request_key(call)
     if options.use_cache and (entry := cache.load(key)) is not None:
         reply = ParsedReply(cache.cached_findings(entry), str(entry.get("summary", "")))
         return _Answer(reply, str(entry.get("model") or call.model), cached=True)
-    answer = _ask(call, config, options.warnings)
+    answer = _ask(call, config, options.warnings, window)
     if config.settings.review.cache:
         usage = {"input_tokens": answer.input_tokens, "output_tokens": answer.output_tokens}
         cache.store(key, answer.reply.findings, answer.reply.summary, answer.model, usage)
@@ -134,7 +166,7 @@ def run_review(plan: "ReviewPlan", config: "LoadedConfig", options: RunOptions |
     options = options or RunOptions()
     answers: list[_Answer] = []
     for index, call in enumerate(plan.calls):
-        answers.append(_answer(call, config, options))
+        answers.append(_answer(call, config, options, plan.window))
         if options.on_progress is not None:
             options.on_progress(index + 1, len(plan.calls))
     return _combine(plan, answers, config, options)

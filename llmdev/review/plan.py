@@ -103,8 +103,11 @@ def units_for(diffs: list["FileDiff"], contexts: dict[tuple[str, int], tuple[str
 def _options(config: "LoadedConfig") -> "ChatOptions":
     from llmdev.calls import default_options
 
-    base = default_options(config.settings, temperature=config.settings.request.temperature or 0.0)
-    return dataclasses.replace(base, json_schema=reply_schema(), schema_name=SCHEMA_NAME)
+    settings = config.settings
+    base = default_options(settings, temperature=settings.request.temperature or 0.0)
+    # The reply may use the room the plan kept for it, and no more: a rambling model would fill the window.
+    limit = min(settings.review.output_tokens, settings.request.max_output_tokens or settings.review.output_tokens)
+    return dataclasses.replace(base, json_schema=reply_schema(), schema_name=SCHEMA_NAME, max_output_tokens=limit)
 
 
 def _room(window: int, config: "LoadedConfig", rules: str) -> int:
@@ -152,8 +155,10 @@ def plan_review(
     spec: "DiffSpec",
     paths: Sequence[str] = (),
     model_flag: str | None = None,
+    max_window: int | None = None,
 ) -> ReviewPlan:
-    """Everything up to the model call: diffs, context, batching and the prepared requests."""
+    """Everything up to the model call: diffs, context, batching and the prepared requests.
+    `max_window` caps the window planned for (after the server refused a request as too long)."""
     from llmdev.backends.registry import resolve_model
     from llmdev.calls import select_model
     from llmdev.repo.diffs import get_diff
@@ -167,6 +172,7 @@ def plan_review(
     inputs = _Inputs(config, model_flag, rules, send, hunk_contexts(repo, send, spec) if send else {})
     selected = str(resolve_model(select_model(COMMAND, model_flag, settings), settings))
     window = model_window(selected, config) if send else 0
+    window = min(window, max_window) if max_window else window
     calls, plan = inputs.plan(window) if send else ([], Plan([], [], []))
     # Routing plugins may move a request to another model (privacy reroutes to a local one);
     # when that model's window is smaller, plan again for it so that nothing overflows.

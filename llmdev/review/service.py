@@ -125,18 +125,28 @@ def exit_code(result: ReviewResult, fail_on: str) -> int:
 
 def run_review_command(config: "LoadedConfig", args: ReviewArgs, model_flag: str | None) -> int:
     from llmdev.repo.discovery import open_repository
+    from llmdev.review.engine import ReviewOverflow
     from llmdev.review.output import CiReports, emit, emit_ci
     from llmdev.review.plan import plan_review
 
     repo = open_repository(config.repo_root)
     ci = _ci_context(args)
     spec = choose_spec(repo, args, ci)
-    plan = plan_review(repo, config, spec, [repo.relative(p) for p in args.paths], model_flag)
+    paths = [repo.relative(p) for p in args.paths]
+    plan = plan_review(repo, config, spec, paths, model_flag)
     _report_plan(plan)
     if args.dry_run:
         return _dry_run(plan)
     baseline = baseline_path(repo, config) if args.use_baseline or args.update_baseline else None
-    result = _run(plan, config, baseline, args.use_cache)
+    try:
+        result = _run(plan, config, baseline, args.use_cache)
+    except ReviewOverflow as overflow:  # the server counts more tokens than llmdev estimated: split finer, once
+        smaller = overflow.smaller_window(plan.window)
+        if smaller is None:
+            raise
+        console.warning(f"{overflow.message}; planning the review again for {smaller} tokens")
+        plan = plan_review(repo, config, spec, paths, model_flag, max_window=smaller)
+        result = _run(plan, config, baseline, args.use_cache)
     if args.update_baseline:
         _update_baseline(result, baseline_path(repo, config))
     if result.partial:

@@ -34,6 +34,7 @@ def usage_row(record: "CallRecord") -> "UsageRow":
         ok=record.ok,
         error=record.error,
         content_sha256=record.content_sha256,
+        estimated=bool(getattr(usage, "estimated", False)),
     )
 
 

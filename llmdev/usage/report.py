@@ -51,6 +51,7 @@ class UsageGroup:
     duration_s: float = 0.0
     local_calls: int = 0
     local_as_remote_usd: float = 0.0  # the local calls priced at the comparison model
+    estimated_calls: int = 0  # calls whose tokens are llmdev's estimates (the server reported none)
 
     @property
     def avg_latency_s(self) -> float:
@@ -62,6 +63,7 @@ class UsageGroup:
         self.input_tokens += row.input_tokens
         self.output_tokens += row.output_tokens
         self.duration_s += row.duration_s
+        self.estimated_calls += 1 if row.estimated else 0
         if row.cost_usd is None:
             self.unpriced_calls += 1
         else:
@@ -82,6 +84,7 @@ class UsageGroup:
             "avg_latency_s": round(self.avg_latency_s, 3),
             "local_calls": self.local_calls,
             "local_as_remote_usd": round(self.local_as_remote_usd, 6),
+            "estimated_calls": self.estimated_calls,
         }
 
 

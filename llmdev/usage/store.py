@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 DB_NAME = "usage.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `estimated`
 RUN_ID = uuid.uuid4().hex[:12]  # one llmdev process: what a per-run budget counts
 
 CREATE = """
@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS calls (
     cost_usd REAL,
     ok INTEGER NOT NULL,
     error TEXT,
-    content_sha256 TEXT
+    content_sha256 TEXT,
+    estimated INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS calls_started ON calls (started_at);
 """
@@ -72,6 +73,7 @@ class UsageRow:
     ok: bool
     error: str | None = None
     content_sha256: str | None = None
+    estimated: bool = False  # the server reported no token counts; these are llmdev's estimates
 
 
 def local_day(timestamp: float) -> str:
@@ -86,8 +88,16 @@ def connect(path: Path | None = None) -> "sqlite3.Connection":
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=10)
     connection.executescript(CREATE)
+    _upgrade(connection)
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return connection
+
+
+def _upgrade(connection: "sqlite3.Connection") -> None:
+    """Add the columns a database written by an older llmdev lacks; its rows keep their values."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(calls)")}
+    if "estimated" not in columns:
+        connection.execute("ALTER TABLE calls ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0")
 
 
 def insert(row: UsageRow, path: Path | None = None) -> None:
@@ -116,7 +126,7 @@ def read(since: float | None = None, path: Path | None = None) -> list[UsageRow]
     finally:
         connection.close()
     for row in rows:
-        row.remote, row.ok = bool(row.remote), bool(row.ok)
+        row.remote, row.ok, row.estimated = bool(row.remote), bool(row.ok), bool(row.estimated)
     return rows
 
 

@@ -97,7 +97,7 @@ def test_output_limit_reached_is_reported(ollama_server: OllamaServer) -> None:
     ("fault", "expected"),
     [
         ({"status": 500, "message": "boom"}, "Ollama answered HTTP 500: boom"),
-        ({"status": 503, "message": "server busy"}, "Ollama is busy: server busy"),
+        ({"status": 503, "message": "server busy", "times": 3}, "Ollama is busy (HTTP 503) after 2 retries ("),
         ({"status": 400, "message": "invalid options"}, "Ollama refused the request: invalid options"),
         ({"mid_stream": True, "message": "llama runner process has terminated"}, "Ollama failed while answering: llama runner"),
     ],

@@ -54,7 +54,7 @@ def test_request_body_for_options_and_structured_output(openai_server: OpenAISer
 
 def test_api_openai_com_gets_max_completion_tokens(openai_key: str) -> None:
     backend = OpenAIBackend("openai", ProviderConfig(kind="openai", api_key_env="OPENAI_API_KEY"), Settings())
-    body = backend._request_body("gpt-4o", HI, ChatOptions(max_output_tokens=9))
+    body = backend._request_body("gpt-4o", HI, ChatOptions(max_output_tokens=9), None)
     assert body["max_completion_tokens"] == 9 and "max_tokens" not in body
 
 
@@ -84,17 +84,25 @@ def test_bad_key(openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch) -
     )
 
 
-def test_unknown_model(openai_server: OpenAIServer, openai_key: str) -> None:
-    assert _fail(openai_backend(openai_server), model="gpt-9").startswith(
-        f"model 'gpt-9' is not available from openai at {openai_server.url}/v1 — `llmdev models` shows"
+def test_unknown_model_is_refused_before_sending_when_the_server_lists_models(openai_server: OpenAIServer, openai_key: str) -> None:
+    assert _fail(openai_backend(openai_server), model="gpt-9") == (
+        f"model 'gpt-9' is not served by openai at {openai_server.url}/v1 (it serves: gpt-4o, gpt-4o-mini)"
+        " — use one of those names, e.g. -m openai/gpt-4o, or fix [aliases]"
     )
+    assert openai_server.model_requests == []
+
+
+def test_unknown_model_the_server_refuses(openai_key: str) -> None:
+    with OpenAIServer(models={}) as server:  # lists nothing, so the name is only checked by the chat request
+        assert _fail(openai_backend(server), model="gpt-9").startswith(
+            f"model 'gpt-9' is not available from openai at {server.url}/v1 — `llmdev models` shows"
+        )
 
 
 def test_context_length_exceeded(openai_server: OpenAIServer, openai_key: str) -> None:
     openai_server.models["gpt-4o"] = 1000
     message = _fail(openai_backend(openai_server), messages=[Message("user", "x" * 8000)])
-    assert message.startswith("the prompt is too long for gpt-4o: This model's maximum context length is 1000 tokens")
-    assert message.endswith("— send less context, or pick a model with a larger window")
+    assert message == "the prompt is 2004 tokens, the window of gpt-4o is 1000 — send less: fewer files or a smaller change, or pick a model with a larger window"
 
 
 def test_429_is_retried_after_retry_after(openai_server: OpenAIServer, openai_key: str) -> None:
@@ -108,7 +116,8 @@ def test_429_is_retried_after_retry_after(openai_server: OpenAIServer, openai_ke
 def test_429_after_all_retries(openai_server: OpenAIServer, openai_key: str) -> None:
     openai_server.fail_next(status=429, code="rate_limit_exceeded", retry_after=0.01, times=2)
     message = _fail(openai_backend(openai_server, request={"max_retries": 1}))
-    assert message == "openai is rate limiting requests (HTTP 429) after 1 retries — wait a minute and try again, or raise [request] max_retries"
+    assert message.startswith("openai is rate limiting requests (HTTP 429) after 1 retries (")
+    assert message.endswith("s in all) — wait a minute and try again, or raise [request] max_retries")
     assert len(openai_server.model_requests) == 2
 
 

@@ -107,7 +107,7 @@ def test_ollama_timeout(use_ollama: OllamaServer, monkeypatch: pytest.MonkeyPatc
         ({"fault": {"status": 429, "code": "rate_limit_exceeded", "retry_after": 0.01, "times": 3}}, "error: openai is rate limiting requests (HTTP 429) after 2 retries"),
         ({"fault": {"status": 500, "retry_after": 0.01, "times": 3}}, "error: openai failed (HTTP 500) after 2 retries"),
         ({"fault": {"mid_stream": True, "after_chunks": 2}}, "error: the connection to openai broke in the middle of the answer"),
-        ({"context": 10}, "error: the prompt is too long for gpt-4o: This model's maximum context length is 10 tokens"),
+        ({"context": 10}, "error: the prompt is 65 tokens, the window of gpt-4o is 10 — send less"),
     ],
 )
 def test_openai_failures_exit_3_with_one_clear_line(
@@ -149,7 +149,7 @@ def test_ctrl_c_while_streaming_exits_130_and_keeps_the_output(use_ollama: Ollam
 @pytest.mark.parametrize(
     ("fault", "expected"),
     [
-        ({"status": 503, "message": "server busy, please try again."}, "error: Ollama is busy: server busy, please try again."),
+        ({"status": 503, "message": "server busy, please try again.", "times": 3}, "error: Ollama is busy (HTTP 503) after 2 retries ("),
         ({"status": 500, "message": "unexpected EOF"}, "error: Ollama answered HTTP 500: unexpected EOF"),
     ],
 )

@@ -70,3 +70,28 @@ def test_broken_config_is_a_failed_check(capsys: pytest.CaptureFixture[str]) -> 
     Path(os.environ["LLMDEV_CONFIG_DIR"], "config.toml").write_text("[request]\ntimeot = 3\n")
     found = checks(capsys, code=1)
     assert found["configuration"]["ok"] is False and "request.timeot: unknown key" in found["configuration"]["detail"]
+
+
+def test_doctor_shows_the_window_set_in_context_windows(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    with OpenAIServer(models={"tiny": None}, api_key=None) as server:
+        Path(os.environ["LLMDEV_CONFIG_DIR"], "config.toml").write_text(
+            f'[providers.llamacpp]\nkind = "openai"\nbase_url = "{server.url}/v1"\n[context_windows]\n"llamacpp/tiny" = 4096\n'
+        )
+        found = checks(capsys, "-m", "llamacpp/tiny", code=0)
+    assert found["llamacpp: context window of tiny"]["detail"] == "4096 tokens (from [context_windows])"
+
+
+def test_table_cells_are_text_not_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    Path(os.environ["LLMDEV_CONFIG_DIR"], "config.toml").write_text(
+        f'[providers.llamacpp]\nkind = "openai"\nbase_url = "{closed_port_url()}/v1"\n[request]\nmax_retries = 0\n'
+    )
+    assert run(["doctor", "-m", "llamacpp/tiny"]) == 1
+    assert "[providers.llamacpp]" in " ".join(capsys.readouterr().out.split())
+
+
+def test_an_unparsable_ollama_host_is_named_not_blamed_on_a_plugin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", "127.0.0.1:99999")
+    found = checks(capsys, code=1)
+    check = found["model local"]
+    assert check["detail"] == "OLLAMA_HOST='127.0.0.1:99999' is not a usable address: Port out of range 0-65535"
+    assert check["fix"].startswith("set OLLAMA_HOST to host:port")

@@ -54,3 +54,40 @@ def test_no_calls_yet(capsys) -> None:  # type: ignore[no-untyped-def]
 def test_a_bad_since_is_a_usage_error(capsys) -> None:  # type: ignore[no-untyped-def]
     assert run(["usage", "--since", "soon"]) == 2
     assert "cannot read --since 'soon'" in capsys.readouterr().err
+
+
+def test_a_server_that_reports_no_usage_is_logged_as_estimated(capsys) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from tests.servers import OpenAIServer
+
+    with OpenAIServer(models={"tiny": 4096}, api_key=None) as server:
+        server.flavour = "llama-cpp-python"  # ignores stream_options.include_usage
+        Path(os.environ["LLMDEV_CONFIG_DIR"], "config.toml").write_text(
+            f'[providers.lcp]\nkind = "openai"\nbase_url = "{server.url}/v1"\n'
+        )
+        assert run(["ask", "-m", "lcp/tiny", "hello there"]) == 0
+    capsys.readouterr()
+    assert run(["usage"]) == 0
+    out, err = capsys.readouterr()
+    row = next(line for line in out.splitlines() if "lcp/tiny" in line)
+    assert row.split("│")[3].strip().startswith("~") and row.split("│")[4].strip() != "~0"
+    assert "1 call(s) got no token counts from the server: ~ marks llmdev's estimates" in " ".join(err.split())
+
+
+def test_an_empty_stream_is_a_failed_call_not_a_silent_success(capsys) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from tests.servers import OpenAIServer
+
+    with OpenAIServer(models={"tiny": 100}, api_key=None) as server:
+        server.flavour = "llama-cpp-python"  # over its window: HTTP 200, then no event and no [DONE]
+        Path(os.environ["LLMDEV_CONFIG_DIR"], "config.toml").write_text(
+            f'[providers.lcp]\nkind = "openai"\nbase_url = "{server.url}/v1"\n'
+        )
+        assert run(["ask", "-m", "lcp/tiny", "x" * 2000]) == 3
+    out, err = capsys.readouterr()
+    assert out == "" and "lcp ended the answer before any text without saying it was finished" in " ".join(err.split())
+    assert run(["usage", "--json"]) == 0
+    (group,) = json.loads(capsys.readouterr().out)["groups"]
+    assert (group["calls"], group["failed"]) == (1, 1)

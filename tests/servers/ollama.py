@@ -34,6 +34,9 @@ class OllamaServer(FakeServer):
         self.pullable: set[str] | None = None  # None: any name can be pulled
         self.pull_context_length = 8192
         self.loads: list[tuple[str, int]] = []  # (model, num_ctx) each time a model is (re)loaded
+        # /api/show as versions differ: "model_info" (<arch>.context_length), "qwen2" (another
+        # architecture's key), "parameters" (no model_info; a Modelfile's `num_ctx` in `parameters`).
+        self.show_variant = "model_info"
         self._loaded: dict[str, int] = {}
 
     def route(self, handler: Handler, request: CapturedRequest) -> None:
@@ -83,21 +86,24 @@ class OllamaServer(FakeServer):
         if known is None:
             handler.send_json(404, {"error": f"model '{name}' not found"})
             return
-        info: dict[str, Any] = {"general.architecture": "llama", "general.parameter_count": 8030261248}
+        arch = "qwen2" if self.show_variant == "qwen2" else "llama"
+        info: dict[str, Any] = {"general.architecture": arch, "general.parameter_count": 8030261248}
+        parameters = 'stop "<|eot_id|>"'
         if self.models[known] is not None:
-            info["llama.context_length"] = self.models[known]
-        handler.send_json(
-            200,
-            {
-                "modelfile": f"FROM {known}\n",
-                "parameters": 'stop "<|eot_id|>"',
-                "template": "{{ .Prompt }}",
-                "details": self._tag(known)["details"],
-                "model_info": info,
-                "capabilities": ["completion", "tools"],
-                "modified_at": _now(),
-            },
-        )
+            info[f"{arch}.context_length"] = self.models[known]
+            parameters += f"\nnum_ctx {self.models[known]}"
+        shown: dict[str, Any] = {
+            "modelfile": f"FROM {known}\n",
+            "parameters": parameters,
+            "template": "{{ .Prompt }}",
+            "details": self._tag(known)["details"],
+            "model_info": info,
+            "capabilities": ["completion", "tools"],
+            "modified_at": _now(),
+        }
+        if self.show_variant == "parameters":
+            del shown["model_info"], shown["capabilities"]
+        handler.send_json(200, shown)
 
     # -- chat and generate --
 
@@ -134,13 +140,17 @@ class OllamaServer(FakeServer):
             messages = [{"content": body.get("system") or ""}, {"content": body.get("prompt") or ""}]
         chunks = split_chunks(self.next_reply(body))
         done_reason = "stop"
-        if options.get("num_predict") and len(chunks) > int(options["num_predict"]):
-            chunks, done_reason = chunks[: int(options["num_predict"])], "length"
+        prompt_tokens = min(estimate_server_tokens(messages), num_ctx)
+        room = int(options.get("num_predict") or num_ctx)
+        if prompt_tokens < num_ctx:  # a reply that fills the window ends there (a cut prompt shifts instead)
+            room = min(room, num_ctx - prompt_tokens)
+        if len(chunks) > room:
+            chunks, done_reason = chunks[: max(room, 0)], "length"
         final = {
             "done": True,
             "done_reason": done_reason,
             "load_duration": load_ns,
-            "prompt_eval_count": min(estimate_server_tokens(messages), num_ctx),
+            "prompt_eval_count": prompt_tokens,
             "prompt_eval_duration": 342_546_000,
             "eval_count": len(chunks),
             "eval_duration": 20_000_000 * len(chunks),

@@ -17,11 +17,24 @@ def error_body(message: str, type_: str, code: str | None, param: str | None = N
     return {"error": {"message": message, "type": type_, "param": param, "code": code}}
 
 
+# llama-cpp-python's answer to `response_format.type = "json_schema"`: a validation error as HTTP 500.
+LLAMA_CPP_PYTHON_REJECTION = (
+    "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or "
+    "'json_object'\", 'input': 'json_schema', 'ctx': {'expected': \"'text' or 'json_object'\"}}]"
+)
+FLAVOURS = ("openai", "llama-server", "llama-cpp-python")
+
+
 class OpenAIServer(FakeServer):
     """Models map id -> context length (enforced: a longer prompt gets 400 context_length_exceeded).
 
     `api_key`: the only accepted bearer key (None accepts any). `report_context`: /v1/models
     entries carry `max_model_len`, as vLLM's do (OpenAI's own do not).
+    `flavour` replays what real compatible servers do differently (see protocols.md):
+      "llama-server"      /v1/models `meta.n_ctx` and owned_by "llamacpp", /props, any model name
+                          answers, over-window 400 `exceed_context_size_error` with the numbers
+      "llama-cpp-python"  json_schema refused as HTTP 500 (json_object + schema accepted), no usage
+                          chunk, any model name answers, an over-window stream is 200 with no event
     """
 
     model_paths = ("/v1/chat/completions",)
@@ -31,6 +44,9 @@ class OpenAIServer(FakeServer):
         self.api_key = api_key
         self.report_context = False
         self.system_fingerprint = "fp_test"
+        self.flavour = "openai"
+        self.hide_meta = False  # llama-server: /v1/models without `meta` (older builds), so /props is needed
+        self.token_scale = 1.0  # >1: the server's tokenizer counts more tokens than ~4 characters each
 
     def route(self, handler: Handler, request: CapturedRequest) -> None:
         if self.api_key is not None and request.headers.get("authorization") != f"Bearer {self.api_key}":
@@ -40,6 +56,9 @@ class OpenAIServer(FakeServer):
             return
         if (request.method, request.path) == ("GET", "/v1/models"):
             handler.send_json(200, {"object": "list", "data": [self._model(m) for m in self.models]})
+        elif (request.method, request.path) == ("GET", "/props") and self.flavour == "llama-server":
+            window = next(iter(self.models.values()), None)
+            handler.send_json(200, {"default_generation_settings": {"n_ctx": window}, "total_slots": 1})
         elif (request.method, request.path) == ("POST", "/v1/chat/completions"):
             self._complete(handler, request)
         else:
@@ -50,6 +69,10 @@ class OpenAIServer(FakeServer):
         entry: dict[str, Any] = {"id": name, "object": "model", "created": 1715367049, "owned_by": "system"}
         if self.report_context and self.models[name] is not None:
             entry["max_model_len"] = self.models[name]
+        if self.flavour == "llama-server":
+            entry["owned_by"] = "llamacpp"
+            if not self.hide_meta:
+                entry["meta"] = {"vocab_type": 1, "n_vocab": 1200, "n_ctx": self.models[name], "n_ctx_train": 8192}
         return entry
 
     def _send_fault(self, handler: Handler, fault: Fault) -> None:
@@ -60,13 +83,22 @@ class OpenAIServer(FakeServer):
     def _refusal(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
         """Why the server would refuse this request, as (status, error body)."""
         name = body.get("model") or ""
-        if not name:
+        if not name and self.flavour == "openai":
             return 400, error_body("you must provide a model parameter", "invalid_request_error", None)
+        if self.flavour != "openai":  # real compatible servers answer for any name with the one model they have
+            name = next(iter(self.models))
         if name not in self.models:
             message = f"The model `{name}` does not exist or you do not have access to it."
             return 404, error_body(message, "invalid_request_error", "model_not_found")
+        response_format = body.get("response_format") or {}
+        if self.flavour == "llama-cpp-python" and response_format.get("type") == "json_schema":
+            return 500, error_body(LLAMA_CPP_PYTHON_REJECTION, "internal_server_error", None)
         limit = self.models[name]
-        wanted = estimate_server_tokens(body.get("messages") or [])
+        wanted = int(estimate_server_tokens(body.get("messages") or []) * self.token_scale)
+        if limit is not None and wanted > limit and self.flavour == "llama-server":
+            message = f"request ({wanted} tokens) exceeds the available context size ({limit} tokens), try increasing it"
+            error = {"code": 400, "message": message, "type": "exceed_context_size_error", "n_prompt_tokens": wanted, "n_ctx": limit}
+            return 400, {"error": error}
         if limit is not None and wanted > limit:
             message = (
                 f"This model's maximum context length is {limit} tokens. However, your messages resulted in "
@@ -82,6 +114,10 @@ class OpenAIServer(FakeServer):
             self._send_fault(handler, fault)
             return
         refusal = self._refusal(body)
+        if refusal is not None and refusal[0] == 400 and self.flavour == "llama-cpp-python" and body.get("stream"):
+            handler.start_chunked(200, SSE)  # its over-window stream: headers, then the connection closes
+            handler.end_chunked()
+            return
         if refusal is not None:
             handler.send_json(*refusal)
             return
@@ -98,7 +134,7 @@ class OpenAIServer(FakeServer):
         self.pause(self.delay_first)
         head = {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "created": int(time.time()), "model": body["model"]}
         if body.get("stream"):
-            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            include_usage = bool((body.get("stream_options") or {}).get("include_usage")) and self.flavour != "llama-cpp-python"
             self._stream(handler, head, chunks, finish, usage if include_usage else None, fault)
             return
         message = {"role": "assistant", "content": "".join(chunks), "refusal": None}

@@ -39,3 +39,18 @@ def test_spent_counts_since_a_time_and_by_run() -> None:
 
 def test_an_absent_database_has_spent_nothing() -> None:
     assert spent() == 0 and read() == [] and not db_path().exists()
+
+
+def test_estimated_counts_are_kept_and_an_old_database_gains_the_column() -> None:
+    import sqlite3
+
+    from llmdev.usage.store import CREATE
+
+    path = db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = sqlite3.connect(path)
+    old.executescript(CREATE.replace(",\n    estimated INTEGER NOT NULL DEFAULT 0", ""))
+    old.close()
+    insert(_row(time.time(), estimated=True))
+    insert(_row(time.time()))
+    assert [r.estimated for r in read()] == [True, False]

@@ -1,0 +1,108 @@
+"""Finding and running llama.cpp's `llama-server` for the real-server tier.
+
+Where the binary comes from, first match wins: $LLMDEV_LLAMA_SERVER; `llama-server` on PATH;
+`../shared/bin/llama-server.gz` beside the repository (unpacked once into $LLMDEV_TEST_CACHE or
+~/.cache/llmdev-tests/, outside the repository). Building it from source is not done here.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED_GZ = REPO_ROOT.parent / "shared" / "bin" / "llama-server.gz"
+CACHE_DIR = Path(os.environ.get("LLMDEV_TEST_CACHE") or Path.home() / ".cache" / "llmdev-tests")
+START_TIMEOUT_S = 30.0
+
+
+def _unpacked(archive: Path) -> Path:
+    """The gzip'd binary unpacked into the cache once per version of the archive."""
+    stat = archive.stat()
+    target = CACHE_DIR / f"llama-server-{stat.st_size}-{stat.st_mtime_ns}"
+    if not target.is_file():
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.part")
+        with gzip.open(archive, "rb") as source, partial.open("wb") as sink:
+            shutil.copyfileobj(source, sink)
+        partial.chmod(0o755)
+        partial.replace(target)  # atomic: a parallel session sees the whole file or none
+    return target
+
+
+def find_llama_server() -> tuple[Path | None, str]:
+    """(the executable, where it came from) or (None, why there is none)."""
+    if explicit := os.environ.get("LLMDEV_LLAMA_SERVER"):
+        path = Path(explicit).expanduser()
+        return (path, "LLMDEV_LLAMA_SERVER") if os.access(path, os.X_OK) else (None, f"LLMDEV_LLAMA_SERVER={explicit} is not an executable")
+    if on_path := shutil.which("llama-server"):
+        return Path(on_path), "PATH"
+    if SHARED_GZ.is_file():
+        try:
+            return _unpacked(SHARED_GZ), str(SHARED_GZ)
+        except OSError as exc:
+            return None, f"cannot unpack {SHARED_GZ} into {CACHE_DIR}: {exc}"
+    return None, f"no llama-server: set LLMDEV_LLAMA_SERVER, put llama-server on PATH, or provide {SHARED_GZ}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LlamaServer:
+    """One `llama-server --no-jinja` process on a loopback port, serving `model` as `alias`."""
+
+    def __init__(self, binary: Path, model: Path, log: Path, *, context: int, api_key: str, alias: str = "tiny") -> None:
+        self.port = free_port()
+        self.api_key = api_key
+        self.alias = alias
+        self.context = context
+        self.log = log
+        command = [
+            str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(self.port), "-c", str(context),
+            "--no-jinja", "-a", alias, "-t", "2", "-np", "1", "--api-key", api_key, "--no-webui",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self._wait_until_ready()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"llama-server exited with {self.process.returncode}: {self.log.read_text(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"llama-server did not become ready in {START_TIMEOUT_S:g}s; log: {self.log}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would."""
+        self.process.kill()
+        self.process.wait()
