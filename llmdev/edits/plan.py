@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from llmdev.edits.blocks import EditBlock
+from llmdev.edits.containment import PathRefused, WorkTree
 from llmdev.edits.elision import ElisionError, is_comment_marker, is_marker, locate_elided
 from llmdev.edits.matching import Located, NotFound, closest_text, locate_in_line, locate_lines
 from llmdev.edits.textfile import NotTextError, TextFile, decode, new_file
@@ -39,6 +39,7 @@ class BlockFailure:
     reason: str
     closest: str | None = None  # the real text most like SEARCH
     closest_line: int | None = None
+    refused: bool = False  # a containment refusal: the whole run stops, no feedback round
 
     def describe(self) -> str:
         where = f"block {self.block.index} ({self.block.path})"
@@ -61,23 +62,6 @@ class EditPlan:
         return [c.path for c in self.changes]
 
 
-class PathRefused(ValueError):
-    pass
-
-
-def safe_relative(root: Path, path: str) -> str:
-    """A path inside the repository, with '/', or PathRefused."""
-    pure = PurePosixPath(path.replace("\\", "/"))
-    if pure.is_absolute() or not pure.parts or ".." in pure.parts:
-        raise PathRefused("the path must be relative to the repository root, without '..'")
-    if pure.parts[0] == ".git":
-        raise PathRefused("files inside .git are never edited")
-    real = Path(os.path.realpath(root / pure))
-    if real != root.resolve() and root.resolve() not in real.parents:
-        raise PathRefused("the path leads outside the repository")
-    return pure.as_posix()
-
-
 @dataclass
 class _Loaded:
     original: bytes | None
@@ -90,6 +74,7 @@ class Planner:
 
     def __init__(self, root: Path, known_files: Sequence[str] = (), base: dict[str, TextFile] | None = None) -> None:
         self.root = root
+        self.tree = WorkTree(root)
         self.known_files = list(known_files)
         self.base = base or {}
         self.loaded: dict[str, _Loaded] = {}
@@ -119,21 +104,22 @@ class Planner:
             self.plan.failures.append(BlockFailure(block, reason))
 
     def _resolve(self, block: EditBlock) -> str | None:
-        """The block's file; a unique file with the same name elsewhere stands in for a wrong directory."""
-        path = safe_relative(self.root, block.path)
+        """The block's file, as its real path (symlinks followed, containment checked); a unique file
+        with the same name elsewhere stands in for a wrong directory."""
+        path = self.tree.contain(block.path)
         if path in self.loaded or (self.root / path).is_file() or block.creates_file:
             return path
         suffix = "/" + path
         same = [f for f in self.known_files if f.endswith(suffix) or f == path]
         if not same:
             same = [f for f in self.known_files if PurePosixPath(f).name == PurePosixPath(path).name]
-        return same[0] if len(same) == 1 else None
+        return self.tree.contain(same[0]) if len(same) == 1 else None
 
     def add(self, block: EditBlock) -> None:
         try:
             path = self._resolve(block)
         except PathRefused as exc:
-            self._fail(block, f"refused path: {exc}")
+            self.plan.failures.append(BlockFailure(block, f"refused path {block.path!r}: {exc}", refused=True))
             return
         if path is None:
             near = difflib.get_close_matches(block.path, self.known_files, n=3, cutoff=0.6)
