@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import stat
 from dataclasses import dataclass, field
@@ -107,7 +108,7 @@ class Planner:
         """The block's file, as its real path (symlinks followed, containment checked); a unique file
         with the same name elsewhere stands in for a wrong directory."""
         path = self.tree.contain(block.path)
-        if path in self.loaded or (self.root / path).is_file() or block.creates_file:
+        if path in self.loaded or (self.root / path).is_file() or block.creates_file or block.whole:
             return path
         suffix = "/" + path
         same = [f for f in self.known_files if f.endswith(suffix) or f == path]
@@ -132,6 +133,10 @@ class Planner:
             self._fail(block, f"cannot edit this file: {exc}")
             return
         self.last_block[path] = block
+        if block.whole:
+            self._whole(block, path, loaded)
+            return
+        block = self._choose(block, loaded)
         if block.creates_file:
             self._create(block, path, loaded)
         elif loaded is None:
@@ -150,6 +155,30 @@ class Planner:
         else:
             self.loaded[path] = _Loaded(None, text, None)
         self.plan.applied.append((block, "new file"))
+
+    def _choose(self, block: EditBlock, loaded: _Loaded | None) -> EditBlock:
+        """Of the ways to split a block with several divider-like lines, the first (longest SEARCH)
+        whose SEARCH is in the file; the plain reading (first divider) when none is."""
+        if loaded is None:
+            return block
+        for search, replace in block.alternatives:
+            found = self._locate(loaded.text.lines, search.split("\n"), replace.split("\n"))
+            if search.strip() and isinstance(found, Located):
+                return dataclasses.replace(block, search=search, replace=replace, alternatives=())
+        return block
+
+    def _whole(self, block: EditBlock, path: str, loaded: _Loaded | None) -> None:
+        """The model sent the file's whole new text: refuse it if it skips lines with '...'."""
+        text = new_file(block.replace.replace("\r\n", "\n"))
+        old = set(loaded.text.lines) if loaded is not None else set()
+        if any(is_comment_marker(line) for line in text.lines if line not in old):
+            self._fail(block, "the file's new text skips lines with a '...' comment: send the whole file, every line")
+            return
+        if loaded is None:
+            self.loaded[path] = _Loaded(None, text, None)
+        else:
+            loaded.text.replace_lines(0, len(loaded.text.lines), text.lines)
+        self.plan.applied.append((block, "whole file"))
 
     def _replace(self, block: EditBlock, path: str, loaded: _Loaded) -> None:
         search = block.search.replace("\r\n", "\n").split("\n")
