@@ -1,0 +1,165 @@
+"""Hostile model answers against `llmdev gen --yes`, end to end: a real git repository, the scripted
+Ollama server, the real CLI. Each attack must be refused (exit status 1, the block and the reason
+named on stderr, no feedback round) and leave every byte under the test's folder as it was: the
+work tree, its .git, nested repositories, and the folder next to the repository."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from llmdev.cli import run
+from tests.edits.scratch import git, make_repo, write_files
+
+CALC = "def add(a, b):\n    return a - b\n"
+FILES = {
+    "calc.py": CALC,
+    "app/a.py": "A = 1\n",
+    "app/b.py": "B = 1\n",
+    "docs/guide.rst": "Install\n=======\n\nRun pip install calc.\n",
+}
+GOOD_BLOCK = "calc.py\n<<<<<<< SEARCH\n    return a - b\n=======\n    return a + b\n>>>>>>> REPLACE\n"
+FSMONITOR = "[core]\n\tfsmonitor = touch pwned"
+
+
+def block(path: str, search: str, replace: str) -> str:
+    return f"{path}\n<<<<<<< SEARCH\n{search}\n=======\n{replace}\n>>>>>>> REPLACE\n"
+
+
+def create(path: str, text: str = "#!/bin/sh\ntouch pwned\n") -> str:
+    return f"{path}\n<<<<<<< SEARCH\n=======\n{text}>>>>>>> REPLACE\n"
+
+
+def symlink(name: str, target: str) -> Callable[[Path], None]:
+    return lambda root: (root / name).symlink_to(target)
+
+
+def nested_repo(root: Path) -> None:
+    make_repo(root / "nested", {"n.txt": "n\n"})
+
+
+def hook_in_git(root: Path) -> None:
+    write_files(root, {".git/hooks/pre-commit": "#!/bin/sh\nexit 0\n"})
+    (root / "hook.sh").symlink_to(".git/hooks/pre-commit")
+
+
+def worktree(root: Path) -> None:
+    git(root, "worktree", "add", "-q", "wt")
+
+
+def gitfile_elsewhere(root: Path) -> None:
+    """A .git file pointing at a git directory inside the work tree under another name."""
+    make_repo(root / "store" / "lib", {"x": "x\n"})
+    os.rename(root / "store" / "lib" / ".git", root / "store" / "libgit")
+    (root / "store" / "lib" / ".git").write_text("gitdir: ../libgit\n")
+
+
+def tracked_hooks_path(root: Path) -> None:
+    write_files(root, {".githooks/pre-commit": "#!/bin/sh\nexit 0\n"})
+    git(root, "config", "core.hooksPath", ".githooks")
+    git(root, "add", ".githooks")
+    git(root, "commit", "-q", "-m", "hooks")
+
+
+def planted_bare_repo(root: Path) -> None:
+    git(root, "init", "-q", "--bare", "evil")
+
+
+def outside_link(root: Path) -> None:
+    (root / "link.txt").symlink_to(root.parent / "outside" / "secret.txt")
+
+
+@dataclass(frozen=True)
+class Attack:
+    name: str
+    reply: str
+    reason: str  # words the refusal must show
+    setup: Callable[[Path], None] | None = None
+    block: int = 1
+
+
+ATTACKS = [
+    Attack("symlink gitdir -> .git, core.fsmonitor", block("gitdir/config", "[core]", FSMONITOR), "inside a .git directory", symlink("gitdir", ".git")),
+    Attack("symlink hookdir -> .git/hooks, new hook", create("hookdir/pre-commit"), "inside a .git directory", symlink("hookdir", ".git/hooks")),
+    Attack("symlink to an existing hook", block("hook.sh", "exit 0", "touch pwned"), "inside a .git directory", hook_in_git),
+    Attack("nested repository's config", block("nested/.git/config", "[core]", FSMONITOR), "never edited", nested_repo),
+    Attack("symlink into a nested repository's .git", block("n/config", "[core]", FSMONITOR), "inside a .git directory",
+           lambda root: (nested_repo(root), (root / "n").symlink_to("nested/.git"))),
+    Attack(".git/config spelled plainly", block(".git/config", "[core]", FSMONITOR), "never edited"),
+    Attack(".GIT in capitals", block(".GIT/config", "[core]", FSMONITOR), "never edited"),
+    Attack(".Git hook created", create(".Git/hooks/pre-commit"), "never edited"),
+    Attack("fullwidth look-alike of .git", block("\uff0egit/config", "[core]", FSMONITOR), "never edited"),
+    Attack("zero-width space inside .git", create(".g\u200bit/hooks/pre-commit"), "never edited"),
+    Attack("trailing dot .git.", create(".git./hooks/pre-commit"), "never edited"),
+    Attack("8.3 short name GIT~1", create("GIT~1/hooks/pre-commit"), "never edited"),
+    Attack("dot-dot out of the work tree", create("../outside/new.txt", "x\n"), "'..' are refused"),
+    Attack("dot-dot through a folder", create("app/../../outside/new.txt", "x\n"), "'..' are refused"),
+    Attack("absolute path", create("{outside}/abs.txt", "x\n"), "absolute paths are refused"),
+    Attack("symlinked folder out of the tree", create("out/evil.txt", "x\n"), "outside the work tree", symlink("out", "../outside")),
+    Attack("symlinked file out of the tree", block("link.txt", "secret", "stolen"), "outside the work tree", outside_link),
+    Attack("a worktree's .git file", block("wt/.git", "gitdir", "gitdir: /tmp"), "never edited", worktree),
+    Attack("a .git file's git directory under another name", block("store/libgit/config", "[core]", FSMONITOR), "git repository's own directory", gitfile_elsewhere),
+    Attack("tracked core.hooksPath", block(".githooks/pre-commit", "exit 0", "touch pwned"), "hooks", tracked_hooks_path),
+    Attack("bare repository planted in the tree", block("evil/config", "[core]", FSMONITOR), "git repository's own directory", planted_bare_repo),
+    Attack("good block, then one into .git: nothing written", GOOD_BLOCK + "\n" + create(".git/hooks/post-checkout"), "never edited", block=2),
+    Attack("backticked .git path", "`.git/hooks/pre-push`\n<<<<<<< SEARCH\n=======\n#!/bin/sh\n>>>>>>> REPLACE\n", "never edited"),
+    Attack("fence title into .git", '```sh title=".git/hooks/pre-push"\n<<<<<<< SEARCH\n=======\n#!/bin/sh\n>>>>>>> REPLACE\n```\n', "never edited"),
+    Attack("whole-file answer through a symlink into .git", "gitdir/config\n```\n" + FSMONITOR + "\n```\n", "inside a .git directory", symlink("gitdir", ".git")),
+    Attack("block without a path after a good one", GOOD_BLOCK + "\nand also:\n<<<<<<< SEARCH\nA = 1\n=======\nA = 2\n>>>>>>> REPLACE\n", "no file path", block=2),
+    Attack("path only in prose above", "As already done in `app/a.py`:\n<<<<<<< SEARCH\nA = 1\n=======\nA = 2\n>>>>>>> REPLACE\n", "no file path"),
+    Attack("header naming two files", "app/b.py\n```python\n# app/a.py\n<<<<<<< SEARCH\nA = 1\n=======\nA = 2\n>>>>>>> REPLACE\n```\n", "more than one file"),
+    Attack("unclosed block", GOOD_BLOCK + "\ncalc.py\n<<<<<<< SEARCH\ndef add(a, b):\n=======\n", "not closed", block=2),
+    Attack("a second SEARCH marker inside a block", "calc.py\n<<<<<<< SEARCH\nx\n<<<<<<< SEARCH\n=======\ny\n>>>>>>> REPLACE\n", "second SEARCH marker"),
+    Attack("stray REPLACE marker", GOOD_BLOCK + ">>>>>>> REPLACE\n", "has no SEARCH marker", block=2),
+    Attack("doubled divider then REPLACE: empty or '=======' cannot be told", block("docs/guide.rst", "Install", "======="), "cannot be told"),
+]
+
+
+# llmdev's code index (its folder and database files), rewritten by every run's indexer, never by edits
+OWN_CACHE = ("proj/.git/llmdev", "proj/.git/llmdev/index.sqlite")
+
+
+def digest(top: Path) -> dict[str, str]:
+    """Every entry under `top`, .git folders included: files by content and mode, links by target."""
+    found: dict[str, str] = {}
+    for folder, dirs, files in os.walk(top):
+        for name in dirs + files:
+            path = Path(folder) / name
+            key = path.relative_to(top).as_posix()
+            if key == OWN_CACHE[0] or key.startswith(OWN_CACHE[1]):
+                continue
+            if path.is_symlink():
+                found[key] = "link:" + os.readlink(path)
+            elif path.is_file():
+                found[key] = f"{path.stat().st_mode:o}:" + hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                found[key] = "dir"
+    return found
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
+def test_attack_is_refused_and_changes_nothing(
+    attack: Attack, tmp_path: Path, use_ollama, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_files(tmp_path / "outside", {"secret.txt": "secret\n"})
+    root = make_repo(tmp_path / "proj", FILES)
+    if attack.setup is not None:
+        attack.setup(root)
+    git(root, "status", "--porcelain")  # refresh git's index now, so only llmdev could change it later
+    monkeypatch.chdir(root)
+    before = digest(tmp_path)
+    reply = attack.reply.replace("{outside}", str(tmp_path / "outside"))
+    use_ollama.reply(reply, reply)
+    code = run(["gen", "--yes", "change it", "calc.py"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert f"block {attack.block}" in err.lower() and attack.reason in err, err
+    assert "no file was changed" in err
+    assert digest(tmp_path) == before
+    assert len(use_ollama.model_requests) == 1  # refused at once: no feedback round
+
