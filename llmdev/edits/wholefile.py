@@ -48,9 +48,11 @@ class _Parser:
         named = fence_path(self.lines[fence], self.known)
         if named:
             return named
-        if self.prose and self.prose[-1].strip() and path_line(self.prose[-1], self.known):
-            return path_line(self.prose.pop(), self.known)
-        return None
+        above = next((n for n in range(len(self.prose) - 1, -1, -1) if self.prose[n].strip()), None)
+        path = path_line(self.prose[above], self.known) if above is not None else None
+        if path:
+            del self.prose[above:]  # type: ignore[misc]
+        return path
 
     def file(self, fence: int, path: str) -> int:
         ticks = FENCE.match(self.lines[fence]).group(1)  # type: ignore[union-attr]
