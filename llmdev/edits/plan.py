@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -61,6 +62,11 @@ class EditPlan:
     @property
     def paths(self) -> list[str]:
         return [c.path for c in self.changes]
+
+
+def text_lines(text: str) -> list[str]:
+    """A block's text as lines; an empty REPLACE is no lines at all (a deletion), not one blank line."""
+    return text.replace("\r\n", "\n").split("\n") if text else []
 
 
 @dataclass
@@ -136,7 +142,11 @@ class Planner:
         if block.whole:
             self._whole(block, path, loaded)
             return
-        block = self._choose(block, loaded)
+        chosen = self._choose(block, loaded)
+        if isinstance(chosen, str):
+            self._fail(block, chosen)
+            return
+        block = chosen
         if block.creates_file:
             self._create(block, path, loaded)
         elif loaded is None:
@@ -156,16 +166,24 @@ class Planner:
             self.loaded[path] = _Loaded(None, text, None)
         self.plan.applied.append((block, "new file"))
 
-    def _choose(self, block: EditBlock, loaded: _Loaded | None) -> EditBlock:
+    def _choose(self, block: EditBlock, loaded: _Loaded | None) -> EditBlock | str:
         """Of the ways to split a block with several divider-like lines, the first (longest SEARCH)
-        whose SEARCH is in the file; the plain reading (first divider) when none is."""
-        if loaded is None:
+        whose SEARCH is in the file; the plain reading (first divider) when none is. Readings that
+        differ only in whether ======= lines next to the divider end SEARCH or double the divider
+        cannot be told apart when more than one matches: that is a failure, not a guess."""
+        if loaded is None or not block.alternatives:
             return block
-        for search, replace in block.alternatives:
-            found = self._locate(loaded.text.lines, search.split("\n"), replace.split("\n"))
-            if search.strip() and isinstance(found, Located):
-                return dataclasses.replace(block, search=search, replace=replace, alternatives=())
+        readings = [*block.alternatives, (block.search, block.replace)]
+        for _, group in itertools.groupby(readings, key=lambda reading: reading[1]):
+            matching = [(s, r) for s, r in group if s.strip() and self._matches(loaded, s, r)]
+            if len(matching) > 1:
+                return "its ======= lines could end SEARCH or be a doubled divider, and both readings match the file: write the divider once"
+            if matching:
+                return dataclasses.replace(block, search=matching[0][0], replace=matching[0][1], alternatives=())
         return block
+
+    def _matches(self, loaded: _Loaded, search: str, replace: str) -> bool:
+        return isinstance(self._locate(loaded.text.lines, search.split("\n"), text_lines(replace)), Located)
 
     def _whole(self, block: EditBlock, path: str, loaded: _Loaded | None) -> None:
         """The model sent the file's whole new text: refuse it if it skips lines with '...'."""
@@ -182,7 +200,7 @@ class Planner:
 
     def _replace(self, block: EditBlock, path: str, loaded: _Loaded) -> None:
         search = block.search.replace("\r\n", "\n").split("\n")
-        replace = block.replace.replace("\r\n", "\n").split("\n")
+        replace = text_lines(block.replace)
         lines = loaded.text.lines
         if not any(is_marker(s) for s in search) and any(is_comment_marker(r) and r not in lines for r in replace):
             self._fail(block, "REPLACE skips lines with a '...' comment that SEARCH does not: write the new lines in full", loaded.text)

@@ -49,9 +49,11 @@ class _Parser:
         if named:
             return named
         above = next((n for n in range(len(self.prose) - 1, -1, -1) if self.prose[n].strip()), None)
-        path = path_line(self.prose[above], self.known) if above is not None else None
+        if above is None:
+            return None
+        path = path_line(self.prose[above], self.known)
         if path:
-            del self.prose[above:]  # type: ignore[misc]
+            del self.prose[above:]
         return path
 
     def file(self, fence: int, path: str) -> int:

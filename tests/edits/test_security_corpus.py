@@ -5,7 +5,6 @@ work tree, its .git, nested repositories, and the folder next to the repository.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Callable
 import pytest
 
 from llmdev.cli import run
-from tests.edits.scratch import git, make_repo, write_files
+from tests.edits.scratch import git, make_repo, tree_digest, write_files
 
 CALC = "def add(a, b):\n    return a - b\n"
 FILES = {
@@ -121,24 +120,12 @@ ATTACKS = [
 
 
 # llmdev's code index (its folder and database files), rewritten by every run's indexer, never by edits
-OWN_CACHE = ("proj/.git/llmdev", "proj/.git/llmdev/index.sqlite")
+OWN_CACHE = ("proj/.git/llmdev/index.sqlite",)
 
 
 def digest(top: Path) -> dict[str, str]:
-    """Every entry under `top`, .git folders included: files by content and mode, links by target."""
-    found: dict[str, str] = {}
-    for folder, dirs, files in os.walk(top):
-        for name in dirs + files:
-            path = Path(folder) / name
-            key = path.relative_to(top).as_posix()
-            if key == OWN_CACHE[0] or key.startswith(OWN_CACHE[1]):
-                continue
-            if path.is_symlink():
-                found[key] = "link:" + os.readlink(path)
-            elif path.is_file():
-                found[key] = f"{path.stat().st_mode:o}:" + hashlib.sha256(path.read_bytes()).hexdigest()
-            else:
-                found[key] = "dir"
+    found = tree_digest(top, OWN_CACHE)
+    found.pop("proj/.git/llmdev", None)
     return found
 
 
