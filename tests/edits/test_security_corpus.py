@@ -150,3 +150,33 @@ def test_attack_is_refused_and_changes_nothing(
     assert digest(tmp_path) == before
     assert len(use_ollama.model_requests) == 1  # refused at once: no feedback round
 
+
+
+def test_debug_fix_refuses_the_same_way(tmp_path: Path, use_ollama, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_repo(tmp_path / "proj", FILES)
+    (root / "gitdir").symlink_to(".git")
+    write_files(tmp_path / "outside", {"failure.log": "Traceback:\n  File \"calc.py\", line 2, in add\nAssertionError\n"})
+    git(root, "status", "--porcelain")
+    monkeypatch.chdir(root)
+    before = digest(tmp_path)
+    reply = "The config is wrong.\n\n" + block("gitdir/config", "[core]", FSMONITOR)
+    use_ollama.reply(reply, reply)
+    assert run(["debug", "--fix", "--yes", "--log", str(tmp_path / "outside" / "failure.log")]) == 1
+    err = capsys.readouterr().err
+    assert "block 1" in err.lower() and "inside a .git directory" in err
+    assert digest(tmp_path) == before
+
+
+def test_undo_refuses_a_journal_entry_that_points_into_git(tmp_path: Path, use_ollama, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmdev.edits.journal import record_change
+    from llmdev.edits.plan import FileChange
+
+    root = make_repo(tmp_path / "proj", FILES)
+    (root / "gitdir").symlink_to(".git")
+    config = (root / ".git" / "config").read_bytes()
+    record_change(root / ".git", [FileChange("gitdir/config", b"[core]\n\tfsmonitor = touch pwned\n", config, 0o644)], "planted")
+    monkeypatch.chdir(root)
+    before = digest(tmp_path)
+    assert run(["undo"]) == 1
+    assert "refused to write 'gitdir/config'" in capsys.readouterr().err
+    assert digest(tmp_path) == before
