@@ -76,18 +76,17 @@ def block_path(lines: list[str], marker: int, floor: int, known: Collection[str]
     names: set[str] = set()
     used: list[int] = []
     index = _above(lines, marker, floor)
-    if index is not None and comment_path(lines[index], known):
-        names.add(comment_path(lines[index], known) or "")
+    if index is not None and (commented := comment_path(lines[index], known)):
+        names.add(commented)
         used.append(index)
         index = _above(lines, index, floor)
     if index is not None and index == open_fence(lines, floor, marker):
         used.append(index)
-        info = fence_path(lines[index], known)
-        if info:
+        if info := fence_path(lines[index], known):
             names.add(info)
         index = _above(lines, index, floor)
-    if index is not None and path_line(lines[index], known):
-        names.add(path_line(lines[index], known) or "")
+    if index is not None and (alone := path_line(lines[index], known)):
+        names.add(alone)
         used.append(index)
     return names, used
 

@@ -11,7 +11,7 @@ import subprocess
 import unicodedata
 from pathlib import Path, PurePosixPath
 
-GIT_NAMES = frozenset({".git", "git~1"})  # git~1: the 8.3 short name Windows gives .git
+GIT_NAME = re.compile(r"\.git|git~\d+")  # git~1: the 8.3 short name Windows gives .git
 DRIVE = re.compile(r"^[A-Za-z]:")
 GITFILE = re.compile(r"^gitdir:\s*(.+?)\s*$", re.MULTILINE)
 
@@ -30,7 +30,7 @@ def folded(name: str) -> str:
 
 
 def is_git_name(name: str) -> bool:
-    return folded(name) in GIT_NAMES
+    return GIT_NAME.fullmatch(folded(name)) is not None
 
 
 def _looks_like_git_dir(directory: Path) -> bool:
