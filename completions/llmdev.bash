@@ -28,7 +28,7 @@ _llmdev() {
         "llmdev dataset export") words="--task -t --since --limit -n --output -o --model -m --help -h" ;;
         "llmdev debug") words="--log --fix --max-rounds --timeout --model -m --dry-run --yes -y --allow-dirty --help -h" ;;
         "llmdev doctor") words="--model -m --all --json --help -h" ;;
-        "llmdev eval") words="report --model -m --task -t --limit -n --since --fresh --json --help -h" ;;
+        "llmdev eval") words="report --model -m --task -t --edit-format --limit -n --since --fresh --json --help -h" ;;
         "llmdev eval report") words="--since --format -f --html --all-repos --help -h" ;;
         "llmdev explain") words="--model -m --dry-run --help -h" ;;
         "llmdev gen") words="--model -m --show-prompt --yes -y --dry-run --no-apply --patch --commit --allow-dirty --help -h" ;;

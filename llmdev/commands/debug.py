@@ -81,7 +81,7 @@ def debug(
     """Find why a command fails: `llmdev debug -- pytest -x`, `--log FILE`, or output on stdin."""
     from llmdev import console
     from llmdev.debug.session import DebugSession, read_failure
-    from llmdev.edits.generate import ModelCaller
+    from llmdev.edits.generate import ModelCaller, chosen_format
     from llmdev.edits.workflow import ApplyOptions
     from llmdev.repo.discovery import open_repository
     from llmdev.repo.files import list_files
@@ -95,6 +95,7 @@ def debug(
         return
     files = list_files(repo).paths()
     session = DebugSession(repo, files, timeout or settings.timeout, settings.output_chars, Path.cwd())
+    session.edit_format = chosen_format("debug", config, model_flag(ctx, model))
     if dry_run:
         context = session.context(failure)
         ModelCaller("debug", config, model_flag(ctx, model), context.files).print_dry_run(session.messages(failure, context))

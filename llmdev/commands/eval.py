@@ -13,7 +13,9 @@ from llmdev.commands.common import load
 if TYPE_CHECKING:
     from llmdev.evaluation.runner import RunSummary
 
-KIND_CHOICES = ("localisation", "review", "commit-msg")
+KIND_CHOICES = ("localisation", "review", "commit-msg", "edit")
+DEFAULT_KINDS = ("localisation", "review", "commit-msg")
+EDIT_FORMAT_CHOICES = ("search-replace", "whole")
 REPORT_FORMATS = ("text", "json", "markdown")
 
 eval_app = typer.Typer(
@@ -28,7 +30,16 @@ def _check_kinds(kinds: list[str]) -> list[str]:
     unknown = [k for k in kinds if k not in KIND_CHOICES]
     if unknown:
         raise UsageError(f"unknown task kind: {', '.join(unknown)}", f"choose from {', '.join(KIND_CHOICES)}")
-    return list(dict.fromkeys(kinds)) or list(KIND_CHOICES)
+    return list(dict.fromkeys(kinds)) or list(DEFAULT_KINDS)
+
+
+def _check_formats(formats: list[str]) -> list[str]:
+    from llmdev.errors import UsageError
+
+    unknown = [f for f in formats if f not in EDIT_FORMAT_CHOICES]
+    if unknown:
+        raise UsageError(f"unknown edit format: {', '.join(unknown)}", f"choose from {', '.join(EDIT_FORMAT_CHOICES)}")
+    return list(dict.fromkeys(formats))
 
 
 def _models(ctx: typer.Context, models: list[str]) -> list[str]:
@@ -45,7 +56,8 @@ def _models(ctx: typer.Context, models: list[str]) -> list[str]:
 def evaluate(
     ctx: typer.Context,
     models: Optional[List[str]] = typer.Option(None, "--model", "-m", help="Model or alias to score; repeat for several (default: the configured model)."),
-    kinds: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Task kind: localisation, review, commit-msg; repeat for several (default: all)."),
+    kinds: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Task kind: localisation, review, commit-msg, edit; repeat for several (default: all but edit)."),
+    edit_formats: Optional[List[str]] = typer.Option(None, "--edit-format", help="Run edit tasks in this format (search-replace, whole); repeat to compare formats (default: each model's own)."),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Most tasks of each kind, newest first (default: [eval] limit, 25)."),
     since: Optional[str] = typer.Option(None, "--since", help="Only commits since this date: 2026-01-31, 12h, 7d, 2w."),
     fresh: bool = typer.Option(False, "--fresh", help="Start new runs instead of resuming unfinished ones."),
@@ -63,12 +75,13 @@ def evaluate(
     config = load(ctx)
     repo = open_repository(config.repo_root)
     chosen = _check_kinds(list(kinds or []))
+    formats = _check_formats(list(edit_formats or []))
     with console.spinner("mining tasks from the history"):
         tasks = mine_tasks(repo, config.settings.eval, kinds=chosen, since=parse_since(since) if since else None, limit=limit)
     _report_mined(tasks, chosen)
     needs_model = any(t.kind != "localisation" for t in tasks)
     options = EvalOptions(_models(ctx, list(models or [])) if needs_model else [], fresh=fresh,
-                          progress=lambda model, total: console.progress(f"eval {model}", total=total))
+                          progress=lambda model, total: console.progress(f"eval {model}", total=total), edit_formats=formats)
     summaries = run_eval(repo, config, tasks, options)
     _show(summaries, json_output)
 

@@ -30,7 +30,7 @@ def gen(
 ) -> None:
     """Change code as instructed: see the diff, then write every file or none (`llmdev undo` reverts)."""
     from llmdev import console
-    from llmdev.edits.generate import ModelCaller, propose
+    from llmdev.edits.generate import ModelCaller, chosen_format, propose
     from llmdev.edits.request import gen_request
     from llmdev.edits.workflow import ApplyOptions, refuse_dirty, review_and_apply
     from llmdev.errors import UsageError
@@ -47,10 +47,11 @@ def gen(
     options = ApplyOptions(yes=yes, no_apply=no_apply, patch=patch, commit=commit, allow_dirty=allow_dirty)
     if not (show_prompt or patch or no_apply):
         refuse_dirty(repo, paths, options)  # before paying for a model call
-    context, messages = gen_request(repo, config, instruction, paths)
+    flag = model_flag(ctx, model)
+    context, messages = gen_request(repo, config, instruction, paths, chosen_format("gen", config, flag))
     if context.added:
         console.info(f"added to the context: {', '.join(context.added)}")
-    caller = ModelCaller("gen", config, model_flag(ctx, model), context.files)
+    caller = ModelCaller("gen", config, flag, context.files)
     if show_prompt:
         caller.print_dry_run(messages)
         return

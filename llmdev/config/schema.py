@@ -161,6 +161,10 @@ class GenConfig(Strict):
 
     context_tokens: int = Field(default=6000, ge=500, description="tokens of file contents in the prompt")
     map_tokens: int = Field(default=1024, ge=0, description="tokens of repository map in the prompt; 0 leaves it out")
+    edit_format: dict[str, Literal["search-replace", "whole"]] = Field(
+        default_factory=dict,
+        description="edit format by model (provider/model, or a glob such as 'ollama/*'); unset: whole files for small models, search-replace for GPT-4-class and 30B+ models",
+    )
 
 
 class DebugConfig(Strict):

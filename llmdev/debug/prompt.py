@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from llmdev.backends.base import Message
 from llmdev.debug.context import FailureContext, RecentChanges
+from llmdev.edits.request import format_instructions
 from llmdev.prompting import build_messages, render
+
+if TYPE_CHECKING:
+    from llmdev.edits.formats import EditFormat
 
 NONE = "(none)"
 
@@ -36,13 +40,14 @@ def debug_messages(
     context: FailureContext,
     attempts: Sequence[str] = (),
     output_chars: int = 12000,
+    edit_format: "EditFormat | None" = None,
 ) -> list[Message]:
     """System and user messages for one debugging round."""
     earlier = "".join(render("debug", "attempt", root, diff=diff.rstrip("\n")) or "" for diff in attempts)
     return build_messages(
         "debug",
         root,
-        edit_format=render("gen", "format", root) or "",
+        edit_format=format_instructions(root, edit_format),
         command=command,
         status=status,
         output=output_tail(output, output_chars),

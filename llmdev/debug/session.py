@@ -15,6 +15,7 @@ from llmdev.debug.runner import CommandRun, run_command
 
 if TYPE_CHECKING:
     from llmdev.backends.base import Message
+    from llmdev.edits.formats import EditFormat
     from llmdev.edits.conversation import ProposedEdits
     from llmdev.edits.plan import FileChange
     from llmdev.repo.discovery import Repository
@@ -79,6 +80,7 @@ class DebugSession:
     output_chars: int
     cwd: Path
     attempts: list[str] = field(default_factory=list)
+    edit_format: "EditFormat | None" = None  # how the prompt asks for edits: the model's format
 
     def context(self, failure: Failure) -> FailureContext:
         from llmdev.code.index import load_index
@@ -95,6 +97,7 @@ class DebugSession:
             context=context,
             attempts=self.attempts,
             output_chars=self.output_chars,
+            edit_format=self.edit_format,
         )
 
     def rerun(self, command: list[str]) -> CommandRun:

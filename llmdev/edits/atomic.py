@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from llmdev.edits.containment import PathRefused, WorkTree
 from llmdev.edits.plan import FileChange
 from llmdev.errors import LlmdevError
 
@@ -76,8 +77,23 @@ def _write_temp(directory: Path, data: bytes, mode: int) -> Path:
     return Path(name)
 
 
-def _stage(root: Path, change: FileChange) -> _Staged:
-    target = Path(os.path.realpath(root / change.path))
+def contained_targets(root: Path, changes: Sequence[FileChange]) -> list[Path]:
+    """Each change's real target, checked by the containment rules; WriteRefused (naming every
+    refused path) before anything is written if any target is off-limits."""
+    tree = WorkTree(root)
+    targets: list[Path] = []
+    refused: list[str] = []
+    for change in changes:
+        try:
+            targets.append(tree.root / tree.contain(change.path))
+        except PathRefused as exc:
+            refused.append(f"{change.path!r}: {exc}")
+    if refused:
+        raise WriteRefused(f"refused to write {'; '.join(refused)}; no file was changed", "edit only files of the work tree, outside .git")
+    return targets
+
+
+def _stage(target: Path, change: FileChange) -> _Staged:
     staged = _Staged(change, target)
     if change.after is not None:
         _make_parents(target, staged)
@@ -121,11 +137,12 @@ def _clean(staged: _Staged) -> None:
 
 def write_changes(root: Path, changes: Sequence[FileChange]) -> None:
     """Write every change, or raise WriteRefused with every file as it was."""
+    targets = contained_targets(root, changes)
     check_unchanged(root, changes)
     staged: list[_Staged] = []
     try:
-        for change in changes:
-            staged.append(_stage(root, change))
+        for target, change in zip(targets, changes):
+            staged.append(_stage(target, change))
         for item in staged:
             _commit(item)
     except OSError as exc:

@@ -1,133 +1,184 @@
-"""Parse the model's edit blocks (format defined in prompts/gen/format.md), tolerating fences,
-prose around the blocks, CRLF, and the file name written in a few different ways."""
+"""Parse the model's SEARCH/REPLACE blocks (format in prompts/gen/format.md).
+
+Markers count only where the format puts them: a block opens at a `<<<<<<< SEARCH` line and closes
+at the first `>>>>>>> REPLACE` line. Any `=======` line between them may be the divider, because a
+SEARCH text may itself hold such lines (an rST underline, a conflict marker): every possible split
+is kept, longest SEARCH first, and the planner takes the first whose SEARCH is in the file. Adjacent
+divider lines count as one (models sometimes double it). Each block names its own file on the line
+just above it (or in its fence); a block that cannot be read is a problem that refuses the run."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Collection
 
-SEARCH = re.compile(r"^\s*<{5,9}\s*SEARCH\b.*$", re.IGNORECASE)
+from llmdev.edits.paths import FENCE, comment_path, fence_path, path_line
+
+SEARCH = re.compile(r"^\s*<{5,9}\s*SEARCH\s*$", re.IGNORECASE)
 DIVIDER = re.compile(r"^\s*={5,9}\s*$")
-REPLACE = re.compile(r"^\s*>{5,9}\s*REPLACE\b.*$", re.IGNORECASE)
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+REPLACE = re.compile(r"^\s*>{5,9}\s*REPLACE\s*$", re.IGNORECASE)
 COMMIT = re.compile(r"^\s*\**commit message\**\s*:\s*\**\s*(.+?)\s*$", re.IGNORECASE)
-PATH_LIKE = re.compile(r"^[\w@+.\-~][\w@+.\-~/\\]*$")
-TICKED = re.compile(r"`([^`\s]+)`")
-DECORATION = re.compile(r"^(?:#+\s*|[-*]\s+|\d+[.)]\s+)?(?:\*\*)?(?:(?:file|filename|path)\s*:\s*)?", re.IGNORECASE)
-LOOKBACK = 3  # non-blank lines above a SEARCH marker searched for the file name
+
+Reading = tuple[str, str]  # (search, replace)
 
 
 @dataclass(frozen=True)
 class EditBlock:
-    """Replace `search` with `replace` in `path`; an empty `search` creates the file."""
+    """Replace `search` with `replace` in `path`; an empty `search` creates the file; `whole`
+    replaces the file's whole text with `replace`."""
 
     path: str
     search: str
     replace: str
     index: int  # 1-based position in the answer, for messages
+    whole: bool = False
+    alternatives: tuple[Reading, ...] = ()  # other splits at a divider-like line, tried first, longest SEARCH first
 
     @property
     def creates_file(self) -> bool:
-        return not self.search.strip()
+        return not self.whole and not self.search.strip()
 
 
 @dataclass
 class ParsedEdits:
     blocks: list[EditBlock] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # blocks that could not be read
+    problems: list[str] = field(default_factory=list)  # blocks that could not be read: the run is refused
     commit_message: str | None = None
     prose: str = ""  # the answer without its edit blocks (a diagnosis, an explanation)
 
 
-def clean_path(candidate: str) -> str | None:
-    """A file path from a line like '**src/app.py**', 'File: `app.py`:' or '```python app.py'; None if prose."""
-    text = candidate.strip()
-    fence = FENCE.match(text)
-    if fence:
-        words = fence.group(2).split()
-        text = words[-1] if len(words) >= 1 and ("." in words[-1] or "/" in words[-1]) else ""
-    text = DECORATION.sub("", text).strip().strip("*`'\"").rstrip(":").strip("*`'\"").strip()
-    if text.startswith("./"):
-        text = text[2:]
-    if text and PATH_LIKE.match(text) and ("." in text or "/" in text) and not text.endswith("."):
-        return text.replace("\\", "/")
-    ticked = [t.strip("'\"") for t in TICKED.findall(candidate)]
-    ticked = [t[2:] if t.startswith("./") else t for t in ticked if PATH_LIKE.match(t) and ("." in t or "/" in t)]
-    return ticked[-1].replace("\\", "/") if ticked else None
-
-
-def _path_above(lines: list[str], marker: int, stop: int) -> str | None:
-    seen = 0
-    for index in range(marker - 1, stop - 1, -1):
-        line = lines[index]
-        if not line.strip() or FENCE.match(line) and not clean_path(line):
+def open_fence(lines: list[str], start: int, stop: int) -> int | None:
+    """The line of the fence still open just before `stop` (scanning from `start`), or None."""
+    opened: tuple[int, str, int] | None = None
+    for index in range(start, stop):
+        found = FENCE.match(lines[index])
+        if not found:
             continue
-        seen += 1
-        path = clean_path(line)
-        if path:
-            return path
-        if seen >= LOOKBACK:
-            break
+        ticks = found.group(1)
+        if opened is None:
+            opened = (index, ticks[0], len(ticks))
+        elif not found.group(2) and ticks[0] == opened[1] and len(ticks) >= opened[2]:
+            opened = None
+    return opened[0] if opened else None
+
+
+def _above(lines: list[str], index: int, floor: int) -> int | None:
+    for above in range(index - 1, floor - 1, -1):
+        if lines[above].strip():
+            return above
     return None
 
 
-def _collect(lines: list[str], start: int, end_marker: re.Pattern[str]) -> tuple[list[str], int] | None:
-    """Lines from `start` up to the marker; the marker's index, or None if the answer ends first."""
-    for index in range(start, len(lines)):
-        if end_marker.match(lines[index]):
-            return lines[start:index], index
-        if SEARCH.match(lines[index]):
-            return None
-    return None
+def block_path(lines: list[str], marker: int, floor: int, known: Collection[str]) -> tuple[set[str], list[int]]:
+    """The paths a block's header names (a comment line just above the marker, the info string of
+    the fence it opens in, the line just above that fence or the marker) and the header's lines."""
+    names: set[str] = set()
+    used: list[int] = []
+    index = _above(lines, marker, floor)
+    if index is not None and (commented := comment_path(lines[index], known)):
+        names.add(commented)
+        used.append(index)
+        index = _above(lines, index, floor)
+    if index is not None and index == open_fence(lines, floor, marker):
+        used.append(index)
+        if info := fence_path(lines[index], known):
+            names.add(info)
+        index = _above(lines, index, floor)
+    if index is not None and (alone := path_line(lines[index], known)):
+        names.add(alone)
+        used.append(index)
+    return names, used
 
 
-def parse_edit_blocks(answer: str) -> ParsedEdits:
-    """Every edit block in the answer, in order, plus what could not be read."""
-    lines = answer.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    parsed = ParsedEdits()
-    prose: list[str] = []
-    last_path: str | None = None
-    index = 0
-    block_end = 0  # the path of a block is looked up only in lines after the previous block
-    while index < len(lines):
-        line = lines[index]
-        if not SEARCH.match(line):
-            commit = COMMIT.match(line)
-            if commit and parsed.commit_message is None:
-                parsed.commit_message = commit.group(1).strip("`*\"' ")
-            else:
-                prose.append(line)
-            index += 1
-            continue
-        number = len(parsed.blocks) + len(parsed.problems) + 1
-        path = _path_above(lines, index, block_end) or last_path
-        search = _collect(lines, index + 1, DIVIDER)
-        replace = _collect(lines, search[1] + 1, REPLACE) if search else None
-        if search is None or replace is None:
-            parsed.problems.append(f"block {number} is not closed: each block needs the divider and the REPLACE marker")
-            index += 1
-            block_end = index
-            continue
-        if path is None:
-            parsed.problems.append(f"block {number} has no file path on the line above its SEARCH marker")
+def readings(body: list[str]) -> tuple[list[Reading], str | None]:
+    """Every split of a block's lines at a divider, longest SEARCH first; or the reason there is none."""
+    dividers = [k for k, line in enumerate(body) if DIVIDER.match(line)]
+    if not dividers:
+        return [], "it has no ======= line between SEARCH and REPLACE"
+    runs: list[list[int]] = []
+    for k in dividers:
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
         else:
-            parsed.blocks.append(EditBlock(path, "\n".join(search[0]), "\n".join(replace[0]), number))
-            last_path = path
-        index = replace[1] + 1
-        if index < len(lines) and FENCE.match(lines[index]) and not FENCE.match(lines[index]).group(2).strip():  # type: ignore[union-attr]
-            index += 1  # the fence that closed the block
-        block_end = index
-        _drop_trailing_header(prose, path)
-    parsed.prose = _tidy_prose(prose)
-    return parsed
+            runs.append([k])
+    splits: list[tuple[int, int]] = []  # (last SEARCH line + 1, first REPLACE line)
+    for run in runs:
+        if len(run) > 1 and run[-1] == len(body) - 1:
+            return [], "it ends with two ======= lines, so an empty REPLACE cannot be told from a REPLACE of '======='"
+        splits += [(k, run[-1] + 1) for k in run]
+    splits.sort(reverse=True)
+    return [("\n".join(body[:k]), "\n".join(body[start:])) for k, start in splits], None
 
 
-def _drop_trailing_header(prose: list[str], path: str | None) -> None:
-    """Remove the path line and the opening fence that belonged to the block from the prose."""
-    while prose and (not prose[-1].strip() or FENCE.match(prose[-1]) or (path and clean_path(prose[-1]) == path)):
-        prose.pop()
+def _body(lines: list[str], start: int) -> tuple[int | None, str | None]:
+    """The index of the block's REPLACE marker, or the reason the block is not closed."""
+    for index in range(start, len(lines)):
+        if REPLACE.match(lines[index]):
+            return index, None
+        if SEARCH.match(lines[index]):
+            return None, f"a second SEARCH marker (line {index + 1}) comes before its REPLACE marker"
+    return None, "it is not closed: the answer ends before its >>>>>>> REPLACE marker"
 
 
-def _tidy_prose(prose: list[str]) -> str:
-    text = "\n".join(prose)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+class _Parser:
+    def __init__(self, answer: str, known: Collection[str]) -> None:
+        self.lines = answer.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.known = known
+        self.parsed = ParsedEdits()
+        self.consumed: set[int] = set()
+        self.floor = 0  # a header is looked for only below the previous block
+
+    def number(self) -> int:
+        return len(self.parsed.blocks) + len(self.parsed.problems) + 1
+
+    def problem(self, reason: str) -> None:
+        self.parsed.problems.append(f"block {self.number()}: {reason}")
+
+    def block(self, marker: int) -> int:
+        """Parse the block opening at `marker`; the index of the line after it."""
+        end, why = _body(self.lines, marker + 1)
+        if end is None:
+            self.problem(why or "it is not closed")
+            return len(self.lines)
+        self.consumed.update(range(marker, end + 1))
+        names, used = block_path(self.lines, marker, self.floor, self.known)
+        self.consumed.update(used)
+        found, why = readings(self.lines[marker + 1 : end])
+        if len(names) != 1:
+            self.problem("no file path on the line just above it" if not names else f"its header names more than one file: {', '.join(sorted(names))}")
+        elif why:
+            self.problem(why)
+        else:
+            search, replace = found[-1]
+            self.parsed.blocks.append(EditBlock(names.pop(), search, replace, self.number(), alternatives=tuple(found[:-1])))
+        after = end + 1
+        if after < len(self.lines) and FENCE.match(self.lines[after]) and not FENCE.match(self.lines[after]).group(2):  # type: ignore[union-attr]
+            self.consumed.add(after)
+            after += 1
+        self.floor = after
+        return after
+
+    def run(self) -> ParsedEdits:
+        index = 0
+        while index < len(self.lines):
+            line = self.lines[index]
+            if SEARCH.match(line):
+                index = self.block(index)
+                continue
+            if REPLACE.match(line):
+                self.problem(f"a >>>>>>> REPLACE marker (line {index + 1}) has no SEARCH marker before it")
+            commit = COMMIT.match(line)
+            if commit and self.parsed.commit_message is None:
+                self.parsed.commit_message = commit.group(1).strip("`*\"' ")
+                self.consumed.add(index)
+            index += 1
+        prose = [line for n, line in enumerate(self.lines) if n not in self.consumed]
+        self.parsed.prose = re.sub(r"\n{3,}", "\n\n", "\n".join(prose)).strip()
+        return self.parsed
+
+
+def parse_edit_blocks(answer: str, known_files: Collection[str] = ()) -> ParsedEdits:
+    """Every SEARCH/REPLACE block in the answer, in order, plus a problem for each that cannot be
+    read. `known_files` lets a bare path without a dot (`Makefile`, `run`) name an existing file."""
+    return _Parser(answer, frozenset(known_files)).run()

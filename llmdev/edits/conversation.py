@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from llmdev.backends.base import Message
-from llmdev.edits.blocks import EditBlock, ParsedEdits, parse_edit_blocks
+from llmdev.edits.blocks import EditBlock, ParsedEdits
+from llmdev.edits.formats import SEARCH_REPLACE, EditFormat, parse_answer
 from llmdev.edits.plan import BlockFailure, EditPlan, plan_edits
 from llmdev.edits.syntax import SyntaxProblem, introduced_problems
 from llmdev.errors import LlmdevError
@@ -57,13 +58,27 @@ def _problems_of(parsed: ParsedEdits, plan: EditPlan, need_edits: bool) -> list[
     return problems
 
 
+def refuse_unsafe(parsed: ParsedEdits, plan: EditPlan, prose: str) -> None:
+    """Stop the run, with no feedback round, when a block cannot be read or targets a path that
+    is off-limits: such an answer is not retried piecemeal, and nothing of it is written."""
+    refused = list(parsed.problems) + [describe_failure(f) for f in plan.failures if f.refused]
+    if refused:
+        raise EditsFailed(
+            f"the model's answer was refused ({len(refused)} block(s) unreadable or off-limits); no file was changed",
+            "ask again; if it repeats, name the files to edit or try another model with --model",
+            refused,
+            prose,
+        )
+
+
 def _renumber(blocks: Sequence[EditBlock], start: int) -> list[EditBlock]:
     return [dataclasses.replace(b, index=start + n) for n, b in enumerate(blocks, 1)]
 
 
 class EditConversation:
-    def __init__(self, ask: Ask, root: Path, known_files: Sequence[str], need_edits: bool) -> None:
+    def __init__(self, ask: Ask, root: Path, known_files: Sequence[str], need_edits: bool, edit_format: EditFormat = SEARCH_REPLACE) -> None:
         self.ask = ask
+        self.edit_format = edit_format
         self.root = root
         self.known_files = known_files
         self.need_edits = need_edits
@@ -74,7 +89,7 @@ class EditConversation:
         answer = self.ask(messages)
         self.history = messages + [Message("assistant", answer)]
         self.answers.append(answer)
-        return parse_edit_blocks(answer)
+        return parse_answer(answer, self.edit_format, self.known_files)
 
     def _plan(self, blocks: Sequence[EditBlock], base: dict | None = None) -> EditPlan:
         return plan_edits(self.root, blocks, known_files=self.known_files, base=base)
@@ -88,6 +103,7 @@ class EditConversation:
         resent = [b for b in second.blocks if (b.path, b.search, b.replace) not in already]  # models often repeat good blocks
         blocks = kept + _renumber(resent, max([b.index for b in first.blocks] + [len(first.problems)]))
         retried = self._plan(blocks)
+        refuse_unsafe(second, retried, first.prose)
         remaining = _problems_of(ParsedEdits(blocks=blocks, problems=second.problems), retried, self.need_edits)
         if remaining:
             raise EditsFailed(
@@ -106,6 +122,7 @@ class EditConversation:
         feedback = render(FEEDBACK_TEMPLATES, "syntax", self.root, problems=listed, files=files) or ""
         answer = self._say(self.history + [Message("user", feedback)])
         fixed = self._plan(answer.blocks, base=plan.files)
+        refuse_unsafe(answer, fixed, "")
         if not fixed.ok or not answer.blocks:
             notes.append("the model's syntax fix could not be applied; keeping its first edits")
             return plan, problems
@@ -116,6 +133,7 @@ class EditConversation:
     def run(self, messages: list[Message]) -> ProposedEdits:
         first = self._say(list(messages))
         plan = self._plan(first.blocks)
+        refuse_unsafe(first, plan, first.prose)
         notes: list[str] = []
         problems = _problems_of(first, plan, self.need_edits)
         if problems:
@@ -133,6 +151,8 @@ def propose_edits(
     *,
     known_files: Sequence[str] = (),
     need_edits: bool = True,
+    edit_format: EditFormat = SEARCH_REPLACE,
 ) -> ProposedEdits:
-    """Ask for edit blocks and plan them; raises EditsFailed if blocks still fail after one round of feedback."""
-    return EditConversation(ask, root, known_files, need_edits).run(messages)
+    """Ask for edits in `edit_format` and plan them; raises EditsFailed if blocks still fail after
+    one round of feedback, or at once if any block is unreadable or targets an off-limits path."""
+    return EditConversation(ask, root, known_files, need_edits, edit_format).run(messages)

@@ -9,9 +9,20 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from llmdev.backends.base import Message
+    from llmdev.edits.formats import EditFormat
     from llmdev.calls import PreparedCall
     from llmdev.config.loader import LoadedConfig
     from llmdev.edits.conversation import ProposedEdits
+
+
+def chosen_format(command: str, config: "LoadedConfig", flag: str | None) -> "EditFormat":
+    """The edit format of the model `command` would use (config `[gen.edit_format]`, else its family's)."""
+    from llmdev.backends.registry import resolve_model
+    from llmdev.calls import select_model
+    from llmdev.edits.formats import edit_format_for
+
+    settings = config.settings
+    return edit_format_for(str(resolve_model(select_model(command, flag, settings), settings)), settings)
 
 
 class ModelCaller:
@@ -23,6 +34,10 @@ class ModelCaller:
         self.flag = flag
         self.files = files
         self._noted = False
+
+    @property
+    def edit_format(self) -> "EditFormat":
+        return chosen_format(self.command, self.config, self.flag)
 
     def prepare(self, messages: list["Message"]) -> "PreparedCall":
         from llmdev import console
@@ -73,7 +88,7 @@ def propose(caller: ModelCaller, messages: list["Message"], root: Path, known_fi
     from llmdev.edits.conversation import EditsFailed, propose_edits
 
     try:
-        proposed = propose_edits(caller.ask, messages, root, known_files=known_files, need_edits=need_edits)
+        proposed = propose_edits(caller.ask, messages, root, known_files=known_files, need_edits=need_edits, edit_format=caller.edit_format)
     except EditsFailed as exc:
         for failure in exc.failures:
             console.info(failure)

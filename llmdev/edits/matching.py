@@ -4,6 +4,7 @@ between two places. Elided lines ('...', '# ... existing code ...') are handled 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -154,20 +155,30 @@ def locate_lines(lines: list[str], search: list[str], replace: list[str]) -> Loc
     return NotFound("missing")
 
 
+def _in_line(needle: str) -> re.Pattern[str]:
+    """`needle` where it is not part of a longer word: RETRIES = 3 is not in MAX_RETRIES = 30."""
+    before = r"(?<!\w)" if re.match(r"\w", needle) else ""
+    after = r"(?!\w)" if re.search(r"\w$", needle) else ""
+    return re.compile(before + re.escape(needle) + after)
+
+
 def locate_in_line(lines: list[str], search: list[str], replace: list[str]) -> Located | NotFound:
-    """A one-line SEARCH that is part of a line: replace just that part."""
+    """A one-line SEARCH that is part of a line, on word boundaries: replace just that part. Only
+    for a one-line REPLACE: lines added after part of a line would lose the line's indentation."""
     needle = search[0].strip() if len(search) == 1 else ""
-    if not needle:
+    if not needle or len(replace) != 1:
         return NotFound("missing")
-    hits = [i for i, line in enumerate(lines) if needle in line]
-    if len(hits) > 1 or (hits and lines[hits[0]].count(needle) > 1):
+    pattern = _in_line(needle)
+    hits = [i for i, line in enumerate(lines) if pattern.search(line)]
+    if len(hits) > 1 or (hits and len(pattern.findall(lines[hits[0]])) > 1):
         return NotFound("ambiguous", tuple(i + 1 for i in hits))
     if not hits:
         return NotFound("missing")
     line = lines[hits[0]]
-    before, _, after = line.partition(needle)
-    joined = before + "\n".join(r.strip() if len(replace) == 1 else r for r in replace) + after
-    return Located(Span(hits[0], hits[0] + 1, "part of a line"), joined.split("\n"))
+    found = pattern.search(line)
+    assert found is not None
+    joined = line[: found.start()] + replace[0].strip() + line[found.end() :]
+    return Located(Span(hits[0], hits[0] + 1, "part of a line"), [joined])
 
 
 def closest_text(lines: list[str], search: list[str], margin: int = 1) -> tuple[int, str, float] | None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-import os
+import itertools
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from llmdev.edits.blocks import EditBlock
+from llmdev.edits.containment import PathRefused, WorkTree
 from llmdev.edits.elision import ElisionError, is_comment_marker, is_marker, locate_elided
 from llmdev.edits.matching import Located, NotFound, closest_text, locate_in_line, locate_lines
 from llmdev.edits.textfile import NotTextError, TextFile, decode, new_file
@@ -39,6 +41,7 @@ class BlockFailure:
     reason: str
     closest: str | None = None  # the real text most like SEARCH
     closest_line: int | None = None
+    refused: bool = False  # a containment refusal: the whole run stops, no feedback round
 
     def describe(self) -> str:
         where = f"block {self.block.index} ({self.block.path})"
@@ -61,21 +64,9 @@ class EditPlan:
         return [c.path for c in self.changes]
 
 
-class PathRefused(ValueError):
-    pass
-
-
-def safe_relative(root: Path, path: str) -> str:
-    """A path inside the repository, with '/', or PathRefused."""
-    pure = PurePosixPath(path.replace("\\", "/"))
-    if pure.is_absolute() or not pure.parts or ".." in pure.parts:
-        raise PathRefused("the path must be relative to the repository root, without '..'")
-    if pure.parts[0] == ".git":
-        raise PathRefused("files inside .git are never edited")
-    real = Path(os.path.realpath(root / pure))
-    if real != root.resolve() and root.resolve() not in real.parents:
-        raise PathRefused("the path leads outside the repository")
-    return pure.as_posix()
+def text_lines(text: str) -> list[str]:
+    """A block's text as lines; an empty REPLACE is no lines at all (a deletion), not one blank line."""
+    return text.replace("\r\n", "\n").split("\n") if text else []
 
 
 @dataclass
@@ -90,6 +81,7 @@ class Planner:
 
     def __init__(self, root: Path, known_files: Sequence[str] = (), base: dict[str, TextFile] | None = None) -> None:
         self.root = root
+        self.tree = WorkTree(root)
         self.known_files = list(known_files)
         self.base = base or {}
         self.loaded: dict[str, _Loaded] = {}
@@ -119,21 +111,22 @@ class Planner:
             self.plan.failures.append(BlockFailure(block, reason))
 
     def _resolve(self, block: EditBlock) -> str | None:
-        """The block's file; a unique file with the same name elsewhere stands in for a wrong directory."""
-        path = safe_relative(self.root, block.path)
-        if path in self.loaded or (self.root / path).is_file() or block.creates_file:
+        """The block's file, as its real path (symlinks followed, containment checked); a unique file
+        with the same name elsewhere stands in for a wrong directory."""
+        path = self.tree.contain(block.path)
+        if path in self.loaded or (self.root / path).is_file() or block.creates_file or block.whole:
             return path
         suffix = "/" + path
         same = [f for f in self.known_files if f.endswith(suffix) or f == path]
         if not same:
             same = [f for f in self.known_files if PurePosixPath(f).name == PurePosixPath(path).name]
-        return same[0] if len(same) == 1 else None
+        return self.tree.contain(same[0]) if len(same) == 1 else None
 
     def add(self, block: EditBlock) -> None:
         try:
             path = self._resolve(block)
         except PathRefused as exc:
-            self._fail(block, f"refused path: {exc}")
+            self.plan.failures.append(BlockFailure(block, f"refused path {block.path!r}: {exc}", refused=True))
             return
         if path is None:
             near = difflib.get_close_matches(block.path, self.known_files, n=3, cutoff=0.6)
@@ -146,6 +139,14 @@ class Planner:
             self._fail(block, f"cannot edit this file: {exc}")
             return
         self.last_block[path] = block
+        if block.whole:
+            self._whole(block, path, loaded)
+            return
+        chosen = self._choose(block, loaded)
+        if isinstance(chosen, str):
+            self._fail(block, chosen)
+            return
+        block = chosen
         if block.creates_file:
             self._create(block, path, loaded)
         elif loaded is None:
@@ -165,9 +166,41 @@ class Planner:
             self.loaded[path] = _Loaded(None, text, None)
         self.plan.applied.append((block, "new file"))
 
+    def _choose(self, block: EditBlock, loaded: _Loaded | None) -> EditBlock | str:
+        """Of the ways to split a block with several divider-like lines, the first (longest SEARCH)
+        whose SEARCH is in the file; the plain reading (first divider) when none is. Readings that
+        differ only in whether ======= lines next to the divider end SEARCH or double the divider
+        cannot be told apart when more than one matches: that is a failure, not a guess."""
+        if loaded is None or not block.alternatives:
+            return block
+        readings = [*block.alternatives, (block.search, block.replace)]
+        for _, group in itertools.groupby(readings, key=lambda reading: reading[1]):
+            matching = [(s, r) for s, r in group if s.strip() and self._matches(loaded, s, r)]
+            if len(matching) > 1:
+                return "its ======= lines could end SEARCH or be a doubled divider, and both readings match the file: write the divider once"
+            if matching:
+                return dataclasses.replace(block, search=matching[0][0], replace=matching[0][1], alternatives=())
+        return block
+
+    def _matches(self, loaded: _Loaded, search: str, replace: str) -> bool:
+        return isinstance(self._locate(loaded.text.lines, search.split("\n"), text_lines(replace)), Located)
+
+    def _whole(self, block: EditBlock, path: str, loaded: _Loaded | None) -> None:
+        """The model sent the file's whole new text: refuse it if it skips lines with '...'."""
+        text = new_file(block.replace.replace("\r\n", "\n"))
+        old = set(loaded.text.lines) if loaded is not None else set()
+        if any(is_comment_marker(line) for line in text.lines if line not in old):
+            self._fail(block, "the file's new text skips lines with a '...' comment: send the whole file, every line")
+            return
+        if loaded is None:
+            self.loaded[path] = _Loaded(None, text, None)
+        else:
+            loaded.text.replace_lines(0, len(loaded.text.lines), text.lines)
+        self.plan.applied.append((block, "whole file"))
+
     def _replace(self, block: EditBlock, path: str, loaded: _Loaded) -> None:
         search = block.search.replace("\r\n", "\n").split("\n")
-        replace = block.replace.replace("\r\n", "\n").split("\n")
+        replace = text_lines(block.replace)
         lines = loaded.text.lines
         if not any(is_marker(s) for s in search) and any(is_comment_marker(r) and r not in lines for r in replace):
             self._fail(block, "REPLACE skips lines with a '...' comment that SEARCH does not: write the new lines in full", loaded.text)

@@ -11,6 +11,7 @@ from llmdev.tokens import CHARS_PER_TOKEN
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from llmdev.edits.formats import EditFormat
     from llmdev.backends.base import Message
     from llmdev.code.index import CodeIndex
     from llmdev.config.loader import LoadedConfig
@@ -94,14 +95,22 @@ def gather_gen_context(
     return context
 
 
-def gen_messages(root: "Path", instruction: str, context: GenContext) -> list["Message"]:
+def format_instructions(root: "Path", edit_format: "EditFormat | None") -> str:
+    """The prompt's part that teaches the edit format (prompts/gen/format.md or format-whole.md)."""
+    from llmdev.edits.formats import SEARCH_REPLACE, TEMPLATES
+    from llmdev.prompting import render
+
+    return render("gen", TEMPLATES[edit_format or SEARCH_REPLACE], root) or ""
+
+
+def gen_messages(root: "Path", instruction: str, context: GenContext, edit_format: "EditFormat | None" = None) -> list["Message"]:
     """`gen`'s prompt (prompts/gen/) for an instruction and the context gathered for it."""
-    from llmdev.prompting import build_messages, render
+    from llmdev.prompting import build_messages
 
     return build_messages(
         "gen",
         root,
-        edit_format=render("gen", "format", root) or "",
+        edit_format=format_instructions(root, edit_format),
         instruction=instruction,
         files=context.files_text or "(none)",
         repo_map=context.repo_map or "(none)",
@@ -110,11 +119,11 @@ def gen_messages(root: "Path", instruction: str, context: GenContext) -> list["M
 
 
 def gen_request(
-    repo: "Repository", config: "LoadedConfig", instruction: str, paths: Sequence[str]
+    repo: "Repository", config: "LoadedConfig", instruction: str, paths: Sequence[str], edit_format: "EditFormat | None" = None
 ) -> tuple[GenContext, list["Message"]]:
     """The context and prompt for `gen` (and `compare gen`): `paths` are repository-relative."""
     settings = config.settings.gen
     context = gather_gen_context(
         repo, instruction, paths, context_tokens=settings.context_tokens, map_tokens=settings.map_tokens
     )
-    return context, gen_messages(repo.root, instruction.strip(), context)
+    return context, gen_messages(repo.root, instruction.strip(), context, edit_format)

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from llmdev.repo.diff_types import FileDiff
     from llmdev.repo.discovery import Repository
 
-LOCALISATION, REVIEW, COMMIT_MSG = "localisation", "review", "commit-msg"
-KINDS = (LOCALISATION, REVIEW, COMMIT_MSG)
+LOCALISATION, REVIEW, COMMIT_MSG, EDIT = "localisation", "review", "commit-msg", "edit"
+KINDS = (LOCALISATION, REVIEW, COMMIT_MSG)  # what a plain `llmdev eval` runs; EDIT only when asked
 
 
 @dataclass
@@ -105,6 +105,13 @@ def localisation_task(fix: FixCommit) -> Task:
     return Task(LOCALISATION, commit.sha, commit.parent or "", commit.time, commit.subject, payload)
 
 
+def edit_task(fix: FixCommit) -> Task:
+    """Make the fix's change from its message, given the files it changed (the edit formats' test)."""
+    commit = fix.commit
+    payload = {"instruction": clean_message(commit.message), "files": sorted(fix.lines)}
+    return Task(EDIT, commit.sha, commit.parent or "", commit.time, commit.subject, payload)
+
+
 def introduced_by(repo: "Repository", fix: FixCommit) -> dict[str, list[tuple[str, int]]]:
     """Commit -> (path, line) in that commit, for every line the fix removed or rewrote."""
     found: dict[str, list[tuple[str, int]]] = {}
@@ -145,10 +152,12 @@ def mine_tasks(
     if COMMIT_MSG in kinds:
         messages = [c for c in commits if _small(c, settings) and len(c.files) <= settings.max_files and c.subject]
         tasks += [commit_message_task(c) for c in messages[:limit]]
-    if LOCALISATION in kinds or REVIEW in kinds:
+    if LOCALISATION in kinds or REVIEW in kinds or EDIT in kinds:
         fixes = _enough_fixes(repo, commits, settings, limit, REVIEW in kinds)
         if LOCALISATION in kinds:
             tasks += [localisation_task(f) for f in fixes[:limit]]
+        if EDIT in kinds:
+            tasks += [edit_task(f) for f in fixes[:limit]]
         if REVIEW in kinds:
             by_sha = {c.sha: c for c in commits}
             tasks += review_tasks(repo, [f for f in fixes if f.removed], by_sha, settings)[:limit]

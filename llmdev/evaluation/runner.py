@@ -8,7 +8,7 @@ from contextlib import nullcontext
 from typing import TYPE_CHECKING, Callable, ContextManager, Protocol, Sequence
 
 from llmdev.errors import ModelError
-from llmdev.evaluation.mining import LOCALISATION, Task
+from llmdev.evaluation.mining import EDIT, LOCALISATION, Task
 from llmdev.evaluation.store import Result, Run, finish_run, open_run, save_result
 from llmdev.evaluation.tasks import CONTEXT_MODEL, EvalContext, run_task
 
@@ -55,21 +55,27 @@ class EvalOptions:
     models: list[str]  # resolved model references
     fresh: bool = False  # start new runs even where an unfinished one could be resumed
     progress: Progress | None = None
+    edit_formats: list[str] = field(default_factory=list)  # edit tasks once per format, to compare them
 
 
 def _head(repo: "Repository") -> str | None:
     return repo.head_sha()
 
 
-def plan_runs(tasks: Sequence[Task], models: Sequence[str]) -> list[tuple[str, list[Task]]]:
-    """(model, its tasks): localisation needs no model; the other kinds run on each model."""
+def plan_runs(tasks: Sequence[Task], models: Sequence[str], edit_formats: Sequence[str] = ()) -> list[tuple[str, list[Task]]]:
+    """(model, its tasks): localisation needs no model; the other kinds run on each model, edit
+    tasks once per edit format when formats are given (as `model [format]`)."""
+    from llmdev.evaluation.editing import format_label
+
     plans: list[tuple[str, list[Task]]] = []
     local = [t for t in tasks if t.kind == LOCALISATION]
     if local:
         plans.append((CONTEXT_MODEL, local))
-    needing = [t for t in tasks if t.kind != LOCALISATION]
+    edits = [t for t in tasks if t.kind == EDIT] if edit_formats else []
+    needing = [t for t in tasks if t.kind != LOCALISATION and not (edit_formats and t.kind == EDIT)]
     if needing:
         plans += [(model, needing) for model in models]
+    plans += [(format_label(model, f), edits) for model in models for f in edit_formats if edits]
     return plans
 
 
@@ -111,4 +117,4 @@ def run_eval(repo: "Repository", config: "LoadedConfig", tasks: Sequence[Task], 
     from llmdev.evaluation.scratch import ScratchCheckout
 
     ctx = EvalContext(config, ScratchCheckout(repo))
-    return [run_model(repo, model, list(model_tasks), ctx, options) for model, model_tasks in plan_runs(tasks, options.models)]
+    return [run_model(repo, model, list(model_tasks), ctx, options) for model, model_tasks in plan_runs(tasks, options.models, options.edit_formats)]

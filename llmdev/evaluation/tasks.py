@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from llmdev.evaluation.mining import COMMIT_MSG, LOCALISATION, REVIEW, Task
+from llmdev.evaluation.mining import COMMIT_MSG, EDIT, LOCALISATION, REVIEW, Task
 from llmdev.evaluation.store import Result
 
 if TYPE_CHECKING:
@@ -76,7 +76,13 @@ def _commit_message(task: Task, model: str, ctx: EvalContext) -> tuple[float, di
     return scored.score, scored.as_json() | {"reference": task.payload["message"]}
 
 
-RUNNERS = {LOCALISATION: _localisation, REVIEW: _review, COMMIT_MSG: _commit_message}
+def _edit(task: Task, model: str, ctx: EvalContext) -> tuple[float, dict]:
+    from llmdev.evaluation.editing import score_edit
+
+    return score_edit(ctx.scratch.at(task.parent), ctx.config, task, model)
+
+
+RUNNERS = {LOCALISATION: _localisation, REVIEW: _review, COMMIT_MSG: _commit_message, EDIT: _edit}
 
 
 def _result(task: Task, status: str, score: float | None, reason: str, details: dict, metrics: "CallMetrics", seconds: float) -> Result:

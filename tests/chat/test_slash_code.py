@@ -65,6 +65,17 @@ def test_edit_shows_the_diff_asks_and_writes(session: ChatSession, use_ollama: O
     assert session.usage["ollama/llama3.1:8b"].calls == 1
 
 
+def test_edit_refuses_a_block_into_git_through_a_symlink(session: ChatSession, use_ollama: OllamaServer, repo_dir: Path) -> None:
+    (repo_dir / "meta").symlink_to(".git")
+    config = (repo_dir / ".git" / "config").read_bytes()
+    use_ollama.reply(EDIT + "\nmeta/config\n<<<<<<< SEARCH\n[core]\n=======\n[core]\n\tfsmonitor = touch pwned\n>>>>>>> REPLACE\n")
+    session.ui = ui = Yes()
+    with pytest.raises(LlmdevError, match="refused"):
+        dispatch(session, "/edit accept floats")
+    assert ui.asked == [] and "return int(text)" in (repo_dir / "src/util.py").read_text()
+    assert (repo_dir / ".git" / "config").read_bytes() == config
+
+
 def test_edit_declined_writes_nothing(session: ChatSession, use_ollama: OllamaServer, repo_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     use_ollama.reply(EDIT)
     session.ui = Yes(False)

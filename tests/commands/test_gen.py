@@ -25,9 +25,23 @@ def test_show_prompt_sends_nothing_and_shows_the_prompt(repo: Path, use_ollama, 
     assert run(["gen", "--show-prompt", "make add add", "calc.py"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["files"] == ["calc.py"]
-    assert "<<<<<<< SEARCH" in payload["messages"][0]["content"]
+    assert "whole new text" in payload["messages"][0]["content"]  # llama3.1:8b (`local`) gets whole files
+    assert "<<<<<<< SEARCH" not in payload["messages"][0]["content"]
     assert "return a - b" in payload["messages"][1]["content"] and "make add add" in payload["messages"][1]["content"]
     assert use_ollama.model_requests == []
+
+
+def test_configured_edit_format_is_the_one_asked_for(repo: Path, use_ollama, isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (isolated_env / "config" / "config.toml").write_text('[gen.edit_format]\n"ollama/*" = "search-replace"\n')
+    assert run(["gen", "--show-prompt", "make add add", "calc.py"]) == 0
+    assert "<<<<<<< SEARCH" in json.loads(capsys.readouterr().out)["messages"][0]["content"]
+
+
+def test_whole_file_answer_is_applied_through_the_same_path(repo: Path, use_ollama) -> None:
+    use_ollama.reply("Fixed.\n\ncalc.py\n```python\n" + CALC.replace("a - b", "a + b") + "```\n\nCommit message: Make add add\n")
+    assert run(["gen", "--yes", "make add add", "calc.py"]) == 0
+    assert (repo / "calc.py").read_text() == CALC.replace("a - b", "a + b")
+    assert run(["undo"]) == 0 and (repo / "calc.py").read_text() == CALC
 
 
 def test_yes_applies_and_undo_restores(repo: Path, use_ollama, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import subprocess
 from pathlib import Path
 from typing import Mapping
@@ -39,3 +41,22 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and ".git" not in p.relative_to(root).parts
     }
+
+
+def tree_digest(top: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every entry under `top`, .git folders included: files by mode and content hash, links by
+    target, folders by presence. Entries whose relative path starts with one of `skip` are left out."""
+    found: dict[str, str] = {}
+    for folder, dirs, files in os.walk(top):
+        for name in dirs + files:
+            path = Path(folder) / name
+            key = path.relative_to(top).as_posix()
+            if key.startswith(skip):
+                continue
+            if path.is_symlink():
+                found[key] = "link:" + os.readlink(path)
+            elif path.is_file():
+                found[key] = f"{path.stat().st_mode:o}:" + hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                found[key] = "dir"
+    return found

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from llmdev.edits.blocks import clean_path, parse_edit_blocks
+from llmdev.edits.blocks import parse_edit_blocks
+from llmdev.edits.paths import fence_path, path_line
 
 PLAIN = """I will rename the function.
 
@@ -40,13 +41,16 @@ def test_fenced_blocks_crlf_and_path_in_fence_line() -> None:
     assert parsed.prose == "Two changes:"
 
 
-def test_path_from_prose_line_and_reused_for_next_block() -> None:
+def test_a_path_in_prose_never_names_the_file_and_blocks_do_not_borrow_a_path() -> None:
     answer = (
         "In `pkg/mod.py` change this:\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n"
-        "and also:\n<<<<<<< SEARCH\nc\n=======\nd\n>>>>>>> REPLACE\n"
+        "pkg/mod.py\n<<<<<<< SEARCH\nc\n=======\nd\n>>>>>>> REPLACE\n"
+        "and also:\n<<<<<<< SEARCH\ne\n=======\nf\n>>>>>>> REPLACE\n"
     )
-    blocks = parse_edit_blocks(answer).blocks
-    assert [(b.path, b.index) for b in blocks] == [("pkg/mod.py", 1), ("pkg/mod.py", 2)]
+    parsed = parse_edit_blocks(answer)
+    assert [(b.path, b.index) for b in parsed.blocks] == [("pkg/mod.py", 2)]
+    assert [p.split(":")[0] for p in parsed.problems] == ["block 1", "block 3"]
+    assert all("no file path" in p for p in parsed.problems)
 
 
 def test_new_file_block_has_empty_search() -> None:
@@ -59,8 +63,10 @@ def test_unclosed_block_and_missing_path_are_problems() -> None:
     answer = "<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\nx.py\n<<<<<<< SEARCH\nc\n=======\nd\n"
     parsed = parse_edit_blocks(answer)
     assert parsed.blocks == []
-    assert len(parsed.problems) == 2
-    assert "no file path" in parsed.problems[0] and "not closed" in parsed.problems[1]
+    assert parsed.problems == [
+        "block 1: no file path on the line just above it",
+        "block 2: it is not closed: the answer ends before its >>>>>>> REPLACE marker",
+    ]
 
 
 def test_marker_variants_are_accepted() -> None:
@@ -68,9 +74,17 @@ def test_marker_variants_are_accepted() -> None:
     assert [(b.search, b.replace) for b in parse_edit_blocks(answer).blocks] == [("old", "new")]
 
 
-def test_clean_path_variants() -> None:
-    assert clean_path("File: `src/x.py`:") == "src/x.py"
-    assert clean_path("### ./src/x.py") == "src/x.py"
-    assert clean_path("```python src/x.py") == "src/x.py"
-    assert clean_path("Here is the fix.") is None
-    assert clean_path("```python") is None
+def test_path_line_variants() -> None:
+    assert path_line("File: `src/x.py`:") == "src/x.py"
+    assert path_line("### ./src/x.py") == "src/x.py"
+    assert path_line("**Makefile**") == "Makefile"
+    assert path_line("`docs/my notes.md`") == "docs/my notes.md"
+    assert path_line('"build script"') == "build script"
+    assert path_line("run", known=["run"]) == "run"
+    assert path_line("Here is the fix.") is None
+    assert path_line("Fix") is None and path_line("Changes:") is None
+    assert path_line("as already done in `app/a.py`:") is None
+    assert fence_path("```python src/x.py") == "src/x.py"
+    assert fence_path("```python:app/utils.py") == "app/utils.py"
+    assert fence_path('```js title="web/my app.js"') == "web/my app.js"
+    assert fence_path("```python") is None and fence_path("```makefile") is None
