@@ -55,6 +55,9 @@ class AnswerStream:
             return
         done = self._splitter.feed(chunk)
         if done:
+            from rich.text import Text
+
+            self._live.update(Text(""), refresh=False)  # so printing above it does not re-render the old block
             self._print(done)
         now = time.monotonic()
         if done or now >= self._next_refresh:
@@ -73,9 +76,11 @@ class AnswerStream:
 
     def _show_open(self) -> None:
         from rich.markdown import Markdown
+        from rich.text import Text
 
         assert self._splitter is not None
-        self._live.update(_Trimmed(Markdown(self._splitter.open_text()), self._gap), refresh=True)
+        text = self._splitter.open_text()
+        self._live.update(_Trimmed(Markdown(text), self._gap) if text.strip() else Text(""), refresh=True)
 
     def _print(self, blocks: Iterable[Block], live: bool = True) -> None:
         """Completed blocks, above the live region, each once."""
