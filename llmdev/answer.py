@@ -17,6 +17,8 @@ from llmdev.answer_blocks import Block, BlockSplitter
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
+    from llmdev.backends.base import ChatResult
+
 REFRESH_S = 0.05
 
 
@@ -90,6 +92,15 @@ class AnswerStream:
         for block in blocks:
             out.print(_Trimmed(Markdown(block.text), self._gap and not block.continues, block.continues, block.cut))
             self._gap = not block.is_rule
+
+
+def require_answer(result: "ChatResult") -> None:
+    """An answer with no text is a failure to say, not a silent success."""
+    if not result.text.strip():
+        from llmdev.errors import ModelError
+
+        reason = f" (finish reason: {result.finish_reason})" if result.finish_reason else ""
+        raise ModelError(f"{result.model} sent an empty answer{reason}", "ask again, or try another model with -m")
 
 
 class _Trimmed:

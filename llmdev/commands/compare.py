@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
-from llmdev.commands.common import load
+from llmdev.commands.common import load, model_option
 
 if TYPE_CHECKING:
     from llmdev.compare.engine import TaskRunner
@@ -18,7 +18,7 @@ compare_app = typer.Typer(
     no_args_is_help=True,
 )
 
-MODELS_OPTION = typer.Option(None, "--model", "-m", help="Model or alias; repeat for each: -m local -m gpt4o.")
+MODELS_OPTION = model_option("Model or alias; repeat for each: -m local -m gpt4o.")
 FORMAT_OPTION = typer.Option("text", "--format", "-f", help="Output: text, json or markdown.")
 PARALLEL_OPTION = typer.Option(False, "--parallel", help="Ask all models at once (latencies then include contention).")
 

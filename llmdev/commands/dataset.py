@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from llmdev.commands.common import load
+from llmdev.commands.common import load, model_option
 
 dataset_app = typer.Typer(help="Fine-tuning data from this repository's history.", no_args_is_help=True)
 
@@ -19,7 +19,7 @@ def export(
     since: Optional[str] = typer.Option(None, "--since", help="Only commits since this date: 2026-01-31, 7d, 2w."),
     limit: int = typer.Option(500, "--limit", "-n", min=1, help="Most examples to build, newest commits first."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the JSONL here instead of stdout."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="The model whose context window sizes the prompts (default: the configured one)."),
+    model: Optional[str] = model_option("The model whose context window sizes the prompts (default: the configured one)."),
 ) -> None:
     """Write one JSON line per example: the prompt llmdev builds at a commit, answered by what was really done.
 

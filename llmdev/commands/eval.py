@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
-from llmdev.commands.common import load
+from llmdev.commands.common import load, model_option
 
 if TYPE_CHECKING:
     from llmdev.evaluation.runner import RunSummary
@@ -44,7 +44,7 @@ def _models(ctx: typer.Context, models: list[str]) -> list[str]:
 @eval_app.callback()
 def evaluate(
     ctx: typer.Context,
-    models: Optional[List[str]] = typer.Option(None, "--model", "-m", help="Model or alias to score; repeat for several (default: the configured model)."),
+    models: Optional[List[str]] = model_option("Model or alias to score; repeat for several (default: the configured model)."),
     kinds: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Task kind: localisation, review, commit-msg; repeat for several (default: all)."),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Most tasks of each kind, newest first (default: [eval] limit, 25)."),
     since: Optional[str] = typer.Option(None, "--since", help="Only commits since this date: 2026-01-31, 12h, 7d, 2w."),
