@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional
+import enum
+from typing import TYPE_CHECKING, List, Literal, Optional
 
 import typer
 
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
 
 KIND_CHOICES = ("localisation", "review", "commit-msg")
 REPORT_FORMATS = ("text", "json", "markdown")
+TaskKind = enum.Enum("TaskKind", [(kind, kind) for kind in KIND_CHOICES], type=str)  # typer takes lists of Enums, not of Literals
+ReportFormat = Literal[REPORT_FORMATS]
 
 eval_app = typer.Typer(
     help="Score models on tasks mined from this repository's history; `llmdev eval report` shows the results.",
@@ -22,13 +25,8 @@ eval_app = typer.Typer(
 )
 
 
-def _check_kinds(kinds: list[str]) -> list[str]:
-    from llmdev.errors import UsageError
-
-    unknown = [k for k in kinds if k not in KIND_CHOICES]
-    if unknown:
-        raise UsageError(f"unknown task kind: {', '.join(unknown)}", f"choose from {', '.join(KIND_CHOICES)}")
-    return list(dict.fromkeys(kinds)) or list(KIND_CHOICES)
+def _chosen_kinds(kinds: list[TaskKind]) -> list[str]:
+    return list(dict.fromkeys(kind.value for kind in kinds)) or list(KIND_CHOICES)
 
 
 def _models(ctx: typer.Context, models: list[str]) -> list[str]:
@@ -45,7 +43,7 @@ def _models(ctx: typer.Context, models: list[str]) -> list[str]:
 def evaluate(
     ctx: typer.Context,
     models: Optional[List[str]] = model_option("Model or alias to score; repeat for several (default: the configured model)."),
-    kinds: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Task kind: localisation, review, commit-msg; repeat for several (default: all)."),
+    kinds: Optional[List[TaskKind]] = typer.Option(None, "--task", "-t", help="Task kind; repeat for several (default: all)."),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Most tasks of each kind, newest first (default: [eval] limit, 25)."),
     since: Optional[str] = typer.Option(None, "--since", help="Only commits since this date: 2026-01-31, 12h, 7d, 2w."),
     fresh: bool = typer.Option(False, "--fresh", help="Start new runs instead of resuming unfinished ones."),
@@ -62,7 +60,7 @@ def evaluate(
 
     config = load(ctx)
     repo = open_repository(config.repo_root)
-    chosen = _check_kinds(list(kinds or []))
+    chosen = _chosen_kinds(list(kinds or []))
     with console.spinner("mining tasks from the history"):
         tasks = mine_tasks(repo, config.settings.eval, kinds=chosen, since=parse_since(since) if since else None, limit=limit)
     _report_mined(tasks, chosen)
@@ -124,7 +122,7 @@ def _summary_json(summary: "RunSummary") -> dict:
 def report(
     ctx: typer.Context,
     since: Optional[str] = typer.Option(None, "--since", help="Only runs since this date: 2026-01-31, 7d, 2w."),
-    fmt: str = typer.Option("text", "--format", "-f", help="Output: text, json or markdown."),
+    fmt: ReportFormat = typer.Option("text", "--format", "-f", help="Output format."),
     html: Optional[Path] = typer.Option(None, "--html", help="Write the HTML chart here (default: eval-report.html in the llmdev data dir)."),
     all_repos: bool = typer.Option(False, "--all-repos", help="Runs of every repository, not only this one."),
 ) -> None:
@@ -132,14 +130,11 @@ def report(
     import json
 
     from llmdev import console
-    from llmdev.errors import UsageError
     from llmdev.evaluation.chart import write_html
     from llmdev.evaluation.report import HEADERS, build_report, render_markdown, table_rows
     from llmdev.usage.report import parse_since
     from llmdev.usage.store import data_dir
 
-    if fmt not in REPORT_FORMATS:
-        raise UsageError(f"--format {fmt!r} is not one of: {', '.join(REPORT_FORMATS)}", "for example --format markdown")
     config = load(ctx)
     repo = None if all_repos or config.repo_root is None else str(_root(config.repo_root))
     built = build_report(repo, parse_since(since) if since else None)
