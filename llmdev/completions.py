@@ -1,7 +1,7 @@
 """Static shell completion scripts generated from the CLI tree: no Python start-up per <Tab>.
 
 Option values come from the options' declarations: a closed set (a Literal or Enum annotation)
-is completed from its choices, and an option declared with `autocompletion=complete_model` asks
+is completed from its choices, and the model option (`commands.common.model_option`) asks
 `llmdev completions --list-models` (aliases and local models, with a short timeout).
 """
 
@@ -58,15 +58,13 @@ def _choices(annotation: Any) -> tuple[str, ...]:
 
 
 def _option(param: Any) -> Option:
-    from llmdev.commands.common import complete_model
+    from llmdev.commands.common import MODEL_METAVAR
 
-    descriptor = getattr(param, "type_descriptor", None)
-    info = getattr(descriptor, "parameter_info", None)
-    choices = _choices(getattr(descriptor, "annotation", None)) or tuple(getattr(getattr(param, "type", None), "choices", ()) or ())
-    return Option(
-        tuple(param.opts + param.secondary_opts), _first_line(param.help), not param.is_flag,
-        choices, getattr(info, "autocompletion", None) is complete_model,
-    )
+    # typer keeps the annotation (>= 0.29) or a click Choice (earlier) for a closed set
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    choices = _choices(annotation) or tuple(getattr(getattr(param, "type", None), "choices", ()) or ())
+    return Option(tuple(param.opts + param.secondary_opts), _first_line(param.help), not param.is_flag,
+                  tuple(str(c) for c in choices), param.metavar == MODEL_METAVAR)
 
 
 def command_tree(command: Any, path: list[str] | None = None) -> Node:

@@ -57,9 +57,12 @@ def complete_model(incomplete: str) -> list[str]:
     return [name for name in model_names() if name.startswith(incomplete)]
 
 
+MODEL_METAVAR = "MODEL"  # also how the completion scripts know to complete model names
+
+
 def model_option(help: str) -> typer.models.OptionInfo:
     """The --model/-m option: checked, and completed with aliases and local models."""
-    return typer.Option(None, "--model", "-m", help=help, callback=check_model, autocompletion=complete_model)
+    return typer.Option(None, "--model", "-m", metavar=MODEL_METAVAR, help=help, callback=check_model, autocompletion=complete_model)
 
 
 MODEL_OPTION = model_option("Model or alias (overrides config and routing).")
