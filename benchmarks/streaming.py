@@ -5,10 +5,11 @@ client's for the GIL), streams a Markdown answer of each size, one word per chun
 chunks per second (0: as fast as it can). The baseline is the `ollama` client reading the
 same stream and doing nothing with it; llmdev runs `llmdev ask` in this process (after a warm-up
 run, so imports and plugin loading are not counted) with its stdout on a pseudo-terminal (Rich
-Markdown) or on a pipe (plain text), each drained by a `cat` process. Prints the seconds of each and
-llmdev's overhead over the baseline (target: under 5% at every size).
+Markdown) or on a pipe (plain text), each drained by a `cat` process. The three take turns, `--runs`
+times; prints the median seconds of each and llmdev's overhead over the baseline (target: under 5%
+at every size).
 
-Usage: python benchmarks/streaming.py [--sizes 10k,100k,2m] [--rate 400] [--modes pty,pipe]
+Usage: python benchmarks/streaming.py [--sizes 10k,100k,2m] [--rate 400] [--modes pty,pipe] [--runs 3]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import fcntl
 import multiprocessing
 import os
 import pty
+import statistics
 import struct
 import subprocess
 import sys
@@ -157,6 +159,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10k,100k,2m", help="answer sizes in characters, e.g. 10k,100k,2m")
     parser.add_argument("--rate", type=float, default=400, help="chunks (words) per second the server sends; 0: no pause")
     parser.add_argument("--modes", default="pty,pipe")
+    parser.add_argument("--runs", type=int, default=3, help="turns of each; the median is shown")
     args = parser.parse_args()
     sizes = [parse_size(s) for s in args.sizes.split(",")]
     modes = args.modes.split(",")
@@ -165,13 +168,18 @@ def main() -> None:
         script(control, "warm-up", 0.0)
         for mode in modes:
             llmdev_ask(mode)
-        print(f"streaming {', '.join(args.sizes.split(','))} at {args.rate:g} chunks/s; seconds (overhead vs the ollama client)")
+        print(f"streaming {args.sizes} at {args.rate:g} chunks/s; median seconds of {args.runs} (overhead vs the ollama client)")
         for size in sizes:
             script(control, answer_of(size), 1 / args.rate if args.rate else 0.0)
-            base = baseline(url)
+            times: dict[str, list[float]] = {mode: [] for mode in ["client", *modes]}
+            for _ in range(args.runs):  # in turns, so a change in the machine's load hits each alike
+                times["client"].append(baseline(url))
+                for mode in modes:
+                    times[mode].append(llmdev_ask(mode))
+            base = statistics.median(times["client"])
             row = [f"{size:>9,} chars  ollama client {base:8.2f}"]
             for mode in modes:
-                took = llmdev_ask(mode)
+                took = statistics.median(times[mode])
                 row.append(f"llmdev {mode} {took:8.2f} ({(took - base) / base * 100:+5.1f}%)")
             print("  ".join(row), flush=True)
 

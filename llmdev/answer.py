@@ -68,8 +68,6 @@ class AnswerStream:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self._splitter is not None:
-            from rich.text import Text
-
             self._live.__exit__(kind, exc, tb)
             self._print(self._splitter.finish(), live=False)
         elif self._parts and not self._parts[-1].endswith("\n"):
