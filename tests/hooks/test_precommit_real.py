@@ -36,8 +36,9 @@ def _framework(project: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_the_manifest_asks_pre_commit_to_show_the_hooks_output() -> None:
-    review = next(h for h in yaml.safe_load(MANIFEST.read_text(encoding="utf-8")) if h["id"] == "llmdev-review")
-    assert review["verbose"] is True
+    hooks = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    assert [h["id"] for h in hooks] == ["llmdev-review", "llmdev-commit-msg"]
+    assert all(h["verbose"] is True for h in hooks)  # both fail open: their warnings must show
 
 
 def test_a_high_finding_blocks_the_commit(project: GitRepo, use_ollama: Any, tmp_path: Path,
