@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from llmdev import __version__, console
-from llmdev.commands.common import AppState
+from llmdev.commands.common import AppState, model_option
 from llmdev.errors import EXIT_INTERRUPTED, EXIT_USAGE, LlmdevError
 
 try:  # typer >= 0.20 vendors click
@@ -31,9 +31,7 @@ def _version(value: bool) -> None:
 
 def _global_options(
     ctx: typer.Context,
-    model: Optional[str] = typer.Option(
-        None, "--model", "-m", help="Model or alias for this run, e.g. ollama/llama3.1:8b, openai/gpt-4o, local."
-    ),
+    model: Optional[str] = model_option("Model or alias for this run, e.g. ollama/llama3.1:8b, openai/gpt-4o, local."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show more detail on stderr."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors and results."),
     no_color: bool = typer.Option(False, "--no-color", help="No colours (also: NO_COLOR=1)."),

@@ -109,8 +109,33 @@ def print_out(text: str = "", **kwargs: Any) -> None:
 
 
 def print_renderable(renderable: Any, *, stderr: bool = False) -> None:
-    """A Rich table, panel or Markdown, on stdout unless stderr is asked for."""
-    (err_console() if stderr else out_console()).print(renderable)
+    """A Rich table, panel or Markdown, on stdout unless stderr is asked for.
+
+    A table written to a pipe or file is printed at its full width: a CI log has no terminal
+    to fit, and a cell cut to "sk…" loses data.
+    """
+    target = err_console() if stderr else out_console()
+    if target.is_terminal or not _is_table(renderable):
+        target.print(renderable)
+        return
+    from rich.measure import Measurement
+
+    natural = Measurement.get(target, target.options.update_width(_UNBOUNDED), renderable).maximum
+    width = target.width
+    target.width = max(width, natural)
+    try:
+        target.print(renderable)
+    finally:
+        target.width = width
+
+
+_UNBOUNDED = 1_000_000
+
+
+def _is_table(renderable: Any) -> bool:
+    from rich.table import Table
+
+    return isinstance(renderable, Table)
 
 
 def table(*columns: str, title: str | None = None) -> Any:

@@ -25,6 +25,15 @@ def test_help_lists_commands_and_exit_codes(capsys: pytest.CaptureFixture[str]) 
         assert word in out
 
 
+def test_help_summaries_end_with_a_sentence_or_an_ellipsis(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--help"]) == 0
+    listed = capsys.readouterr().out.split("Commands:\n", 1)[1]
+    summaries = [line.split(None, 1)[1] for line in listed.splitlines() if line.strip()]
+    assert len(summaries) >= 20
+    for summary in summaries:
+        assert summary.endswith(".") and not summary.endswith(("e.g.", "i.e.", "etc.", "vs.")), summary
+
+
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["ask", "--help"]])
 def test_start_up_does_not_import_heavy_libraries(args: list[str]) -> None:
     code = (

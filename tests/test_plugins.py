@@ -27,7 +27,7 @@ def test_built_ins_and_shipped_plugins_are_loaded() -> None:
     state = plugins.plugin_state()
     sources = {info.name: info.source for info in state.plugins}
     assert all(sources[name] == "built-in" for name in plugins.BUILTIN_PLUGINS)
-    assert sources["privacy"].startswith("llmdev ") and sources["cost_guard"].startswith("llmdev ")
+    assert sources["privacy"].startswith("llmdev_cli ") and sources["cost_guard"].startswith("llmdev_cli ")
     assert state.find("privacy").hooks == ["guard_request"]  # type: ignore[union-attr]
     provided = plugins.capabilities(state)
     assert "backend ollama" in provided["llmdev.backends.ollama"]

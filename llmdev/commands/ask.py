@@ -21,7 +21,7 @@ def ask(
 ) -> None:
     """Ask the model one question; the answer streams to stdout."""
     from llmdev import console
-    from llmdev.answer import AnswerStream
+    from llmdev.answer import AnswerStream, require_answer
     from llmdev.calls import default_options, describe_dry_run, execute, prepare
     from llmdev.errors import UsageError
     from llmdev.prompting import build_messages
@@ -46,6 +46,7 @@ def ask(
         result = execute(prepared, config, on_text=stream)
     for warning in result.warnings:
         console.warning(warning)
+    require_answer(result)
     usage = result.usage
     console.detail(f"{result.model}: {usage.input_tokens} in, {usage.output_tokens} out, {usage.duration_s:.2f}s")
 

@@ -15,7 +15,10 @@ def commit_msg(
     model: Optional[str] = MODEL_OPTION,
     dry_run: bool = DRY_RUN_OPTION,
 ) -> None:
-    """Write a commit message for the staged changes to stdout, e.g. `git commit -e -m "$(llmdev commit-msg)"`."""
+    """Write a commit message for the staged changes to stdout.
+
+    Use it as the start of your message: git commit -e -m "$(llmdev commit-msg)"
+    """
     from llmdev import console
     from llmdev.calls import describe_dry_run
     from llmdev.hooks.message import prepare_message, write_message

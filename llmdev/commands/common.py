@@ -42,6 +42,29 @@ def model_flag(ctx: typer.Context, local: str | None = None) -> str | None:
     return local or state(ctx).model
 
 
-MODEL_OPTION = typer.Option(None, "--model", "-m", help="Model or alias (overrides config and routing).")
+def check_model(value: str | list[str] | None) -> str | list[str] | None:
+    """An empty --model is a mistake (often an unset shell variable), not a request for the default."""
+    for name in [value] if isinstance(value, str) else value or []:
+        if not name.strip():
+            raise typer.BadParameter("is empty: name a model or an alias, e.g. -m local (`llmdev models` lists them)")
+    return value
+
+
+def complete_model(incomplete: str) -> list[str]:
+    """Aliases and local models for shell completion (see llmdev.completions)."""
+    from llmdev.completions import model_names
+
+    return [name for name in model_names() if name.startswith(incomplete)]
+
+
+MODEL_METAVAR = "MODEL"  # also how the completion scripts know to complete model names
+
+
+def model_option(help: str) -> typer.models.OptionInfo:
+    """The --model/-m option: checked, and completed with aliases and local models."""
+    return typer.Option(None, "--model", "-m", metavar=MODEL_METAVAR, help=help, callback=check_model, autocompletion=complete_model)
+
+
+MODEL_OPTION = model_option("Model or alias (overrides config and routing).")
 DRY_RUN_OPTION = typer.Option(False, "--dry-run", help="Print exactly what would be sent, and to which model; send nothing.")
 ModelOpt = Optional[str]

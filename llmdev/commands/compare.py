@@ -4,11 +4,12 @@ side by side: latency, tokens, speed, cost and what each produced."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, List, Literal, Optional
 
 import typer
 
-from llmdev.commands.common import load
+from llmdev.commands.common import load, model_option
+from llmdev.compare.render import FORMATS
 
 if TYPE_CHECKING:
     from llmdev.compare.engine import TaskRunner
@@ -18,8 +19,9 @@ compare_app = typer.Typer(
     no_args_is_help=True,
 )
 
-MODELS_OPTION = typer.Option(None, "--model", "-m", help="Model or alias; repeat for each: -m local -m gpt4o.")
-FORMAT_OPTION = typer.Option("text", "--format", "-f", help="Output: text, json or markdown.")
+MODELS_OPTION = model_option("Model or alias; repeat for each: -m local -m gpt4o.")
+OutputFormat = Literal[FORMATS]
+FORMAT_OPTION = typer.Option("text", "--format", "-f", help="Output format.")
 PARALLEL_OPTION = typer.Option(False, "--parallel", help="Ask all models at once (latencies then include contention).")
 
 
@@ -51,14 +53,6 @@ def _run(ctx: typer.Context, task: str, runner: "TaskRunner", models: list[str],
     return EXIT_OK if any(run.ok for run in runs) else EXIT_MODEL
 
 
-def _check_format(fmt: str) -> None:
-    from llmdev.compare.render import FORMATS
-    from llmdev.errors import UsageError
-
-    if fmt not in FORMATS:
-        raise UsageError(f"--format {fmt!r} is not one of: {', '.join(FORMATS)}", "for example --format markdown")
-
-
 @compare_app.command("review")
 def review(
     ctx: typer.Context,
@@ -68,7 +62,7 @@ def review(
     range_: Optional[str] = typer.Option(None, "--range", metavar="A..B", help="Review a range."),
     base: Optional[str] = typer.Option(None, "--base", metavar="REF", help="Review HEAD since its merge-base with REF."),
     models: Optional[List[str]] = MODELS_OPTION,
-    fmt: str = FORMAT_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
     parallel: bool = PARALLEL_OPTION,
 ) -> int:
     """Review the same change with each model: which findings agree by location, which are unique."""
@@ -77,7 +71,6 @@ def review(
     from llmdev.repo.diffs import get_diff, parse_spec
     from llmdev.repo.discovery import open_repository
 
-    _check_format(fmt)
     chosen = _models(ctx, models)
     config = load(ctx)
     repo = open_repository(config.repo_root)
@@ -94,7 +87,7 @@ def ask(
     ctx: typer.Context,
     question: str = typer.Argument(..., help="The question. Use - to read it from stdin."),
     models: Optional[List[str]] = MODELS_OPTION,
-    fmt: str = FORMAT_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
     parallel: bool = PARALLEL_OPTION,
 ) -> int:
     """Ask each model the same question."""
@@ -104,7 +97,6 @@ def ask(
     from llmdev.errors import UsageError
     from llmdev.prompting import build_messages
 
-    _check_format(fmt)
     chosen = _models(ctx, models)
     text = (sys.stdin.read() if question == "-" else question).strip()
     if not text:
@@ -119,7 +111,7 @@ def gen(
     instruction: str = typer.Argument(..., help="The change to make."),
     files: Optional[List[str]] = typer.Argument(None, help="Files to edit (shown whole); default: the best-ranked files."),
     models: Optional[List[str]] = MODELS_OPTION,
-    fmt: str = FORMAT_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
     parallel: bool = PARALLEL_OPTION,
     dry_run: bool = typer.Option(True, "--dry-run", help="Show each model's diff; compare never writes files."),
 ) -> int:
@@ -131,7 +123,6 @@ def gen(
     from llmdev.repo.files import list_files
 
     del dry_run  # always on: compare never writes files
-    _check_format(fmt)
     chosen = _models(ctx, models)
     if not instruction.strip():
         raise UsageError("the instruction is empty", 'say what to change: llmdev compare gen "rename foo to bar" -m local -m gpt4o')
@@ -148,7 +139,7 @@ def debug(
     command: Optional[List[str]] = typer.Argument(None, help="The failing command, after `--` (run once, for all models)."),
     log: Optional[Path] = typer.Option(None, "--log", help="Read the failure from this file instead of running a command."),
     models: Optional[List[str]] = MODELS_OPTION,
-    fmt: str = FORMAT_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
     parallel: bool = PARALLEL_OPTION,
 ) -> int:
     """Ask each model why the same failure happens, and for its fix as a diff; nothing is written."""
@@ -158,7 +149,6 @@ def debug(
     from llmdev.repo.discovery import open_repository
     from llmdev.repo.files import list_files
 
-    _check_format(fmt)
     chosen = _models(ctx, models)
     config = load(ctx)
     repo = open_repository(config.repo_root)
@@ -178,7 +168,7 @@ def debug(
 def commit_msg(
     ctx: typer.Context,
     models: Optional[List[str]] = MODELS_OPTION,
-    fmt: str = FORMAT_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
     parallel: bool = PARALLEL_OPTION,
 ) -> int:
     """Ask each model for a commit message for the staged changes."""
@@ -187,7 +177,6 @@ def commit_msg(
     from llmdev.repo.diffs import has_staged_changes
     from llmdev.repo.discovery import open_repository
 
-    _check_format(fmt)
     chosen = _models(ctx, models)
     config = load(ctx)
     repo = open_repository(config.repo_root)

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Literal, Optional
+
 import typer
 
-SHELL_HELP = "bash, zsh or fish. Install: llmdev completions bash > ~/.local/share/bash-completion/completions/llmdev"
+SHELL_HELP = "Install: llmdev completions bash > ~/.local/share/bash-completion/completions/llmdev"
+Shell = Literal["bash", "zsh", "fish"]  # llmdev.completions.SHELLS, spelled out to keep it off start-up
 
 
-def completions(ctx: typer.Context, shell: str = typer.Argument(..., help=SHELL_HELP)) -> None:
+def completions(
+    ctx: typer.Context,
+    shell: Optional[Shell] = typer.Argument(None, help=SHELL_HELP),
+    list_models: bool = typer.Option(False, "--list-models", hidden=True, help="Print model names (used by the scripts)."),
+) -> None:
     """Print a shell completion script (also shipped in completions/)."""
     from llmdev import console
-    from llmdev.completions import SHELLS, generate
+    from llmdev.completions import generate, model_names
     from llmdev.errors import UsageError
 
-    if shell not in SHELLS:
-        raise UsageError(f"unknown shell '{shell}'", f"choose one of: {', '.join(SHELLS)}")
+    if list_models:
+        console.print_out("".join(f"{name}\n" for name in model_names()))
+        return
+    if shell is None:
+        raise UsageError("name the shell", "llmdev completions bash, zsh or fish")
     console.print_out(generate(shell, ctx.find_root().command))
 
 

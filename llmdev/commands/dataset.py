@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 
 import typer
 
-from llmdev.commands.common import load
+from llmdev.commands.common import load, model_option
+from llmdev.dataset.export import TASK_KINDS
+
+DatasetTask = Literal[TASK_KINDS]
 
 dataset_app = typer.Typer(help="Fine-tuning data from this repository's history.", no_args_is_help=True)
 
@@ -15,11 +18,11 @@ dataset_app = typer.Typer(help="Fine-tuning data from this repository's history.
 @dataset_app.command("export")
 def export(
     ctx: typer.Context,
-    task: str = typer.Option(..., "--task", "-t", help="What the examples teach: review, commit-msg or gen."),
+    task: DatasetTask = typer.Option(..., "--task", "-t", help="What the examples teach."),
     since: Optional[str] = typer.Option(None, "--since", help="Only commits since this date: 2026-01-31, 7d, 2w."),
     limit: int = typer.Option(500, "--limit", "-n", min=1, help="Most examples to build, newest commits first."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the JSONL here instead of stdout."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="The model whose context window sizes the prompts (default: the configured one)."),
+    model: Optional[str] = model_option("The model whose context window sizes the prompts (default: the configured one)."),
 ) -> None:
     """Write one JSON line per example: the prompt llmdev builds at a commit, answered by what was really done.
 
@@ -29,13 +32,10 @@ def export(
     from llmdev import console
     from llmdev.calls import select_model
     from llmdev.commands.common import state
-    from llmdev.dataset.export import TASK_KINDS, export_dataset, mine_for
-    from llmdev.errors import UsageError
+    from llmdev.dataset.export import export_dataset, mine_for
     from llmdev.repo.discovery import open_repository
     from llmdev.usage.report import parse_since
 
-    if task not in TASK_KINDS:
-        raise UsageError(f"--task {task!r} is not one of: {', '.join(TASK_KINDS)}", "for example --task commit-msg")
     config = load(ctx)
     repo = open_repository(config.repo_root)
     chosen = model or state(ctx).model or select_model(task, None, config.settings)

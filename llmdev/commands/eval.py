@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional
+import enum
+from typing import TYPE_CHECKING, List, Literal, Optional
 
 import typer
 
-from llmdev.commands.common import load
+from llmdev.commands.common import load, model_option
 
 if TYPE_CHECKING:
     from llmdev.evaluation.runner import RunSummary
@@ -17,6 +18,9 @@ KIND_CHOICES = ("localisation", "review", "commit-msg", "edit")
 DEFAULT_KINDS = ("localisation", "review", "commit-msg")
 EDIT_FORMAT_CHOICES = ("search-replace", "whole")
 REPORT_FORMATS = ("text", "json", "markdown")
+TaskKind = enum.Enum("TaskKind", [(kind, kind) for kind in KIND_CHOICES], type=str)  # typer takes lists of Enums, not of Literals
+EditFormat = enum.Enum("EditFormat", [(name, name) for name in EDIT_FORMAT_CHOICES], type=str)
+ReportFormat = Literal[REPORT_FORMATS]
 
 eval_app = typer.Typer(
     help="Score models on tasks mined from this repository's history; `llmdev eval report` shows the results.",
@@ -24,22 +28,12 @@ eval_app = typer.Typer(
 )
 
 
-def _check_kinds(kinds: list[str]) -> list[str]:
-    from llmdev.errors import UsageError
-
-    unknown = [k for k in kinds if k not in KIND_CHOICES]
-    if unknown:
-        raise UsageError(f"unknown task kind: {', '.join(unknown)}", f"choose from {', '.join(KIND_CHOICES)}")
-    return list(dict.fromkeys(kinds)) or list(DEFAULT_KINDS)
+def _chosen_kinds(kinds: list[TaskKind]) -> list[str]:
+    return list(dict.fromkeys(kind.value for kind in kinds)) or list(DEFAULT_KINDS)
 
 
-def _check_formats(formats: list[str]) -> list[str]:
-    from llmdev.errors import UsageError
-
-    unknown = [f for f in formats if f not in EDIT_FORMAT_CHOICES]
-    if unknown:
-        raise UsageError(f"unknown edit format: {', '.join(unknown)}", f"choose from {', '.join(EDIT_FORMAT_CHOICES)}")
-    return list(dict.fromkeys(formats))
+def _chosen_formats(formats: list[EditFormat]) -> list[str]:
+    return list(dict.fromkeys(f.value for f in formats))
 
 
 def _models(ctx: typer.Context, models: list[str]) -> list[str]:
@@ -55,9 +49,9 @@ def _models(ctx: typer.Context, models: list[str]) -> list[str]:
 @eval_app.callback()
 def evaluate(
     ctx: typer.Context,
-    models: Optional[List[str]] = typer.Option(None, "--model", "-m", help="Model or alias to score; repeat for several (default: the configured model)."),
-    kinds: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Task kind: localisation, review, commit-msg, edit; repeat for several (default: all but edit)."),
-    edit_formats: Optional[List[str]] = typer.Option(None, "--edit-format", help="Run edit tasks in this format (search-replace, whole); repeat to compare formats (default: each model's own)."),
+    models: Optional[List[str]] = model_option("Model or alias to score; repeat for several (default: the configured model)."),
+    kinds: Optional[List[TaskKind]] = typer.Option(None, "--task", "-t", help="Task kind; repeat for several (default: all but edit)."),
+    edit_formats: Optional[List[EditFormat]] = typer.Option(None, "--edit-format", help="Run edit tasks in this format; repeat to compare formats (default: each model's own)."),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Most tasks of each kind, newest first (default: [eval] limit, 25)."),
     since: Optional[str] = typer.Option(None, "--since", help="Only commits since this date: 2026-01-31, 12h, 7d, 2w."),
     fresh: bool = typer.Option(False, "--fresh", help="Start new runs instead of resuming unfinished ones."),
@@ -74,8 +68,8 @@ def evaluate(
 
     config = load(ctx)
     repo = open_repository(config.repo_root)
-    chosen = _check_kinds(list(kinds or []))
-    formats = _check_formats(list(edit_formats or []))
+    chosen = _chosen_kinds(list(kinds or []))
+    formats = _chosen_formats(list(edit_formats or []))
     with console.spinner("mining tasks from the history"):
         tasks = mine_tasks(repo, config.settings.eval, kinds=chosen, since=parse_since(since) if since else None, limit=limit)
     _report_mined(tasks, chosen)
@@ -137,7 +131,7 @@ def _summary_json(summary: "RunSummary") -> dict:
 def report(
     ctx: typer.Context,
     since: Optional[str] = typer.Option(None, "--since", help="Only runs since this date: 2026-01-31, 7d, 2w."),
-    fmt: str = typer.Option("text", "--format", "-f", help="Output: text, json or markdown."),
+    fmt: ReportFormat = typer.Option("text", "--format", "-f", help="Output format."),
     html: Optional[Path] = typer.Option(None, "--html", help="Write the HTML chart here (default: eval-report.html in the llmdev data dir)."),
     all_repos: bool = typer.Option(False, "--all-repos", help="Runs of every repository, not only this one."),
 ) -> None:
@@ -145,14 +139,11 @@ def report(
     import json
 
     from llmdev import console
-    from llmdev.errors import UsageError
     from llmdev.evaluation.chart import write_html
     from llmdev.evaluation.report import HEADERS, build_report, render_markdown, table_rows
     from llmdev.usage.report import parse_since
     from llmdev.usage.store import data_dir
 
-    if fmt not in REPORT_FORMATS:
-        raise UsageError(f"--format {fmt!r} is not one of: {', '.join(REPORT_FORMATS)}", "for example --format markdown")
     config = load(ctx)
     repo = None if all_repos or config.repo_root is None else str(_root(config.repo_root))
     built = build_report(repo, parse_since(since) if since else None)

@@ -17,7 +17,7 @@ def explain(
 ) -> None:
     """Explain a file or a symbol: what it does, who uses it, what it relies on."""
     from llmdev import console
-    from llmdev.answer import AnswerStream
+    from llmdev.answer import AnswerStream, require_answer
     from llmdev.calls import execute
     from llmdev.code.index import load_index
     from llmdev.context.repomap import render_map
@@ -55,6 +55,7 @@ def explain(
         result = execute(prepared, config, on_text=stream)
     for warning in result.warnings:
         console.warning(warning)
+    require_answer(result)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Literal, Optional
 
 import typer
 
@@ -12,6 +12,8 @@ from llmdev.review.findings import NEVER, SEVERITIES
 from llmdev.review.formats import FORMATS
 
 SEVERITY_CHOICES = (*SEVERITIES, NEVER)
+ReviewFormat = Literal[FORMATS]
+Severity = Literal[SEVERITY_CHOICES]
 
 HELP = """Review code changes and report findings.
 
@@ -24,13 +26,6 @@ it; 2 usage or configuration error; 3 the model was unavailable or failed.
 """
 
 
-def _check_choice(value: Optional[str], choices: tuple[str, ...], option: str) -> None:
-    from llmdev.errors import UsageError
-
-    if value is not None and value not in choices:
-        raise UsageError(f"{option} {value!r} is not one of: {', '.join(choices)}", f"for example {option} {choices[-2]}")
-
-
 def review(
     ctx: typer.Context,
     paths: Optional[List[str]] = typer.Argument(None, help="Only review these files or directories."),
@@ -38,9 +33,9 @@ def review(
     commit: Optional[str] = typer.Option(None, "--commit", metavar="SHA", help="Review one commit."),
     range_: Optional[str] = typer.Option(None, "--range", metavar="A..B", help="Review a range (A...B: since they forked)."),
     base: Optional[str] = typer.Option(None, "--base", metavar="REF", help="Review HEAD since its merge-base with REF."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=f"Output format: {', '.join(FORMATS)} (default text)."),
+    fmt: Optional[ReviewFormat] = typer.Option(None, "--format", "-f", help="Output format (default text)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the result to this file instead of stdout."),
-    fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="SEVERITY", help="Exit 1 on findings at or above: info, low, medium, high, critical, never."),
+    fail_on: Optional[Severity] = typer.Option(None, "--fail-on", help="Exit 1 on findings at or above this severity (default never)."),
     ci: bool = typer.Option(False, "--ci", help="Detect GitHub Actions / GitLab CI: review the PR/MR, write SARIF, annotations and the step summary."),
     sarif: Path = typer.Option(Path("llmdev-review.sarif"), "--sarif", help="Where --ci writes SARIF."),
     codequality: Path = typer.Option(Path("gl-code-quality-report.json"), "--codequality", help="Where --ci writes GitLab's Code Quality report."),
@@ -52,8 +47,6 @@ def review(
 ) -> int:
     from llmdev.review.service import ReviewArgs, run_review_command
 
-    _check_choice(fmt, FORMATS, "--format")
-    _check_choice(fail_on, SEVERITY_CHOICES, "--fail-on")
     args = ReviewArgs(
         paths=tuple(paths or ()), staged=staged, commit=commit, range_=range_, base=base, fmt=fmt, output=output,
         fail_on=fail_on, ci=ci, sarif=sarif, codequality=codequality, use_cache=not no_cache,

@@ -175,15 +175,26 @@ def validate(merged: dict[str, Any], sources: dict[str, str]) -> Any:
     try:
         return Settings.model_validate(merged)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        where = _blame(first["loc"], sources)
-        message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"].lower()
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise ConfigError(
-            f"{where}: {key}: {message}{more}",
+            "; ".join(_problems(exc.errors(), sources)),
             "see `llmdev config show` for valid keys and `llmdev config path` for the files",
         ) from None
+
+
+def _problems(errors: list[Any], sources: dict[str, str]) -> list[str]:
+    """Every validation error, naming its file and key; a file's unknown keys in one entry."""
+    unknown: dict[str, list[str]] = {}
+    others = []
+    for error in errors:
+        key = ".".join(str(p) for p in error["loc"])
+        where = _blame(error["loc"], sources)
+        if error["type"] == "extra_forbidden":
+            unknown.setdefault(where, []).append(key)
+        else:
+            others.append(f"{where}: {key}: {error['msg'].lower()}")
+    named = [f"{where}: {keys[0]}: unknown key" if len(keys) == 1 else f"{where}: unknown keys {', '.join(keys)}"
+             for where, keys in unknown.items()]
+    return named + others
 
 
 def load_config(

@@ -87,10 +87,11 @@ def print_patch(changes: Sequence[FileChange]) -> None:
 
 
 def confirm_in_terminal(question: str) -> bool:
-    """Ask on the terminal; without one the answer is no, with a note on how to apply anyway."""
+    """Ask on the terminal; without one, stop with an error saying how to apply anyway."""
     if not sys.stdin.isatty():
-        console.info("not applied: stdin is not a terminal; run again with --yes to apply")
-        return False
+        from llmdev.errors import LlmdevError
+
+        raise LlmdevError("not applied: stdin is not a terminal, so llmdev cannot ask", "run again with --yes to write the changes")
     import typer
 
     return typer.confirm(question, default=False, err=True)
@@ -126,7 +127,7 @@ def review_and_apply(
         return ApplyResult(False)
     show_diff(changes)
     if options.no_apply:
-        console.info("not applied (--no-apply)")
+        console.info("dry run: nothing was written")
         return ApplyResult(False)
     refuse_dirty(repo, [c.path for c in changes], options)
     ask = confirm or confirm_in_terminal

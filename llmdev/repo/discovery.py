@@ -6,12 +6,9 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from llmdev.errors import LlmdevError, UsageError
-
-if TYPE_CHECKING:
-    import git
 
 # Options that make git's output stable whatever the user's config says.
 GIT_OPTIONS = ("--no-optional-locks", "-c", "core.quotepath=off", "-c", "color.ui=never")
@@ -110,12 +107,6 @@ class Repository:
         """HEAD's commit, or the empty tree when nothing is committed yet."""
         return self.head_sha() or self.empty_tree()
 
-    def gitpython(self) -> "git.Repo":
-        """A GitPython Repo for the same work tree (imported on demand: it costs ~0.1 s)."""
-        import git
-
-        return git.Repo(self.root)
-
     def relative(self, path: str | os.PathLike[str], cwd: Path | None = None) -> str:
         """A path given on the command line (relative to `cwd`) as a posix path relative to root."""
         absolute = Path(os.path.abspath(Path(cwd or Path.cwd()) / path))
@@ -137,7 +128,21 @@ def open_repository(start: Path | None = None) -> Repository:
     done = run_git(here, ("rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"), check=False)
     lines = decode(done.stdout).splitlines()
     if done.returncode != 0 or len(lines) != 3 or not lines[0]:
-        raise UsageError(f"not inside a git repository: {here}", "cd into a repository or run `git init`")
+        raise _not_a_work_tree(here)
     root, git_dir, common = lines
     common_dir = Path(common) if os.path.isabs(common) else here / common
     return Repository(root=Path(root).resolve(), git_dir=Path(git_dir).resolve(), common_dir=common_dir.resolve())
+
+
+def _not_a_work_tree(here: Path) -> UsageError:
+    """Why `here` has no work tree: a bare repository, inside a .git folder, or no repository at all."""
+    done = run_git(here, ("rev-parse", "--is-bare-repository", "--is-inside-git-dir"), check=False)
+    bare, inside_git_dir = (decode(done.stdout).split() + ["", ""])[:2]
+    if done.returncode == 0 and bare == "true":
+        return UsageError(
+            f"{here} is a bare git repository: it has no work tree to read files from",
+            f"run llmdev in a clone (`git clone {here} DIR`) or a worktree (`git -C {here} worktree add DIR`)",
+        )
+    if done.returncode == 0 and inside_git_dir == "true":
+        return UsageError(f"{here} is inside a repository's git folder, not its work tree", "cd into the work tree")
+    return UsageError(f"not inside a git repository: {here}", "cd into a repository or run `git init`")

@@ -65,9 +65,13 @@ def choose_spec(repo: "Repository", args: ReviewArgs, ci: "CiContext | None") ->
     return parse_spec(repo, staged=args.staged, commit=args.commit, range_=args.range_, base=args.base)
 
 
-def _report_plan(plan: "ReviewPlan") -> None:
+def _report_plan(plan: "ReviewPlan", config: "LoadedConfig", dry_run: bool) -> None:
     if not plan.diffs:
         console.info(f"nothing to review: no {plan.spec.describe()}")
+        if not dry_run and not console.settings().quiet:  # a first run says whether a review could run at all
+            from llmdev.backends.probe import model_status
+
+            console.info(model_status(plan.model, config.settings))
     for note in plan.notes:
         console.detail(note)
     for call in plan.calls[:1]:
@@ -134,7 +138,7 @@ def run_review_command(config: "LoadedConfig", args: ReviewArgs, model_flag: str
     spec = choose_spec(repo, args, ci)
     paths = [repo.relative(p) for p in args.paths]
     plan = plan_review(repo, config, spec, paths, model_flag)
-    _report_plan(plan)
+    _report_plan(plan, config, args.dry_run)
     if args.dry_run:
         return _dry_run(plan)
     baseline = baseline_path(repo, config) if args.use_baseline or args.update_baseline else None

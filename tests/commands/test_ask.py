@@ -157,3 +157,16 @@ def test_ollama_http_errors_exit_3(use_ollama: OllamaServer, capsys: pytest.Capt
     use_ollama.fail_next(**fault)
     assert run(["ask", "hi"]) == 3
     assert one_line(capsys.readouterr().err).startswith(expected)
+
+
+def test_an_empty_answer_is_an_error_not_silence(use_ollama: OllamaServer, capsys: pytest.CaptureFixture[str]) -> None:
+    use_ollama.reply("  \n")
+    assert run(["ask", "hi"]) == 3
+    assert "error: ollama/llama3.1:8b sent an empty answer (finish reason: stop) — ask again" in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("args", [["-m", "", "ask", "hi"], ["ask", "-m", " ", "hi"], ["compare", "ask", "-m", "local", "-m", "", "hi"]])
+def test_an_empty_model_is_a_usage_error(args: list[str], use_ollama: OllamaServer, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(args) == 2
+    assert "'--model' / '-m': is empty: name a model or an alias" in capsys.readouterr().err
+    assert use_ollama.model_requests == []

@@ -114,10 +114,11 @@ def test_commit_uses_the_generated_message(repo: Path, use_ollama) -> None:
 
 def test_without_yes_and_no_terminal_nothing_is_written(repo: Path, use_ollama, capsys: pytest.CaptureFixture[str]) -> None:
     use_ollama.reply(FIX, FIX)
-    assert run(["gen", "make add add", "calc.py"]) == 0
-    assert "--yes" in capsys.readouterr().err
+    assert run(["gen", "make add add", "calc.py"]) == 1  # nothing applied is not success
+    assert "error: not applied: stdin is not a terminal, so llmdev cannot ask — run again with --yes" in capsys.readouterr().err
     assert run(["gen", "--no-apply", "make add add", "calc.py"]) == 0
-    assert "+    return a + b" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "+    return a + b" in captured.out and "dry run: nothing was written" in captured.err
     assert (repo / "calc.py").read_text() == CALC
 
 

@@ -16,7 +16,7 @@ def test_the_listing_shows_where_each_plugin_comes_from_and_what_it_provides(cap
     assert run(["plugins", "--json"]) == 0
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["llmdev.backends.openai"]["provides"] == ["backend openai"]
-    assert rows["privacy"]["source"].startswith("llmdev ") and rows["privacy"]["provides"] == ["guards requests"]
+    assert rows["privacy"]["source"].startswith("llmdev_cli ") and rows["privacy"]["provides"] == ["guards requests"]
     assert rows["privacy"]["location"].endswith("llmdev_privacy_router/__init__.py")
     assert rows["llmdev.usage.recorder"]["provides"] == ["observes finished calls"]
     assert all(rows[name]["status"] == "loaded" for name in ("privacy", "cost_guard", "llmdev.usage.recorder"))

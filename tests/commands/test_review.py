@@ -11,6 +11,7 @@ import pytest
 
 from llmdev.cli import run
 from tests.review.support import CALC, CALC_BROKEN, GitRepo, finding, reply, user_prompt
+from tests.servers.base import closed_port_url
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent.parent / "review" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 FINDINGS = reply(
@@ -67,8 +68,8 @@ def test_fail_on_from_the_config(broken: GitRepo) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["review", "--format", "yaml"], "--format 'yaml' is not one of"),
-        (["review", "--fail-on", "severe"], "--fail-on 'severe' is not one of"),
+        (["review", "--format", "yaml"], "'--format' / '-f': Value error, 'yaml' is not one of"),
+        (["review", "--fail-on", "severe"], "'--fail-on': Value error, 'severe' is not one of"),
         (["review", "--commit", "HEAD", "--range", "HEAD~1..HEAD"], "cannot be combined"),
         (["review", "--commit", "no-such-rev"], "unknown revision"),
         (["review", "--ci"], "--ci found neither GitHub Actions nor GitLab CI"),
@@ -132,7 +133,17 @@ def test_nothing_to_review(project: GitRepo, use_ollama: Any, capsys: pytest.Cap
     captured = capsys.readouterr()
     assert json.loads(captured.out)["reviewed_files"] == []
     assert "nothing to review" in captured.err
+    assert f"model ollama/llama3.1:8b: reachable (Ollama 0.12.6 at {use_ollama.url})" in captured.err
     assert use_ollama.model_requests == []
+
+
+def test_nothing_to_review_with_no_server_says_so_at_once(project: GitRepo, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    url = closed_port_url()
+    monkeypatch.setenv("OLLAMA_HOST", url)
+    assert run(["review"]) == 0
+    [line] = [line for line in capsys.readouterr().err.splitlines() if line.startswith("model ")]
+    assert line.startswith(f"model ollama/llama3.1:8b: Ollama is not reachable at {url}") and "ollama serve" in line
 
 
 def test_update_baseline_dismisses_the_current_findings(broken: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -72,6 +72,17 @@ def test_unknown_key_names_file_and_key(repo: Path) -> None:
     assert "request.timeuot" in message and "unknown key" in message
 
 
+def test_every_unknown_key_and_bad_value_is_named(repo: Path) -> None:
+    (repo / ".llmdev.toml").write_text('modle = "x"\n[request]\ntimeuot = 3\ntimeout = "soon"\n[review]\nfial_on = "high"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(cwd=repo, environ={})
+    path = repo / ".llmdev.toml"
+    assert info.value.message == (
+        f"{path}: unknown keys request.timeuot, review.fial_on, modle; "
+        f"{path}: request.timeout: input should be a valid number, unable to parse string as a number"
+    )
+
+
 def test_wrong_type_names_file_and_key(repo: Path) -> None:
     path = write_user('[request]\ntimeout = "soon"\n')
     with pytest.raises(ConfigError) as info:

@@ -9,7 +9,7 @@ import pytest
 from llmdev.edits.journal import entries
 from llmdev.edits.plan import FileChange
 from llmdev.edits.workflow import ApplyOptions, review_and_apply
-from llmdev.errors import UsageError
+from llmdev.errors import LlmdevError, UsageError
 from llmdev.repo.discovery import open_repository
 from tests.edits.scratch import make_repo
 
@@ -37,11 +37,12 @@ def test_a_given_confirm_that_agrees_writes_and_journals(tmp_path: Path, capsys:
     assert "wrote 1 file(s); /undo puts them back" in capsys.readouterr().err
 
 
-def test_without_a_terminal_the_default_confirm_says_no(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_a_terminal_the_default_confirm_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = open_repository(make_repo(tmp_path / "r", {"a.txt": "one\n"}))
     monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))
-    assert not review_and_apply(repo, [CHANGE], ApplyOptions(), summary="upper", command="gen").applied
-    assert "stdin is not a terminal" in capsys.readouterr().err
+    with pytest.raises(LlmdevError, match="stdin is not a terminal") as raised:
+        review_and_apply(repo, [CHANGE], ApplyOptions(), summary="upper", command="gen")
+    assert raised.value.exit_code == 1 and "--yes" in (raised.value.hint or "")
     assert (repo.root / "a.txt").read_text() == "one\n"
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,15 @@ def test_relative_paths_from_the_command_line(repo):
         found.relative("../..", cwd=repo.root / "src")
 
 
-def test_gitpython_repo_for_the_same_tree(repo):
-    repo.commit("one")
-    found = open_repository(repo.root)
-    assert Path(found.gitpython().working_tree_dir) == repo.root
+def test_bare_repository_says_it_is_bare_and_what_to_do(tmp_path):
+    bare = tmp_path / "project.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    with pytest.raises(UsageError) as caught:
+        open_repository(bare)
+    assert caught.value.message == f"{bare.resolve()} is a bare git repository: it has no work tree to read files from"
+    assert "git clone" in caught.value.hint and "worktree add" in caught.value.hint
+
+
+def test_inside_the_git_folder_is_not_the_work_tree(repo):
+    with pytest.raises(UsageError, match="inside a repository's git folder"):
+        open_repository(repo.root / ".git")

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+
+from llmdev import console
+
+LONG = "ollama/llama3.1:8b-instruct-q4_K_M-with-a-long-tag"
+
+
+def _table() -> object:
+    table = console.table("model", "task", "error", "score")
+    table.add_row(LONG, "review-finding-in-the-staged-change", "skipped: the model answered nothing usable", "0.55")
+    return table
+
+
+def test_a_piped_table_is_printed_whole_at_its_natural_width(capsys: pytest.CaptureFixture[str]) -> None:
+    console.print_renderable(_table())
+    out = capsys.readouterr().out
+    assert "…" not in out
+    assert LONG in out and "skipped: the model answered nothing usable" in out
+    assert max(len(line) for line in out.splitlines()) > 100  # wider than COLUMNS, one row per line
+    assert len(out.splitlines()) == 5
+
+
+def test_a_table_on_a_terminal_still_fits_the_terminal() -> None:
+    from rich.console import Console
+
+    terminal = Console(width=60, force_terminal=True, no_color=True, record=True, file=io.StringIO())
+    console._consoles["out"] = terminal
+    console.print_renderable(_table())
+    assert max(len(line) for line in terminal.export_text().splitlines()) <= 60
+
+
+def test_cli_tables_are_not_cut_in_a_pipe(tmp_path) -> None:
+    env = {"COLUMNS": "40", "NO_COLOR": "1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LLMDEV_CONFIG_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "llmdev", "config", "show"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "…" not in done.stdout and "ollama/llama3.1:8b" in done.stdout
