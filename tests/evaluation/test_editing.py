@@ -47,4 +47,4 @@ def test_formats_are_compared_on_the_same_fix(history: History, use_ollama: Any,
 
 def test_unknown_edit_format_is_a_usage_error(history: History, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["eval", "-t", "edit", "--edit-format", "udiff"]) != 0
-    assert "unknown edit format: udiff" in capsys.readouterr().err
+    assert "'udiff' is not one of 'search-replace', 'whole'" in capsys.readouterr().err
