@@ -32,9 +32,15 @@ def refuse(request: "RouteRequest", report: "ScanReport", policy: "PrivacyConfig
 
     raise PrivacyRefusal(
         f"refused to send to {request.resolved()}: the prompt holds {report.summary()}{why}; nothing was sent",
-        "take them out, use a local model (--model local), or set [privacy] action = \"redact\" or \"reroute\"; "
+        f"take them out, use a local model (--model local){_other_actions(policy.action)}; "
         "a false alarm? add a pattern to [privacy] allowlist or allow_paths in your user config",
     )
+
+
+def _other_actions(current: str) -> str:
+    """The actions worth suggesting: never the one already in force."""
+    others = [f'"{name}"' for name in ("redact", "reroute") if name != current]
+    return f", or set [privacy] action = {' or '.join(others)}" if others else ""
 
 
 def reroute(request: "RouteRequest", report: "ScanReport", policy: "PrivacyConfig") -> None:
