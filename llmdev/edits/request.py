@@ -29,7 +29,9 @@ class GenContext:
 
 
 def whole_file(path: str, text: str) -> str:
-    return f"{path}\n```\n{text.rstrip()}\n```\n"
+    from llmdev.provenance import fence
+
+    return fence("file", f"{path}\n```\n{text.rstrip()}\n```", path) + "\n"
 
 
 def named_files(repo: "Repository", paths: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
@@ -97,6 +99,7 @@ def gather_gen_context(
 def gen_messages(root: "Path", instruction: str, context: GenContext) -> list["Message"]:
     """`gen`'s prompt (prompts/gen/) for an instruction and the context gathered for it."""
     from llmdev.prompting import build_messages, render
+    from llmdev.provenance import fence
 
     return build_messages(
         "gen",
@@ -104,7 +107,7 @@ def gen_messages(root: "Path", instruction: str, context: GenContext) -> list["M
         edit_format=render("gen", "format", root) or "",
         instruction=instruction,
         files=context.files_text or "(none)",
-        repo_map=context.repo_map or "(none)",
+        repo_map=fence("map", context.repo_map) if context.repo_map else "(none)",
         new_files=", ".join(context.new_files) or "none",
     )
 

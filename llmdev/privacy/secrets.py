@@ -247,5 +247,14 @@ def find_secrets(text: str, allow_kinds: Iterable[str] = (), allowlist: Iterable
     return chosen
 
 
+def cut_outside_secrets(text: str, start: int) -> int:
+    """A cut at `start` moved back so that no secret is cut in two: the whole text is scanned, so a
+    secret that begins before the cut (a private key's BEGIN line) is kept whole and found later."""
+    for match in find_secrets(text):
+        if match.start < start < match.end:
+            start = match.start
+    return text.rfind("\n", 0, start) + 1 if start > 0 else 0
+
+
 def known_kinds() -> list[str]:
     return sorted({detector.kind for detector in DETECTORS})
