@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from llmdev.privacy.paths import PathRules, diff_sections
 from llmdev.privacy.placeholders import placeholder
-from llmdev.privacy.scan import PRIVATE_CONTEXT, PRIVATE_DIFF, PRIVATE_FILE, ScanReport
+from llmdev.privacy.scan import PRIVATE_CONTEXT, PRIVATE_DIFF, PRIVATE_FILE, ScanReport, private_kind
 from llmdev.privacy.secrets import find_secrets
 from llmdev.provenance import fenced_pieces
 
@@ -40,8 +40,7 @@ def drop_private_diffs(text: str, rules: PathRules) -> str:
     for piece in fenced_pieces(text):
         private = next((p for p in piece.paths if rules.matching_pattern(p) is not None), None)
         if private is not None:
-            kind = PRIVATE_DIFF if piece.kind == "diff" else PRIVATE_CONTEXT
-            spans.append((piece.start, piece.end, placeholder(kind, private)))
+            spans.append((piece.start, piece.end, placeholder(private_kind(piece.kind), private)))
     for section in diff_sections(text):
         if rules.matching_pattern(section.path) is not None:
             spans.append((section.start, section.end, placeholder(PRIVATE_DIFF, section.path)))
@@ -93,7 +92,7 @@ def redact_request(
     rules = PathRules(policy.paths, policy.allow_paths)
     texts = [drop_private_diffs(m.content, rules) for m in messages]
     private_files = sorted({f.path for f in report.findings if f.kind == PRIVATE_FILE and f.path})
-    in_diffs = {f.path for f in report.findings if f.kind in (PRIVATE_DIFF, PRIVATE_CONTEXT)}
+    in_diffs = {f.path for f in report.findings if f.kind in (PRIVATE_DIFF, PRIVATE_CONTEXT) or f.message is not None}
     unresolved = []
     for path in private_files:
         content = _private_content(repo_root, path)

@@ -102,14 +102,18 @@ def file_at(text: str, offset: int, files: Sequence[str], pieces: list[FencedPie
     return best[1] if best else None
 
 
+def private_kind(piece_kind: str) -> str:
+    """The finding (and placeholder) kind for a private piece of `piece_kind`."""
+    return {"diff": PRIVATE_DIFF, "file": PRIVATE_FILE}.get(piece_kind, PRIVATE_CONTEXT)
+
+
 def private_pieces(text: str, index: int, rules: PathRules, pieces: list[FencedPiece]) -> list[Finding]:
     """Fenced pieces whose source path (or a rename's old path) is private, whatever their kind."""
     found = []
     for piece in pieces:
         hit = next(((path, rule) for path in piece.paths if (rule := rules.matching_pattern(path)) is not None), None)
         if hit is not None:
-            kind = PRIVATE_DIFF if piece.kind == "diff" else PRIVATE_CONTEXT
-            found.append(Finding(kind, hit[0], index, line_of(text, piece.start), piece.start, piece.end, hit[1]))
+            found.append(Finding(private_kind(piece.kind), hit[0], index, line_of(text, piece.start), piece.start, piece.end, hit[1]))
     return found
 
 
