@@ -76,6 +76,14 @@ class PathRules:
         return next((pattern for pattern, spec in self._each if spec.match_file(clean)), None)
 
 
+def rules_for(settings: object = None) -> PathRules:
+    """The private path rules of `settings` (the built-in ones when there are no settings)."""
+    privacy = getattr(settings, "privacy", None)
+    if privacy is None:
+        return PathRules()
+    return PathRules(privacy.paths, privacy.allow_paths)
+
+
 def diff_sections(text: str) -> list[DiffSection]:
     """Each `diff --git` block in `text`, up to the first line that is not part of a diff."""
     sections: list[DiffSection] = []
