@@ -193,7 +193,6 @@ STRUCTURED: tuple[tuple[str, Callable[[str], Iterable[tuple[int, int]]]], ...] =
     ("kubernetes-secret", kubernetes_secret_values),
     ("docker-auth", docker_auths),
 )
-MAX_DEPTH = 2  # a base64 value inside an escaped string is read; deeper nesting is not
 
 
 def _direct(text: str, skipped: set[str]) -> list[tuple[int, SecretMatch]]:
@@ -211,16 +210,20 @@ def _direct(text: str, skipped: set[str]) -> list[tuple[int, SecretMatch]]:
     return found
 
 
-def _hidden(text: str, skipped: set[str], depth: int) -> list[tuple[int, SecretMatch]]:
-    """Matches in `text`, and in its decoded readings, each marked over the text it came from."""
+def _decoded(text: str, skipped: set[str]) -> list[tuple[int, SecretMatch]]:
+    """Matches in `text` and in the base64 values it holds (a match inside one marks all of it)."""
     found = _direct(text, skipped)
-    if depth >= MAX_DEPTH:
-        return found
     for start, end, decoded in decoded_base64(text):
-        inner = _hidden(decoded, skipped, depth + 1)
+        inner = _direct(decoded, skipped)
         found.extend((p, SecretMatch(m.kind, start, end, m.value)) for p, m in inner[:1])
+    return found
+
+
+def _hidden(text: str, skipped: set[str]) -> list[tuple[int, SecretMatch]]:
+    """Matches in `text`, and in its other readings, each marked over the text it came from."""
+    found = _decoded(text, skipped)
     for view in views(text):
-        for priority, match in _hidden(view.text, skipped, depth + 1):
+        for priority, match in _decoded(view.text, skipped):
             start, end = view.source_span(match.start, match.end)
             found.append((priority, SecretMatch(match.kind, start, end, match.value)))
     return found
@@ -233,7 +236,7 @@ def find_secrets(text: str, allow_kinds: Iterable[str] = (), allowlist: Iterable
     earlier redactions and the documented example keys (AWS's, jwt.io's) are not secrets."""
     allowed = [re.compile(pattern) for pattern in allowlist]
     placeholders = [m.span() for m in PLACEHOLDER.finditer(text)]
-    found = _hidden(text, set(allow_kinds), 0)
+    found = _hidden(text, set(allow_kinds))
     found.sort(key=lambda c: (c[1].start, -(c[1].end - c[1].start), c[0]))
     chosen: list[SecretMatch] = []
     for _, match in found:

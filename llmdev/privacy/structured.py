@@ -11,7 +11,7 @@ from typing import Iterator
 from llmdev.privacy.values import looks_like_placeholder
 
 LEAD = r"(?P<lead>[ \t]*\d+[ \t][+\- ][ \t]|[+\- ]?)"  # a diff's `+`, or a review's line number and `+`
-K8S_SECRET = re.compile(r"^[ \t]*\d*[ \t]*[+\- ]?[ \t]*kind:\s*[\"']?Secret[\"']?\s*$", re.MULTILINE)
+K8S_SECRET = re.compile(r"kind:[ \t]*[\"']?Secret[\"']?[ \t]*(?:\r?\n|$)")
 DATA_BLOCK = re.compile(r"^" + LEAD + r"(?P<indent>[ \t]*)(?:data|stringData):[ \t]*$", re.MULTILINE)
 ENTRY = re.compile(r"^" + LEAD + r"(?P<indent>[ \t]*)[\"']?(?P<key>[A-Za-z0-9_.-]+)[\"']?:[ \t]*(?P<v>\S.*?)[ \t]*$", re.MULTILINE)
 DOCKER_AUTH = re.compile(r"\"(?:auth|identitytoken|registrytoken)\"\s*:\s*\"(?P<v>[A-Za-z0-9+/=._-]{8,})\"", re.IGNORECASE)
