@@ -21,6 +21,9 @@ JOINT = re.compile(r"(?<=[A-Za-z0-9+/_=-])(?P<q>[\"'])[ \t]*(?:\+|\.\.|\.|&)?[ \
 # Line-number gutters llmdev puts in prompts: `> 12 | code` (excerpts), `   12 + code` (review
 # diffs), `   12   code` (enclosing code).
 GUTTER = re.compile(r"^(?:[> ] *\d+ \| | {0,4}\d{1,5} [+\- ] | {0,4}\d{1,5}   )", re.MULTILINE)
+ESCAPED_LINE = re.compile(r"^.*\\[\\nrt\"'].*$", re.MULTILINE)
+# An escaped line matters when it can hide a secret that only its structure gives away.
+WORTH_UNESCAPING = re.compile(r"(?i)secret|pass|pwd|token|key|auth|credential|private")
 BASE64_VALUE = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=_-])")
 PRINTABLE = re.compile(r"^[\t\n\r\x20-\x7e]+$")
 
@@ -104,8 +107,9 @@ def views(text: str) -> Iterator[View]:
     bases: list[View] = []
     if len(GUTTER.findall(text, 0, 4000)) >= 2:
         bases.append(_rewrite(text, GUTTER, None))
-    for lo, hi in _windows(text, ESCAPE, 0) if "\\" in text else []:
-        bases.append(_rewrite(text, ESCAPE, ESCAPED, lo, hi))
+    for line in ESCAPED_LINE.finditer(text) if "\\" in text else []:
+        if WORTH_UNESCAPING.search(line.group()):
+            bases.append(_rewrite(text, ESCAPE, ESCAPED, *line.span()))
     bases += [_then(b, ESCAPE, ESCAPED) for b in bases[:1] if bases and b.parent is None and "\\" in b.text]
     yield from bases
     for lo, hi in _windows(text, JOINT, 1):
