@@ -3,7 +3,7 @@
 Every piece of repository content that goes into a prompt (a diff, a file, a definition, a
 caller, the repository map, a command's output) sits inside a fence:
 
-    <data id="3f9a1c2b7d4e" kind="diff" path="app/db.py">
+    <data id="3f9a1c2b7d4e" kind="diff" path="app/db.py" blob="9fceb02d0ae5">
     ...
     </data id="3f9a1c2b7d4e">
 
@@ -38,6 +38,7 @@ class FencedPiece:
     old_path: str | None
     start: int
     end: int
+    blob: str | None = None
 
     @property
     def paths(self) -> list[str]:
@@ -48,8 +49,9 @@ def _attribute(value: str | None) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def fence(kind: str, text: str, path: str | None = None, *, old_path: str | None = None) -> str:
-    """`text` inside a data fence labelled with its kind and source path (and a rename's old path)."""
+def fence(kind: str, text: str, path: str | None = None, *, old_path: str | None = None, blob: str | None = None) -> str:
+    """`text` inside a data fence labelled with its kind, source path, a rename's old path and the
+    git blob it was read from, when known."""
     from llmdev.privacy.placeholders import keyed_hex
 
     if kind not in KINDS:
@@ -59,6 +61,8 @@ def fence(kind: str, text: str, path: str | None = None, *, old_path: str | None
         labels += f" path={_attribute(path)}"
     if old_path is not None and old_path != path:
         labels += f" from={_attribute(old_path)}"
+    if blob and blob.strip("0"):  # git writes all zeros for a side it has no blob for
+        labels += f" blob={_attribute(blob[:12])}"
     body = text.rstrip("\n")
     ident = keyed_hex(f"fence\0{labels}\0{body}", ID_LENGTH)
     return f'<data id="{ident}"{labels}>\n{body}\n</data id="{ident}">'
@@ -77,7 +81,8 @@ def fenced_pieces(text: str) -> list[FencedPiece]:
     pieces: list[FencedPiece] = []
     for match in FENCE.finditer(text):
         labels = {m.group("name"): json.loads(m.group("value")) for m in ATTR.finditer(match.group("attrs"))}
-        pieces.append(FencedPiece(str(labels.get("kind", "")), labels.get("path"), labels.get("from"), match.start(), match.end()))
+        kind, path, old_path, blob = (labels.get(name) for name in ("kind", "path", "from", "blob"))
+        pieces.append(FencedPiece(str(kind or ""), path, old_path, match.start(), match.end(), blob))
     return pieces
 
 

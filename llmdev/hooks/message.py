@@ -40,7 +40,7 @@ def _fit(diffs: list["FileDiff"], room: int) -> tuple[str, list[str]]:
     from llmdev.provenance import fence
     from llmdev.repo.diff_types import file_diff_text
 
-    texts = {d.path: fence("diff", file_diff_text(d), d.path, old_path=d.old_path) + "\n" for d in diffs}
+    texts = {d.path: fence("diff", file_diff_text(d), d.path, old_path=d.old_path, blob=d.new_blob) + "\n" for d in diffs}
     kept: set[str] = set()
     used = 0
     for path in sorted(texts, key=lambda p: len(texts[p])):

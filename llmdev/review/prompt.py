@@ -40,7 +40,7 @@ def _unit_text(unit: "FileUnit") -> str:
     if unit.part:
         heading += f" — hunks part {unit.part[0]} of {unit.part[1]}"
     text = "\n".join([heading, "", "\n\n".join(p.diff_text for p in unit.pieces)])
-    return fence("diff", text, unit.path, old_path=unit.old_path)
+    return fence("diff", text, unit.path, old_path=unit.old_path, blob=unit.blob)
 
 
 def _context_text(batch: "Batch") -> str:

@@ -186,7 +186,7 @@ def default_seed() -> int:
 
 
 def planted_secrets(seed: int | None = None) -> list[Planted]:
-    """At least one of every kind llmdev must catch, each in a typical line (69 in all)."""
+    """At least one of every kind llmdev must catch, each in a typical line (60 in all)."""
     rng = random.Random(default_seed() if seed is None else seed)
     base = [_in_context(item, index) for index, item in enumerate(_base_kinds(rng))]
     return base + _service_tokens(rng) + _wrapped(rng)

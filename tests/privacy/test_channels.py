@@ -28,7 +28,7 @@ FILE_TEXT = corpus.documents()[0].text
 LOG_TEXT = corpus.documents()[2].text
 ACTIONS = ("redact", "refuse", "reroute")
 REVIEW_REPLY = {"findings": [], "summary": "ok"}
-RESULTS: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+RESULTS: dict[tuple[str, str], dict[str, object]] = {}
 
 
 def _git(root: Path, *args: str) -> None:
@@ -135,12 +135,12 @@ def test_no_planted_secret_reaches_the_remote_model(  # type: ignore[no-untyped-
     planted = [item for item in PLANTED if _present(item, sent_anywhere)] if action == "reroute" else None
     leaked = [item for item in PLANTED if _present(item, remote)]
     own = _own_files_with_secrets(isolated_env, channel_repo, PLANTED)
-    counts: dict[str, tuple[int, int]] = {}
-    if planted is not None:
-        per_kind = Counter(item.kind for item in planted)
-        lost = Counter(item.kind for item in leaked)
-        counts = {kind: (n - lost[kind], n) for kind, n in per_kind.items()}
-    RESULTS[(channel, action)] = {"leaked": (len(leaked), len(PLANTED)), "own_files_with_secrets": (len(own), 0), **counts}
+    RESULTS[(channel, action)] = {
+        "planted_by_kind": dict(Counter(item.kind for item in planted)) if planted is not None else None,
+        "leaked_by_kind": dict(Counter(item.kind for item in leaked)),
+        "remote_requests": len(use_openai.model_requests),
+        "own_files_with_secrets": len(own),
+    }
     _report()
     assert [item.kind for item in leaked] == [], f"{channel}/{action} leaked"
     assert own == []
