@@ -228,10 +228,10 @@ def _stale_outside_git(repo: "Repository", stale: set[str]) -> list[str]:
 def without_private_paths(listing: "FileListing", settings: object = None) -> "FileListing":
     """The listing less the private paths ([privacy] paths and the built-ins): their code never
     enters the index, so no map, definition or caller block can carry it into a prompt."""
-    from llmdev.privacy.paths import rules_for
+    from llmdev.privacy.paths import index_rules
     from llmdev.repo.files import FileListing, SkippedFile
 
-    rules = rules_for(settings)
+    rules = index_rules(settings)
     kept, private = [], []
     for entry in listing.files:
         (private if rules.matching_pattern(entry.path) is not None else kept).append(entry)

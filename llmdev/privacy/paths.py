@@ -76,12 +76,13 @@ class PathRules:
         return next((pattern for pattern, spec in self._each if spec.match_file(clean)), None)
 
 
-def rules_for(settings: object = None) -> PathRules:
-    """The private path rules of `settings` (the built-in ones when there are no settings)."""
+def index_rules(settings: object = None) -> PathRules:
+    """The private paths kept out of the code index: the built-ins and `[privacy] paths`.
+
+    `allow_paths` is not applied here: the merged settings may hold a repository's own
+    `allow_paths`, which the guard ignores but the index could not tell apart."""
     privacy = getattr(settings, "privacy", None)
-    if privacy is None:
-        return PathRules()
-    return PathRules(privacy.paths, privacy.allow_paths)
+    return PathRules(privacy.paths if privacy is not None else ())
 
 
 def diff_sections(text: str) -> list[DiffSection]:

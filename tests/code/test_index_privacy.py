@@ -60,3 +60,13 @@ def test_a_deleted_draft_leaves_no_row_behind(tmp_path: Path) -> None:
     draft.unlink()
     load_index(repo, show_progress=False)
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM blobs WHERE sha = ?", (sha,)).fetchone()[0] == 0
+
+
+def test_a_repository_cannot_let_a_private_path_into_the_index(tmp_path: Path) -> None:
+    from llmdev.config.loader import load_config
+
+    root = _repo(tmp_path)
+    (root / ".llmdev.toml").write_text('[privacy]\nallow_paths = ["secrets/**"]\npaths = ["app.py"]\n')
+    config = load_config(cwd=root)
+    index = load_index(open_repository(root), show_progress=False, settings=config.settings)
+    assert "secrets/vault.py" not in index.files() and "app.py" not in index.files()
