@@ -86,7 +86,7 @@ DETECTORS: tuple[Detector, ...] = (
     _d("shopify-token", r"(?<![A-Za-z0-9_])shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}(?![A-Za-z0-9_])", "shp"),
     _d("discord-bot-token", r"(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_.-])", ".", check=mixed_token),
     _d("telegram-bot-token", r"(?:(?<=bot)|(?<![A-Za-z0-9_]))[0-9]{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])", ":AA"),
-    _d("npm-token", r"(?<![A-Za-z0-9])_(?:authToken|auth|password)\s*=\s*[\"']?(?P<v>[^\s\"']{8,})", "_auth", "_password", group="v", check=token_or_password),
+    _d("npm-token", r"(?:(?<=[:+])|(?<![^\n \t]))_(?:authToken|auth|password)[ \t]*=[ \t]*[\"']?(?P<v>[^\s\"'()]{8,})", "_auth", "_password", group="v", check=token_or_password),
     _d("cli-password", r"\bsshpass\s+(?:-[a-oq-zA-Z]\S*\s+)*-p[ \t]*'(?P<v>[^'\n]+)'", "sshpass", group="v", check=password_value),
     _d("cli-password", r"\bsshpass\s+(?:-[a-oq-zA-Z]\S*\s+)*-p[ \t]*\"(?P<v>[^\"\n]+)\"", "sshpass", group="v", check=password_value),
     _d("cli-password", r"\bsshpass\s+(?:-[a-oq-zA-Z]\S*\s+)*-p[ \t]*(?P<v>[^\s'\"]+)", "sshpass", group="v", check=password_value),
