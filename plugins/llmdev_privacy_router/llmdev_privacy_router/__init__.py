@@ -1,7 +1,8 @@
 """llmdev's privacy router: secrets and private files never reach a remote model.
 
 For every request to a remote model (llmdev.privacy.remote.is_remote) it scans the prompt and
-the files it includes, then, per `[privacy] action`:
+the files it includes, judging each fenced piece of repository text by the path it came from
+(llmdev.provenance), then, per `[privacy] action`:
 
 - reroute: send it to `privacy.local_model` instead (refused when --model named the remote
   model, unless `privacy.reroute_locked`);
