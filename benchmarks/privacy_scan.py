@@ -3,7 +3,7 @@
     python benchmarks/privacy_scan.py [--show] [LIBRARY ...]
 
 Detection: every secret of tests/privacy/corpus.py, planted in a source file, a diff and a debug
-log, must be found with its kind; every private path must be recognised in the files list and in
+log, must be found with its kind, and none of its 20 decoys; every private path must be recognised in the files list and in
 a diff; public paths must not be. False positives: the .py files of installed libraries (default:
 a dozen from this environment's site-packages) hold no real secrets, so every finding there is a
 false alarm; reported per MB of source. --show prints each of them.
@@ -37,9 +37,8 @@ def detection() -> None:
     for doc in corpus.documents():
         matches = find_secrets(doc.text)
         for planted in doc.planted:
-            first = planted.value.splitlines()[0]
-            start = doc.text.index(first)
-            kinds = [m.kind for m in matches if m.start <= start and start + len(first) <= m.end]
+            pieces = planted.pieces()
+            kinds = sorted({m.kind for piece in pieces for m in matches if _covers(m, doc.text.index(piece), len(piece))})
             if kinds == [planted.kind]:
                 found += 1
                 by_shape[doc.shape] += 1
@@ -51,11 +50,22 @@ def detection() -> None:
     print(f"secrets: {found}/{found + missed} detected with the right kind ({100 * found / (found + missed):.1f}%)")
 
 
+def _covers(match, start: int, length: int) -> bool:  # type: ignore[no-untyped-def]
+    return match.start <= start and start + length <= match.end
+
+
+def decoys() -> None:
+    flagged = [line for line in corpus.decoys() if find_secrets(line)]
+    print(f"decoys flagged: {len(flagged)}/{len(corpus.decoys())}")
+    for line in flagged:
+        print(f"  flagged: {line[:60]}")
+
+
 def _left_after_redaction(doc: corpus.Document) -> int:
     messages = [Message("user", doc.text)]
     policy = PrivacyConfig()
     result = redact_request(messages, [], scan_request(messages, [], policy), policy, None)
-    return sum(1 for p in doc.planted if any(line in result.messages[0].content for line in p.value.splitlines()))
+    return sum(1 for p in doc.planted if any(piece in result.messages[0].content for piece in p.pieces()))
 
 
 def paths() -> None:
@@ -104,6 +114,7 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print every false positive")
     args = parser.parse_args()
     detection()
+    decoys()
     paths()
     false_positives(args.libraries, args.show)
 

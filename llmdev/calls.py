@@ -204,12 +204,20 @@ def _before_sending(prepared: PreparedCall, config: "LoadedConfig") -> bool:
     return True
 
 
+def _ready_to_send(backend: object) -> None:
+    """Fail before the audit entry on what stops a request from going out at all (no API key)."""
+    api_key = getattr(backend, "api_key", None)
+    if callable(api_key):
+        api_key()
+
+
 def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | None = None) -> ChatResult:
     """Send a prepared call and report it to `model_call_finished` hooks, even when it fails."""
     from llmdev.plugins import hook
 
     settings = config.settings
     backend = get_backend(prepared.model.provider, settings)
+    _ready_to_send(backend)
     remote = _before_sending(prepared, config)
     started = time.time()
     result: ChatResult | None = None

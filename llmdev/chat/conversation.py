@@ -11,6 +11,7 @@ from llmdev.backends.base import Message
 from llmdev.chat.budget import fit_history
 from llmdev.errors import LlmdevError, UsageError
 from llmdev.prompting import render
+from llmdev.provenance import fence as data_fence
 from llmdev.tokens import PER_MESSAGE_TOKENS, estimate_message_tokens, estimate_tokens
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ def file_block(session: "ChatSession", path: str, text: str) -> str:
     while fence in text:
         fence += "`"
     language = PurePosixPath(path).suffix.lstrip(".")
-    return render(PROMPT, "file", session.repo.root, path=path, fence=fence, language=language, content=text.rstrip("\n")) or ""
+    block = render(PROMPT, "file", session.repo.root, path=path, fence=fence, language=language, content=text.rstrip("\n")) or ""
+    return data_fence("file", block, path)
 
 
 def file_blocks(session: "ChatSession") -> tuple[list[tuple[str, str]], list[str]]:
@@ -91,7 +93,7 @@ def _render_map(session: "ChatSession", budget: int) -> str:
         return ""  # no index yet, or a repository it cannot read: answer without a map
     if not text.strip():
         return ""
-    return render(PROMPT, "map", session.repo.root, map=text.strip()) or ""
+    return render(PROMPT, "map", session.repo.root, map=data_fence("map", text.strip())) or ""
 
 
 def system_message(session: "ChatSession", map_text: str, blocks: list[tuple[str, str]]) -> Message:

@@ -191,11 +191,12 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
     from llmdev.repo.files import list_files
 
     started = time.perf_counter()
-    listing = list_files(repo, settings=settings)
+    listing = without_private_paths(list_files(repo, settings=settings), settings)
     store = open_store(repo)
     if rebuild:
         store.clear()
     current = {f.path: f.blob_sha for f in listing.files}
+    store.prune(_stale_outside_git(repo, store.stored() - set(current.values())))
     known = store.known(current.values())
     missing = [f for f in listing.files if f.blob_sha not in known]
     with _cycle_collection_paused():
@@ -208,6 +209,34 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
     index = CodeIndex(shas, store, summary, entries, partial(_read_blobs, repo))
     index.stats = _stats(listing, missing, shas, store, time.perf_counter() - started)
     return index
+
+
+def _stale_outside_git(repo: "Repository", stale: set[str]) -> list[str]:
+    """Stored blobs of files no longer here that git does not hold either (deleted or edited before
+    a commit): the index must not be the last copy of their text. Blobs git holds (other branches)
+    stay, so a branch switch reuses them."""
+    wanted = sorted(sha for sha in stale if sha.isalnum())
+    if not wanted:
+        return []
+    out = repo.git_bytes("cat-file", "--batch-check", input="".join(s + "\n" for s in wanted).encode("ascii"), check=False)
+    if not out:
+        return []  # git could not answer: keep everything rather than guess
+    held = {line.split(b" ")[0].decode("ascii") for line in out.splitlines() if not line.endswith(b" missing")}
+    return [sha for sha in wanted if sha not in held]
+
+
+def without_private_paths(listing: "FileListing", settings: object = None) -> "FileListing":
+    """The listing less the private paths ([privacy] paths and the built-ins): their code never
+    enters the index, so no map, definition or caller block can carry it into a prompt."""
+    from llmdev.privacy.paths import index_rules
+    from llmdev.repo.files import FileListing, SkippedFile
+
+    rules = index_rules(settings)
+    kept, private = [], []
+    for entry in listing.files:
+        (private if rules.matching_pattern(entry.path) is not None else kept).append(entry)
+    skipped = listing.skipped + [SkippedFile(f.path, "private path ([privacy] paths)") for f in private]
+    return FileListing(kept, skipped)
 
 
 def _read_blobs(repo: "Repository", wanted: dict[str, str]) -> dict[str, str | None]:

@@ -21,7 +21,7 @@ from typing import Iterable
 from llmdev.code.tags import ParsedFile
 
 # Bump when ParsedFile's row layout or the tag extraction changes meaning.
-INDEX_VERSION = 12
+INDEX_VERSION = 13
 STORE_NAME = "index.sqlite"
 CHUNK = 500
 KEEP_SUMMARIES = 4
@@ -188,6 +188,25 @@ class BlobStore:
             self.notes.append(f"could not save parsed files to the index cache ({exc})")
             return False
         return True
+
+    def stored(self) -> set[str]:
+        """The blob ids of every parsed file held."""
+        try:
+            return {row[0] for row in self._db.execute("SELECT sha FROM blobs")}
+        except sqlite3.Error as exc:
+            self._reset(str(exc))
+            return set()
+
+    def prune(self, shas: Iterable[str]) -> None:
+        """Drop the parsed files of these blobs (a file deleted or edited before it was committed)."""
+        gone = list(shas)
+        try:
+            with self._db:
+                for start in range(0, len(gone), CHUNK):
+                    chunk = gone[start : start + CHUNK]
+                    self._db.execute(f"DELETE FROM blobs WHERE sha IN ({','.join('?' * len(chunk))})", chunk)
+        except sqlite3.Error as exc:
+            self._reset(str(exc))
 
     def clear(self) -> None:
         try:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from llmdev.code.languages import grammar, is_test_path, language_for, tag_query
-from llmdev.code.terms import term_and_identifier_counts, term_counts
+from llmdev.code.terms import looks_random, term_and_identifier_counts, term_counts
 
 # Definitions whose functions are methods.
 CONTAINER_KINDS = frozenset({"class", "interface", "impl", "enum", "struct", "trait"})
@@ -122,7 +123,9 @@ def _extract(language: str, data: bytes, lines: list[str]) -> tuple[list[DefRow]
     for node, kind in zip(ref_nodes[:MAX_REFERENCES], ref_kinds):
         start = node.start_byte
         if start not in name_starts:
-            add_ref((data[start : node.end_byte].decode("utf-8", "replace"), kind, node.start_point[0] + 1))
+            name = data[start : node.end_byte].decode("utf-8", "replace")
+            if not looks_random(name):  # a key pasted into code parses as a name: the index keeps none
+                add_ref((name, kind, node.start_point[0] + 1))
     return _classify_methods(sorted(definitions.values(), key=lambda d: (d[2], -d[3]))), refs
 
 
@@ -146,9 +149,23 @@ def _definition(kind: str, node: Any, name_node: Any, lines: list[str]) -> DefRo
     last = min(last, start + MAX_SIGNATURE_LINES - 1, len(lines) - 1)
     while last > start and _is_comment_or_blank(lines[last]):
         last -= 1
-    signature = "\n".join(line.rstrip() for line in lines[start : last + 1])
+    signature = without_secrets("\n".join(line.rstrip() for line in lines[start : last + 1]))
     name = name_node.text.decode("utf-8", "replace").split("<")[0].strip()
     return (name, kind, start + 1, end + 1, signature)
+
+
+LONG_TOKEN = re.compile(r"[A-Za-z0-9_+/=.-]{12,}")
+
+
+def without_secrets(signature: str) -> str:
+    """The signature with secrets (a default value such as `token="…"`) replaced by placeholders;
+    only a signature holding a random-looking token or a quoted value is scanned."""
+    quoted = "=" in signature and ('"' in signature or "'" in signature)
+    if not quoted and not any(looks_random(t) for t in LONG_TOKEN.findall(signature)):
+        return signature
+    from llmdev.privacy.own_files import scrub
+
+    return scrub(signature)
 
 
 def _is_comment_or_blank(line: str) -> bool:

@@ -66,10 +66,19 @@ def split_identifier(identifier: str) -> tuple[str, ...]:
     return tuple(stem(p.lower()) for p in pieces)
 
 
+def looks_random(token: str) -> bool:
+    """A key, token or hash rather than a name: a long part with digits that case and digits cut
+    into many short pieces (`Q3fAKe7T2LZ4`, not `utf8ToBase64Encoder`). The index keeps none of it."""
+    for part in token.split("_"):
+        if len(part) >= 12 and any(c.isdigit() for c in part) and len(part) < 2.5 * len(SUBWORD.findall(part)):
+            return True
+    return False
+
+
 @lru_cache(maxsize=500_000)
 def _expand(token: str) -> tuple[str, ...]:
     """The terms one identifier contributes: itself lowercased, then its distinct pieces."""
-    if len(token) < 2 or len(token) > 64:
+    if len(token) < 2 or len(token) > 64 or looks_random(token):
         return ()
     whole = token.lower()
     return (whole, *(piece for piece in split_identifier(token) if piece != whole))

@@ -24,6 +24,7 @@ def explain(
     from llmdev.debug.explain import gather_explain_context, split_target
     from llmdev.edits.generate import ModelCaller
     from llmdev.prompting import build_messages
+    from llmdev.provenance import fence, fence_rows
     from llmdev.repo.discovery import open_repository
     from llmdev.tokens import CHARS_PER_TOKEN
 
@@ -41,10 +42,10 @@ def explain(
         "explain",
         repo.root,
         target=context.target,
-        code=context.code.render(),
-        usages="\n".join(context.usages) or "(none found)",
-        related="\n\n".join(r.render() for r in context.related) or "(none)",
-        repo_map=repo_map or "(none)",
+        code=fence("code", context.code.render(), context.path),
+        usages=fence_rows("caller", context.usages) or "(none found)",
+        related="\n\n".join(fence("definition", r.render(), r.path) for r in context.related) or "(none)",
+        repo_map=fence("map", repo_map) if repo_map else "(none)",
     )
     caller = ModelCaller("explain", config, model_flag(ctx, model), context.files)
     if dry_run:

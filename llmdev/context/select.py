@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 CANDIDATE_FILES = 25
 FENCE = "```"
+DATA_FENCE_CHARS = 76  # `<data id="…" kind="code" path="">`, `</data id="…">`, newlines
 
 
 @dataclass
@@ -76,7 +77,7 @@ def select_context(
         math.floor(budget * CHARS_PER_TOKEN),
         path=lambda s: s.path,
         cost=lambda s: len(s.render()),
-        header_cost=lambda p: len(file_header(p)) + len(FILE_FOOTER),
+        header_cost=lambda p: len(file_header(p)) + len(FILE_FOOTER) + data_fence_cost(p),
     )
     selection = _selection(query, budget, candidates, chosen)
     selection.tokens = estimate_tokens(render_context(repo, selection))
@@ -102,6 +103,11 @@ def _selection(query: str, budget: int, candidates: list[tuple[str, float]], cho
     return selection
 
 
+def data_fence_cost(path: str) -> int:
+    """Characters the data fence around a file's code adds (see llmdev.provenance)."""
+    return len(path) + DATA_FENCE_CHARS
+
+
 def file_header(path: str) -> str:
     return f"{path}\n{FENCE}\n"
 
@@ -110,14 +116,18 @@ FILE_FOOTER = f"{FENCE}\n\n"
 
 
 def render_context(repo: "Repository", selection: ContextSelection) -> str:
-    """The prompt text: for each file, its chosen definitions' code, marked with their lines."""
+    """The prompt text: for each file, its chosen definitions' code, marked with their lines, fenced
+    as data labelled with the file's path."""
+    from llmdev.provenance import fence
+
     parts: list[str] = []
     for ranked in selection.files:
-        parts.append(file_header(ranked.path))
+        body = [file_header(ranked.path)]
         for symbol in ranked.symbols:
             snippet = selection.snippets.get((ranked.path, symbol.line))
             if snippet is None:
                 snippet = Snippet.load(repo, ranked.path, symbol.name, symbol.kind, symbol.line, symbol.end_line)
-            parts.append(snippet.render())
-        parts.append(FILE_FOOTER)
+            body.append(snippet.render())
+        body.append(FILE_FOOTER)
+        parts.append(fence("code", "".join(body), ranked.path) + "\n\n")
     return "".join(parts)

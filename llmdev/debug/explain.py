@@ -23,7 +23,7 @@ class ExplainContext:
     target: str
     path: str
     code: CodeExcerpt
-    usages: list[str] = field(default_factory=list)
+    usages: list[tuple[str, str]] = field(default_factory=list)  # (path, "path:line: code")
     related: list[CodeExcerpt] = field(default_factory=list)
     truncated: bool = False
 
@@ -89,13 +89,13 @@ def _fit(lines: list[str], max_chars: int) -> list[str]:
     return kept
 
 
-def _usages(gatherer: ContextGatherer, index: "CodeIndex", name: str, path: str, tag: "Tag") -> list[str]:
+def _usages(gatherer: ContextGatherer, index: "CodeIndex", name: str, path: str, tag: "Tag") -> list[tuple[str, str]]:
     found = []
     for where, line in index.iter_references(name):
         if where == path and tag.line <= line <= tag.end_line:
             continue
         text = gatherer.lines_of(where) or []
-        found.append(f"{where}:{line}: {text[line - 1].strip() if 0 < line <= len(text) else ''}")
+        found.append((where, f"{where}:{line}: {text[line - 1].strip() if 0 < line <= len(text) else ''}"))
         if len(found) >= MAX_USAGES:
             break
     return found

@@ -30,7 +30,9 @@ class GenContext:
 
 
 def whole_file(path: str, text: str) -> str:
-    return f"{path}\n```\n{text.rstrip()}\n```\n"
+    from llmdev.provenance import fence
+
+    return fence("file", f"{path}\n```\n{text.rstrip()}\n```", path) + "\n"
 
 
 def named_files(repo: "Repository", paths: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
@@ -106,6 +108,7 @@ def format_instructions(root: "Path", edit_format: "EditFormat | None") -> str:
 def gen_messages(root: "Path", instruction: str, context: GenContext, edit_format: "EditFormat | None" = None) -> list["Message"]:
     """`gen`'s prompt (prompts/gen/) for an instruction and the context gathered for it."""
     from llmdev.prompting import build_messages
+    from llmdev.provenance import fence
 
     return build_messages(
         "gen",
@@ -113,7 +116,7 @@ def gen_messages(root: "Path", instruction: str, context: GenContext, edit_forma
         edit_format=format_instructions(root, edit_format),
         instruction=instruction,
         files=context.files_text or "(none)",
-        repo_map=context.repo_map or "(none)",
+        repo_map=fence("map", context.repo_map) if context.repo_map else "(none)",
         new_files=", ".join(context.new_files) or "none",
     )
 

@@ -37,9 +37,10 @@ def _recent_subjects(repo: "Repository") -> str:
 
 def _fit(diffs: list["FileDiff"], room: int) -> tuple[str, list[str]]:
     """As many whole file diffs as fit in `room` tokens, smallest first; the rest are named as omitted."""
+    from llmdev.provenance import fence
     from llmdev.repo.diff_types import file_diff_text
 
-    texts = {d.path: file_diff_text(d) for d in diffs}
+    texts = {d.path: fence("diff", file_diff_text(d), d.path, old_path=d.old_path, blob=d.new_blob) + "\n" for d in diffs}
     kept: set[str] = set()
     used = 0
     for path in sorted(texts, key=lambda p: len(texts[p])):
@@ -53,9 +54,11 @@ def _fit(diffs: list["FileDiff"], room: int) -> tuple[str, list[str]]:
 
 def _messages(repo: "Repository", config: "LoadedConfig", diff: str, omitted: list[str], stat: str) -> list["Message"]:
     from llmdev.prompting import build_messages, render
+    from llmdev.provenance import fence
 
     note = render(TEMPLATE, "omitted", config.repo_root, count=len(omitted), files=", ".join(omitted)) if omitted else ""
-    return build_messages(TEMPLATE, config.repo_root, recent=_recent_subjects(repo), stat=stat, omitted=(note or "") + "\n", diff=diff)
+    recent, listed = fence("commits", _recent_subjects(repo)), fence("text", stat)
+    return build_messages(TEMPLATE, config.repo_root, recent=recent, stat=listed, omitted=(note or "") + "\n", diff=diff)
 
 
 def prepare_message(repo: "Repository", config: "LoadedConfig", model_flag: str | None = None) -> MessageRequest:

@@ -31,10 +31,9 @@ def audit_path() -> Path:
 
 def record(entry: AuditEntry) -> None:
     """Append one entry; raises OSError when the log cannot be written (the caller refuses to send)."""
-    path = audit_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(vars(entry), sort_keys=True) + "\n")
+    from llmdev.privacy.own_files import append_private_line
+
+    append_private_line(audit_path(), json.dumps(vars(entry), sort_keys=True))
 
 
 def read(path: Path | None = None) -> list[dict[str, Any]]:

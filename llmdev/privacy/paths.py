@@ -76,6 +76,15 @@ class PathRules:
         return next((pattern for pattern, spec in self._each if spec.match_file(clean)), None)
 
 
+def index_rules(settings: object = None) -> PathRules:
+    """The private paths kept out of the code index: the built-ins and `[privacy] paths`.
+
+    `allow_paths` is not applied here: the merged settings may hold a repository's own
+    `allow_paths`, which the guard ignores but the index could not tell apart."""
+    privacy = getattr(settings, "privacy", None)
+    return PathRules(privacy.paths if privacy is not None else ())
+
+
 def diff_sections(text: str) -> list[DiffSection]:
     """Each `diff --git` block in `text`, up to the first line that is not part of a diff."""
     sections: list[DiffSection] = []

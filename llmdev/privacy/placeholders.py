@@ -40,12 +40,17 @@ def _load_key(path: Path) -> bytes:
         return secrets.token_bytes(32)
 
 
-def tag(value: str) -> str:
-    """Six hex digits identifying `value` on this machine."""
+def keyed_hex(value: str, length: int) -> str:
+    """`length` hex digits of a keyed hash of `value`: stable on this machine, unguessable elsewhere."""
     path = _key_path()
     if path not in _keys:
         _keys[path] = _load_key(path)
-    return hmac.new(_keys[path], value.encode("utf-8"), hashlib.sha256).hexdigest()[:6]
+    return hmac.new(_keys[path], value.encode("utf-8"), hashlib.sha256).hexdigest()[:length]
+
+
+def tag(value: str) -> str:
+    """Six hex digits identifying `value` on this machine."""
+    return keyed_hex(value, 6)
 
 
 def placeholder(kind: str, value: str) -> str:

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Sequence
 
 from llmdev.privacy.paths import PathRules, diff_sections
 from llmdev.privacy.placeholders import placeholder
-from llmdev.privacy.scan import PRIVATE_DIFF, PRIVATE_FILE, ScanReport
+from llmdev.privacy.scan import PRIVATE_CONTEXT, PRIVATE_DIFF, PRIVATE_FILE, ScanReport, private_kind
 from llmdev.privacy.secrets import find_secrets
+from llmdev.provenance import fenced_pieces
 
 if TYPE_CHECKING:
     from llmdev.backends.base import Message
@@ -34,7 +35,12 @@ def replace_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 
 def drop_private_diffs(text: str, rules: PathRules) -> str:
+    """Fenced pieces and `diff --git` sections of private paths, each replaced by a placeholder."""
     spans = []
+    for piece in fenced_pieces(text):
+        private = next((p for p in piece.paths if rules.matching_pattern(p) is not None), None)
+        if private is not None:
+            spans.append((piece.start, piece.end, placeholder(private_kind(piece.kind), private)))
     for section in diff_sections(text):
         if rules.matching_pattern(section.path) is not None:
             spans.append((section.start, section.end, placeholder(PRIVATE_DIFF, section.path)))
@@ -86,7 +92,7 @@ def redact_request(
     rules = PathRules(policy.paths, policy.allow_paths)
     texts = [drop_private_diffs(m.content, rules) for m in messages]
     private_files = sorted({f.path for f in report.findings if f.kind == PRIVATE_FILE and f.path})
-    in_diffs = {f.path for f in report.findings if f.kind == PRIVATE_DIFF}
+    in_diffs = {f.path for f in report.findings if f.kind in (PRIVATE_DIFF, PRIVATE_CONTEXT) or f.message is not None}
     unresolved = []
     for path in private_files:
         content = _private_content(repo_root, path)

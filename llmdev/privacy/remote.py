@@ -25,22 +25,26 @@ def is_loopback_url(url: str | None) -> bool:
         return False
 
 
-def is_remote(ref: "ModelRef", settings: "Settings", repo_keys: Iterable[str] = ()) -> bool:
-    """True when a prompt for `ref` leaves this machine.
+BUILTIN_REMOTE = "openai"  # a loopback base_url for it is most often a proxy to the real API
+BUILTIN_LOCAL = "ollama"
 
-    Ollama and loopback OpenAI-compatible servers are local; `[providers.X] local` overrides,
-    except that a `local = true` from the repository's config (a pull request could say so)
-    counts as remote: in doubt, the privacy rules apply.
+
+def is_remote(ref: "ModelRef", settings: "Settings", repo_keys: Iterable[str] = ()) -> bool:
+    """True when a prompt for `ref` may leave this machine (docs/routing.md, "Local or remote").
+
+    The built-in `openai` provider is remote whatever its URL. Any other provider is local only
+    when the user's own config says `local = true` (a repository's config cannot: a pull request
+    could say so), or when it is the built-in `ollama` provider on a loopback address. A loopback
+    address alone proves nothing: LiteLLM and corporate gateways listen there too.
     """
-    provider = settings.providers[ref.provider]
-    declared = provider.local
-    if declared is True and f"providers.{ref.provider}.local" in set(repo_keys):
+    if ref.provider == BUILTIN_REMOTE:
         return True
-    if declared is not None:
-        return not declared
-    if provider.kind == "ollama":
-        return False
-    return not is_loopback_url(provider.base_url)
+    provider = settings.providers[ref.provider]
+    if provider.local is False:
+        return True
+    if provider.local is True:
+        return f"providers.{ref.provider}.local" in set(repo_keys)
+    return not (ref.provider == BUILTIN_LOCAL and provider.kind == "ollama" and is_loopback_url(provider.base_url))
 
 
 def repo_keys(sources: Mapping[str, str], repo_root: Path | None) -> set[str]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from llmdev.privacy.paths import PathRules, diff_sections
 from llmdev.privacy.secrets import find_secrets
+from llmdev.provenance import FencedPiece, fenced_pieces, piece_at
 
 if TYPE_CHECKING:
     from llmdev.backends.base import Message
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
 
 PRIVATE_FILE = "private-file"
 PRIVATE_DIFF = "private-diff"
+PRIVATE_CONTEXT = "private-context"  # a fenced piece (definition, caller, code, map) from a private path
+PRIVATE_KINDS = (PRIVATE_FILE, PRIVATE_DIFF, PRIVATE_CONTEXT)
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Finding:
 
     @property
     def is_secret(self) -> bool:
-        return self.kind not in (PRIVATE_FILE, PRIVATE_DIFF)
+        return self.kind not in PRIVATE_KINDS
 
     def where(self) -> str:
         place = [f"message {self.message + 1}"] if self.message is not None else []
@@ -42,6 +45,8 @@ class Finding:
             return f"{self.path} (included file; private by '{self.rule}')"
         if self.kind == PRIVATE_DIFF:
             return f"{self.path} (diff in {spot}; private by '{self.rule}')"
+        if self.kind == PRIVATE_CONTEXT:
+            return f"{self.path} (context in {spot}; private by '{self.rule}')"
         return f"{self.path} ({spot})" if self.path else spot
 
     def describe(self) -> str:
@@ -80,8 +85,12 @@ def line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def file_at(text: str, offset: int, files: Sequence[str]) -> str | None:
-    """The file a position in a prompt belongs to: its diff section, or the last file named before it."""
+def file_at(text: str, offset: int, files: Sequence[str], pieces: list[FencedPiece] | None = None) -> str | None:
+    """The file a position in a prompt belongs to: its fenced piece, its diff section, or the last
+    file named before it."""
+    piece = piece_at(fenced_pieces(text) if pieces is None else pieces, offset)
+    if piece is not None and piece.path:
+        return piece.path
     for section in diff_sections(text):
         if section.start <= offset < section.end:
             return section.path
@@ -93,15 +102,32 @@ def file_at(text: str, offset: int, files: Sequence[str]) -> str | None:
     return best[1] if best else None
 
 
+def private_kind(piece_kind: str) -> str:
+    """The finding (and placeholder) kind for a private piece of `piece_kind`."""
+    return {"diff": PRIVATE_DIFF, "file": PRIVATE_FILE}.get(piece_kind, PRIVATE_CONTEXT)
+
+
+def private_pieces(text: str, index: int, rules: PathRules, pieces: list[FencedPiece]) -> list[Finding]:
+    """Fenced pieces whose source path (or a rename's old path) is private, whatever their kind."""
+    found = []
+    for piece in pieces:
+        hit = next(((path, rule) for path in piece.paths if (rule := rules.matching_pattern(path)) is not None), None)
+        if hit is not None:
+            found.append(Finding(private_kind(piece.kind), hit[0], index, line_of(text, piece.start), piece.start, piece.end, hit[1]))
+    return found
+
+
 def scan_text(text: str, index: int, files: Sequence[str], policy: "PrivacyConfig", rules: PathRules) -> list[Finding]:
-    """Secrets and private diffs in one message's text."""
-    found: list[Finding] = []
+    """Private pieces, private diffs and secrets in one message's text."""
+    pieces = fenced_pieces(text)
+    found = private_pieces(text, index, rules, pieces)
     for section in diff_sections(text):
         rule = rules.matching_pattern(section.path)
-        if rule is not None:
+        inside = any(f.start <= section.start < f.end for f in found)
+        if rule is not None and not inside:
             found.append(Finding(PRIVATE_DIFF, section.path, index, line_of(text, section.start), section.start, section.end, rule))
     for match in find_secrets(text, policy.allow_kinds, policy.allowlist):
-        path = file_at(text, match.start, files)
+        path = file_at(text, match.start, files, pieces)
         found.append(Finding(match.kind, path, index, line_of(text, match.start), match.start, match.end, value=match.value))
     return found
 

@@ -12,9 +12,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from llmdev.privacy.values import assigned_value, key_body, mixed_token, password_value, token_value
+from llmdev.privacy.structured import docker_auths, kubernetes_secret_values
+from llmdev.privacy.values import (
+    assigned_value,
+    base64_private_key,
+    documented_example,
+    key_body,
+    mixed_token,
+    password_value,
+    token_or_password,
+    token_value,
+)
 
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # keeps offsets
+
+from llmdev.privacy.views import decoded_base64, views
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,23 @@ DETECTORS: tuple[Detector, ...] = (
     _d("azure-storage-key", r"AccountKey=(?P<v>[A-Za-z0-9+/]{86}==)", "accountkey=", group="v", fold=True),
     _d("azure-sas-signature", r"[?&;]sig=(?P<v>[A-Za-z0-9%+/]{40,}(?:%3D|=)*)", "sig=", group="v"),
     _d("azure-client-secret", r"(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])", "Q~"),
+    _d(  # an IAM credentials.csv row: the secret key follows the access key id
+        "aws-secret-key",
+        r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}[\"']?[ \t]*[,;|\t][ \t]*[\"']?(?P<v>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
+        "AKIA", "ASIA",
+        group="v",
+    ),
+    _d("private-key", r"(?<![A-Za-z0-9+/])LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2}", "LS0tLS1CRUdJTi", check=base64_private_key),
+    _d("twilio-api-key", r"(?<![A-Za-z0-9_])SK[0-9a-fA-F]{32}(?![A-Za-z0-9_])", "SK", check=mixed_token),
+    _d("mailgun-key", r"(?<![A-Za-z0-9_-])key-[0-9a-zA-Z]{32}(?![A-Za-z0-9_-])", "key-", check=mixed_token),
+    _d("shopify-token", r"(?<![A-Za-z0-9_])shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}(?![A-Za-z0-9_])", "shp"),
+    _d("discord-bot-token", r"(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_.-])", ".", check=mixed_token),
+    _d("telegram-bot-token", r"(?:(?<=bot)|(?<![A-Za-z0-9_]))[0-9]{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])", ":AA"),
+    _d("npm-token", r"(?:(?<=[:+])|(?<![^\n \t]))_(?:authToken|auth|password)[ \t]*=[ \t]*[\"']?(?P<v>[^\s\"'()]{8,})", "_auth", "_password", group="v", check=token_or_password),
+    _d("cli-password", r"\bsshpass\s+(?:-[a-oq-zA-Z]\S*\s+)*-p[ \t]*'(?P<v>[^'\n]+)'", "sshpass", group="v", check=password_value),
+    _d("cli-password", r"\bsshpass\s+(?:-[a-oq-zA-Z]\S*\s+)*-p[ \t]*\"(?P<v>[^\"\n]+)\"", "sshpass", group="v", check=password_value),
+    _d("cli-password", r"\bsshpass\s+(?:-[a-oq-zA-Z]\S*\s+)*-p[ \t]*(?P<v>[^\s'\"]+)", "sshpass", group="v", check=password_value),
+    _d("cli-password", r"(?<![\w-])--password(?:=|[ \t]+)[\"']?(?P<v>[^\s\"']{6,})", "--password", group="v", check=password_value),
     _d("github-token", r"(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,255}(?![A-Za-z0-9_])", "ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
     _d("github-token", r"(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{50,255}(?![A-Za-z0-9_])", "github_pat_"),
     _d("gitlab-token", OPEN + r"gl(?:pat|dt|ptt|rt|oas|cbt|imt|ffct|soat|agent|feed)-[A-Za-z0-9_-]{20,}" + CLOSE, "gl"),
@@ -159,10 +188,15 @@ def _matches(detector: Detector, text: str, folded: str) -> Iterator[SecretMatch
             yield SecretMatch(detector.kind, *match.span(detector.group), value)
 
 
-def find_secrets(text: str, allow_kinds: Iterable[str] = (), allowlist: Iterable[str] = ()) -> list[SecretMatch]:
-    """Every secret in `text`, in order, without overlaps (the longest, most specific match wins)."""
-    allowed = [re.compile(pattern) for pattern in allowlist]
-    skipped = set(allow_kinds)
+PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+:[0-9a-f]{6}\]")
+STRUCTURED: tuple[tuple[str, Callable[[str], Iterable[tuple[int, int]]]], ...] = (
+    ("kubernetes-secret", kubernetes_secret_values),
+    ("docker-auth", docker_auths),
+)
+
+
+def _direct(text: str, skipped: set[str]) -> list[tuple[int, SecretMatch]]:
+    """Matches of the detectors in `text` as it reads."""
     folded = text.translate(ASCII_LOWER)
     found = [
         (priority, match)
@@ -170,15 +204,59 @@ def find_secrets(text: str, allow_kinds: Iterable[str] = (), allowlist: Iterable
         if detector.kind not in skipped
         for match in _matches(detector, text, folded)
     ]
+    for kind, finder in STRUCTURED:
+        if kind not in skipped:
+            found.extend((-1, SecretMatch(kind, a, b, text[a:b])) for a, b in finder(text))  # context names it best
+    return found
+
+
+def _decoded(text: str, skipped: set[str]) -> list[tuple[int, SecretMatch]]:
+    """Matches in `text` and in the base64 values it holds (a match inside one marks all of it)."""
+    found = _direct(text, skipped)
+    for start, end, decoded in decoded_base64(text):
+        inner = _direct(decoded, skipped)
+        found.extend((p, SecretMatch(m.kind, start, end, m.value)) for p, m in inner[:1])
+    return found
+
+
+def _hidden(text: str, skipped: set[str]) -> list[tuple[int, SecretMatch]]:
+    """Matches in `text`, and in its other readings, each marked over the text it came from."""
+    found = _decoded(text, skipped)
+    for view in views(text):
+        for priority, match in _decoded(view.text, skipped):
+            start, end = view.source_span(match.start, match.end)
+            found.append((priority, SecretMatch(match.kind, start, end, match.value)))
+    return found
+
+
+def find_secrets(text: str, allow_kinds: Iterable[str] = (), allowlist: Iterable[str] = ()) -> list[SecretMatch]:
+    """Every secret in `text`, in order, without overlaps (the longest, most specific match wins).
+
+    Escaped strings, concatenated literals and base64 values are read too; placeholders of
+    earlier redactions and the documented example keys (AWS's, jwt.io's) are not secrets."""
+    allowed = [re.compile(pattern) for pattern in allowlist]
+    placeholders = [m.span() for m in PLACEHOLDER.finditer(text)]
+    found = _hidden(text, set(allow_kinds))
     found.sort(key=lambda c: (c[1].start, -(c[1].end - c[1].start), c[0]))
     chosen: list[SecretMatch] = []
     for _, match in found:
         if chosen and match.start < chosen[-1].end:
             continue
-        if any(pattern.search(match.value) for pattern in allowed):
+        if documented_example(match.value) or any(pattern.search(match.value) for pattern in allowed):
+            continue
+        if any(a < match.end and match.start < b for a, b in placeholders):
             continue
         chosen.append(match)
     return chosen
+
+
+def cut_outside_secrets(text: str, start: int) -> int:
+    """A cut at `start` moved back so that no secret is cut in two: the whole text is scanned, so a
+    secret that begins before the cut (a private key's BEGIN line) is kept whole and found later."""
+    for match in find_secrets(text):
+        if match.start < start < match.end:
+            start = match.start
+    return text.rfind("\n", 0, start) + 1 if start > 0 else 0
 
 
 def known_kinds() -> list[str]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,13 +52,12 @@ def cached_findings(entry: dict[str, Any]) -> list[Finding]:
 
 
 def store(key: str, findings: list[Finding], summary: str, model: str, usage: dict[str, int]) -> None:
-    """Write atomically; a cache that cannot be written only costs the next run a request."""
+    """Write atomically, secrets replaced and mode 600; a cache that cannot be written only costs
+    the next run a request."""
+    from llmdev.privacy.own_files import scrub_values, write_private_text
+
     entry = {"findings": [f.as_json() for f in findings], "summary": summary, "model": model, "usage": usage}
-    target = _path(key)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=target.parent, delete=False, suffix=".tmp", encoding="utf-8") as handle:
-            json.dump(entry, handle)
-        os.replace(handle.name, target)
+        write_private_text(_path(key), json.dumps(scrub_values(entry)))
     except OSError:
         pass

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from llmdev.provenance import fence, fence_rows
+
 if TYPE_CHECKING:
     from llmdev.context.diff_context import HunkContext
     from llmdev.repo.diff_types import DiffSpec, FileDiff
@@ -45,22 +47,23 @@ def enclosing_block(context: "HunkContext", spans: list[tuple[int, int]]) -> str
     shown_to = tag.line + len(context.new_enclosing_code.splitlines()) - 1
     if shown_to < tag.end_line:
         rows.append(f"{'':>{NUMBER_WIDTH}}   … lines {shown_to + 1}-{tag.end_line} are not shown")
-    return f"Enclosing {tag.kind} `{tag.name}` in {context.path} (lines {tag.line}-{tag.end_line}):\n" + "\n".join(rows)
+    title = f"Enclosing {tag.kind} `{tag.name}` in {context.path} (lines {tag.line}-{tag.end_line}):\n"
+    return title + fence("code", "\n".join(rows), context.path)
 
 
 def definitions_block(context: "HunkContext") -> str:
     if not context.definitions:
         return ""
-    rows = [f"- {tag.kind} `{tag.name}` at {path}:{tag.line}: {tag.signature.strip()}" for path, tag in context.definitions]
-    return "Definitions used by the changed lines:\n" + "\n".join(rows)
+    rows = [(path, f"- {tag.kind} `{tag.name}` at {path}:{tag.line}: {tag.signature.strip()}") for path, tag in context.definitions]
+    return "Definitions used by the changed lines:\n" + fence_rows("definition", rows)
 
 
 def callers_block(context: "HunkContext") -> str:
     if not context.callers:
         return ""
     names = ", ".join(f"`{n}`" for n in context.changed_symbols)
-    rows = [f"- {path}:{line}: {text}" for path, line, text in context.callers]
-    return f"Callers of the changed {names}:\n" + "\n".join(rows)
+    rows = [(path, f"- {path}:{line}: {text}") for path, line, text in context.callers]
+    return f"Callers of the changed {names}:\n" + fence_rows("caller", rows)
 
 
 def hunk_contexts(repo: "Repository", diffs: list["FileDiff"], spec: "DiffSpec") -> dict[tuple[str, int], tuple[str, ...]]:

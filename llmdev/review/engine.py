@@ -51,13 +51,13 @@ def failed_replies_dir() -> Path:
 
 
 def save_raw_reply(text: str, model: str) -> Path:
-    """Keep a reply that could not be used, for the user to inspect."""
-    directory = failed_replies_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    """Keep a reply that could not be used, for the user to inspect (secrets replaced, mode 600)."""
+    from llmdev.privacy.own_files import scrub, write_private_text
+
     stamp = time.strftime("%Y%m%d-%H%M%S")
     safe_model = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)
-    path = directory / f"{stamp}-{safe_model}-{time.monotonic_ns() % 10_000_000}.txt"
-    path.write_text(text, encoding="utf-8")
+    path = failed_replies_dir() / f"{stamp}-{safe_model}-{time.monotonic_ns() % 10_000_000}.txt"
+    write_private_text(path, scrub(text))
     return path
 
 

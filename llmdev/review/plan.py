@@ -96,7 +96,7 @@ def units_for(diffs: list["FileDiff"], contexts: dict[tuple[str, int], tuple[str
             HunkPiece(numbered_hunk(h), contexts.get((diff.path, i), ()), h.new_start, h.new_start + max(h.new_count - 1, 0))
             for i, h in enumerate(diff.hunks)
         ]
-        units.append(FileUnit(diff.path, file_heading(diff), pieces))
+        units.append(FileUnit(diff.path, file_heading(diff), pieces, old_path=diff.old_path, blob=diff.new_blob))
     return units
 
 

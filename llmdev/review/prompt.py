@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from llmdev.prompting import build_messages, render
+from llmdev.provenance import fence
 
 if TYPE_CHECKING:
     from llmdev.backends.base import Message
@@ -34,10 +35,12 @@ def file_heading(diff: "FileDiff") -> str:
 
 
 def _unit_text(unit: "FileUnit") -> str:
+    """The file's hunks, fenced as data labelled with the file's path (and a rename's old path)."""
     heading = unit.heading
     if unit.part:
         heading += f" — hunks part {unit.part[0]} of {unit.part[1]}"
-    return "\n".join([heading, "", "\n\n".join(p.diff_text for p in unit.pieces)])
+    text = "\n".join([heading, "", "\n\n".join(p.diff_text for p in unit.pieces)])
+    return fence("diff", text, unit.path, old_path=unit.old_path, blob=unit.blob)
 
 
 def _context_text(batch: "Batch") -> str:

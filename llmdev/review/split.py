@@ -36,6 +36,8 @@ class FileUnit:
     pieces: list[HunkPiece]
     with_context: bool = True
     part: tuple[int, int] | None = None  # (n, of) when the file is split over requests
+    old_path: str | None = None  # where a renamed or copied file came from
+    blob: str | None = None  # the git blob of the new side, when known
 
     def tokens(self) -> int:
         body = sum(p.diff_tokens + (p.context_tokens if self.with_context else 0) for p in self.pieces)
@@ -76,7 +78,7 @@ def _split_file(unit: FileUnit, budget: int, skipped: list[SkippedFile]) -> list
         parts[-1].append(piece)
     parts = [p for p in parts if p]
     return [
-        FileUnit(unit.path, unit.heading, pieces, with_context=False, part=(n, len(parts)) if len(parts) > 1 else None)
+        FileUnit(unit.path, unit.heading, pieces, with_context=False, part=(n, len(parts)) if len(parts) > 1 else None, old_path=unit.old_path, blob=unit.blob)
         for n, pieces in enumerate(parts, 1)
     ]
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from llmdev.debug.context import FailureContext, RecentChanges
@@ -11,8 +12,8 @@ LOG = "commit abc1234 2026-01-02 Use cubes\n" + DIFF
 
 def test_recent_changes_are_labelled_and_fenced_by_the_templates(tmp_path: Path) -> None:
     text = changes_text(tmp_path, RecentChanges(DIFF, LOG))
-    assert text.startswith("Uncommitted:\n```diff\ndiff --git a/geo.py b/geo.py")
-    assert "\n\nLast commits touching these files:\n```diff\ncommit abc1234 2026-01-02 Use cubes\n" in text
+    assert re.match(r'Uncommitted:\n<data id="[0-9a-f]{12}" kind="diff">\ndiff --git a/geo.py b/geo.py', text)
+    assert re.search(r'\n\nLast commits touching these files:\n<data id="[0-9a-f]{12}" kind="commits">\ncommit abc1234 2026-01-02 Use cubes\n', text)
     assert changes_text(tmp_path, RecentChanges(commits=LOG)).startswith("Last commits touching these files:")
     assert changes_text(tmp_path, RecentChanges()) == "(none)"
 
@@ -23,4 +24,4 @@ def test_a_repository_can_reword_the_labels(tmp_path: Path) -> None:
     (override / "uncommitted.md").write_text("Not committed yet:\n$diff\n", encoding="utf-8")
     context = FailureContext([], [], recent_changes=RecentChanges(DIFF))
     messages = debug_messages(tmp_path, command="pytest", status="failed", output="E boom", context=context)
-    assert "# Recent changes to these files\nNot committed yet:\ndiff --git a/geo.py" in messages[-1].content
+    assert re.search(r'# Recent changes to these files\nNot committed yet:\n<data id="[0-9a-f]{12}" kind="diff">\ndiff --git a/geo.py', messages[-1].content)

@@ -23,7 +23,7 @@ def _sha_of_sent(body: dict) -> str:  # type: ignore[type-arg]
 
 def test_a_remote_request_is_audited_with_a_hash_of_what_was_sent(repo: Path, remote_openai) -> None:  # type: ignore[no-untyped-def]
     config = load_config()
-    secret = "AKIA" + "IOSFODNN7EXAMPLE"
+    secret = "AKIA" + "Q3FAKE7T2LZ4WXQ9"
     prepared = prepare("review", [Message("user", f"key {secret} in README.md")], config, model_flag="gpt4o", files=["README.md"])
     execute(prepared, config)
     (entry,) = read()
@@ -47,3 +47,12 @@ def test_nothing_is_sent_when_the_audit_log_cannot_be_written(remote_openai) -> 
     with pytest.raises(LlmdevError, match="cannot write the audit log"):
         execute(prepared, config)
     assert remote_openai.requests == []
+
+
+def test_a_call_that_never_goes_out_is_not_audited(remote_openai, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    config = load_config()
+    prepared = prepare("ask", [Message("user", "hello")], config, model_flag="gpt4o")
+    with pytest.raises(LlmdevError, match="OPENAI_API_KEY is not set"):
+        execute(prepared, config)
+    assert read() == [] and remote_openai.requests == []

@@ -10,7 +10,7 @@ import sys
 from llmdev.privacy.placeholders import KEY_FILE, placeholder
 from llmdev.usage.store import data_dir
 
-SECRET = "AKIA" + "IOSFODNN7EXAMPLE"
+SECRET = "AKIA" + "Q3FAKE7T2LZ4WXQ9"
 
 
 def test_the_same_secret_always_gets_the_same_placeholder() -> None:

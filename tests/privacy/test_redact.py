@@ -32,7 +32,7 @@ def test_no_planted_secret_survives_redaction(doc: corpus.Document) -> None:
 
 
 def test_the_same_secret_gets_the_same_placeholder_everywhere() -> None:
-    key = "AKIA" + "IOSFODNN7EXAMPLE"
+    key = "AKIA" + "Q3FAKE7T2LZ4WXQ9"
     result = _redact([Message("user", f"a={key}\n"), Message("user", f"again: {key}")], [])
     mark = placeholder("aws-access-key", key)
     assert [m.content for m in result.messages] == [f"a={mark}\n", f"again: {mark}"]

@@ -7,7 +7,7 @@ from llmdev.config.schema import PrivacyConfig
 from llmdev.privacy.scan import PRIVATE_DIFF, PRIVATE_FILE, file_at, scan_request
 from tests.privacy import corpus
 
-AWS = "AKIA" + "IOSFODNN7EXAMPLE"
+AWS = "AKIA" + "Q3FAKE7T2LZ4WXQ9"
 
 
 def test_findings_name_the_message_the_line_and_the_file() -> None:
@@ -16,7 +16,7 @@ def test_findings_name_the_message_the_line_and_the_file() -> None:
     report = scan_request(messages, ["app/settings.py"], PrivacyConfig())
     aws = next(f for f in report.findings if f.kind == "aws-access-key")
     assert (aws.message, aws.path) == (1, "app/settings.py")
-    assert messages[1].content.splitlines()[aws.line - 1].endswith(AWS)
+    assert messages[1].content.splitlines()[aws.line - 1].endswith(diff.planted[0].value)
     assert aws.describe() == f"aws-access-key in app/settings.py (message 2, line {aws.line})"
 
 

@@ -71,6 +71,6 @@ def test_a_remote_model_without_a_price_cannot_be_budgeted(write_config: Callabl
 
 def test_a_request_the_privacy_router_keeps_local_costs_nothing(write_config: Callable[[str], None]) -> None:
     write_config('model = "gpt4o"\n[budget]\nper_run_usd = 0\n[privacy]\naction = "reroute"\n')
-    key = "AKIA" + "IOSFODNN7EXAMPLE"
+    key = "AKIA" + "Q3FAKE7T2LZ4WXQ9"
     prepared = prepare("ask", [Message("user", f"key = {key}")], load_config())
     assert str(prepared.model) == "ollama/llama3.1:8b" and prepared.estimate.usd == 0  # type: ignore[union-attr]

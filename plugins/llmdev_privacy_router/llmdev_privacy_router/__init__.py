@@ -1,7 +1,8 @@
 """llmdev's privacy router: secrets and private files never reach a remote model.
 
 For every request to a remote model (llmdev.privacy.remote.is_remote) it scans the prompt and
-the files it includes, then, per `[privacy] action`:
+the files it includes, judging each fenced piece of repository text by the path it came from
+(llmdev.provenance), then, per `[privacy] action`:
 
 - reroute: send it to `privacy.local_model` instead (refused when --model named the remote
   model, unless `privacy.reroute_locked`);
@@ -32,9 +33,15 @@ def refuse(request: "RouteRequest", report: "ScanReport", policy: "PrivacyConfig
 
     raise PrivacyRefusal(
         f"refused to send to {request.resolved()}: the prompt holds {report.summary()}{why}; nothing was sent",
-        "take them out, use a local model (--model local), or set [privacy] action = \"redact\" or \"reroute\"; "
+        f"take them out, use a local model (--model local){_other_actions(policy.action)}; "
         "a false alarm? add a pattern to [privacy] allowlist or allow_paths in your user config",
     )
+
+
+def _other_actions(current: str) -> str:
+    """The actions worth suggesting: never the one already in force."""
+    others = [f'"{name}"' for name in ("redact", "reroute") if name != current]
+    return f", or set [privacy] action = {' or '.join(others)}" if others else ""
 
 
 def reroute(request: "RouteRequest", report: "ScanReport", policy: "PrivacyConfig") -> None:

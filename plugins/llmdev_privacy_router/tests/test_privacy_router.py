@@ -13,7 +13,7 @@ from llmdev.errors import ConfigError
 from llmdev.plugins import plugin_state
 from llmdev.privacy.guard import PrivacyRefusal
 
-KEY = "AKIA" + "IOSFODNN7EXAMPLE"
+KEY = "AKIA" + "Q3FAKE7T2EXAMPLE"
 PROMPT = [Message("system", "Help."), Message("user", f"Deploy fails:\naws_access_key_id = {KEY}\n")]
 
 
@@ -82,3 +82,20 @@ def test_a_private_file_it_cannot_take_out_is_refused_even_when_redacting() -> N
 def test_an_allowlisted_value_is_sent(write_config: Callable[[str], None]) -> None:
     write_config('[privacy]\nallowlist = ["EXAMPLE$"]\n')
     assert _prepare().messages == PROMPT
+
+
+@pytest.mark.parametrize(("action", "suggested"), [("refuse", 'action = "redact" or "reroute"'), ("redact", 'action = "reroute"')])
+def test_the_hint_never_suggests_the_action_already_set(write_config: Callable[[str], None], action: str, suggested: str) -> None:
+    write_config(f'[privacy]\naction = "{action}"\n')
+    text = "key " + KEY if action == "refuse" else "see [REDACTED:github-token:1a2b3c] and " + "x" * 3
+    with pytest.raises(PrivacyRefusal) as refused:
+        _prepare(messages=[Message("user", text)], files=[".env"] if action == "redact" else None)
+    assert suggested in refused.value.hint and f'"{action}"' not in refused.value.hint
+
+
+def test_a_token_redacted_inside_a_url_is_not_flagged_again() -> None:
+    token = "ghp" + "_" + "Q3fake7T2LZ4wxQ9aB8cD7eF6gH5iJ4kL3mN"
+    prepared = _prepare(messages=[Message("user", f"git clone https://x-access-token:{token}@github.com/acme/app.git")])
+    sent = prepared.messages[0].content
+    assert token not in sent and "https://x-access-token:[REDACTED:github-token:" in sent
+    assert [f["kind"] for f in prepared.privacy] == ["github-token"]
