@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from llmdev import console
 from llmdev.answer_blocks import Block, BlockSplitter
+from llmdev.workflow_commands import StreamGuard, in_github_actions
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -32,6 +33,7 @@ class AnswerStream:
         self._splitter: BlockSplitter | None = None
         self._gap = False  # whether the next block starts with a blank line, as in Rich's whole document
         self._next_refresh = 0.0
+        self._guard: StreamGuard | None = None  # under GitHub Actions, a piped answer is written line by line
 
     @property
     def text(self) -> str:
@@ -47,12 +49,14 @@ class AnswerStream:
             self._splitter = BlockSplitter(max_lines=max(8, out.height // 2))
             self._live = Live(Text(""), console=out, auto_refresh=False, vertical_overflow="visible", transient=True)
             self._live.__enter__()
+        elif in_github_actions():
+            self._guard = StreamGuard()
         return self
 
     def __call__(self, chunk: str) -> None:
         self._parts.append(chunk)
         if self._splitter is None:
-            sys.stdout.write(chunk)
+            sys.stdout.write(self._guard.feed(chunk) if self._guard else chunk)
             sys.stdout.flush()
             return
         done = self._splitter.feed(chunk)
@@ -70,6 +74,9 @@ class AnswerStream:
         if self._splitter is not None:
             self._live.__exit__(kind, exc, tb)
             self._print(self._splitter.finish(), live=False)
+        elif self._guard is not None:
+            sys.stdout.write(self._guard.finish())
+            sys.stdout.flush()
         elif self._parts and not self._parts[-1].endswith("\n"):
             sys.stdout.write("\n")
             sys.stdout.flush()

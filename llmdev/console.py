@@ -103,9 +103,24 @@ def error(message: str) -> None:
 
 
 def print_out(text: str = "", **kwargs: Any) -> None:
-    """Machine-readable or answer text on stdout, exactly as given."""
+    """Text of llmdev's own on stdout, exactly as given (a version, a script, a name)."""
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def print_text(text: str) -> None:
+    """Text on stdout that may hold a model's or the repository's words: under GitHub Actions,
+    fenced when a line of it could act as a workflow command."""
+    from llmdev.workflow_commands import guard
+
+    print_out(guard(text))
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output on stdout: JSON that no CI log reads as a workflow command."""
+    from llmdev.workflow_commands import dump_json
+
+    print_out(dump_json(data) + "\n")
 
 
 def print_renderable(renderable: Any, *, stderr: bool = False) -> None:
@@ -114,7 +129,19 @@ def print_renderable(renderable: Any, *, stderr: bool = False) -> None:
     A table written to a pipe or file is printed at its full width: a CI log has no terminal
     to fit, and a cell cut to "sk…" loses data.
     """
+    from llmdev.workflow_commands import guard, in_github_actions
+
     target = err_console() if stderr else out_console()
+    if not in_github_actions():
+        _print_fitted(target, renderable)
+        return
+    with target.capture() as captured:  # it may show model or repository text: a CI log must not act on it
+        _print_fitted(target, renderable)
+    target.file.write(guard(captured.get()))
+    target.file.flush()
+
+
+def _print_fitted(target: "RichConsole", renderable: Any) -> None:
     if target.is_terminal or not _is_table(renderable):
         target.print(renderable)
         return

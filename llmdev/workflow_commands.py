@@ -8,10 +8,11 @@ until a line `::TOKEN::`; a fresh random TOKEN cannot be guessed by text written
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import unicodedata
-from typing import Mapping
+from typing import Any, Mapping
 
 # Characters .NET may skip when it compares strings (format and control characters, spaces):
 # dropped before looking for a command, so that `\u200b::error::` still counts as one.
@@ -69,3 +70,36 @@ def needs_fence(text: str, environ: Mapping[str, str] | None = None) -> bool:
 def guard(text: str, environ: Mapping[str, str] | None = None) -> str:
     """Free text for stdout or stderr: fenced when `needs_fence`, else exactly as given."""
     return fence(text) if needs_fence(text, environ) else text
+
+
+def dump_json(data: Any, indent: int | None = 2) -> str:
+    """JSON in ASCII with every `#` written as `\\u0023`: the same data, but no line of it can carry
+    a workflow command (`##[error]…` counts anywhere in a line) when it is printed in a CI log."""
+    return json.dumps(data, indent=indent, ensure_ascii=True).replace("#", "\\u0023")
+
+
+class StreamGuard:
+    """`guard` for text that arrives in pieces: whole lines pass through as they complete, and the
+    fence opens before the first line that could act as a command (it closes at `finish`)."""
+
+    def __init__(self) -> None:
+        self._partial = ""
+        self._end = ""
+
+    def feed(self, text: str) -> str:
+        """What may be written now: the lines `text` completes."""
+        lines = (self._partial + text).split("\n")
+        self._partial = lines.pop()
+        return "".join(self._line(line + "\n") for line in lines)
+
+    def finish(self) -> str:
+        """The rest: an unfinished last line (ended) and the fence's closing line."""
+        rest = self._line(self._partial + "\n") if self._partial else ""
+        self._partial = ""
+        return rest + self._end
+
+    def _line(self, line: str) -> str:
+        if self._end or not could_start_command(line):
+            return line
+        start, self._end = fence_lines("")
+        return start + line

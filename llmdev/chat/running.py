@@ -47,7 +47,7 @@ def run(session: "ChatSession", argument: str) -> None:
 
 def show_output(done: "CommandRun") -> None:
     if done.output:
-        console.print_out(done.output if done.output.endswith("\n") else done.output + "\n")
+        console.print_text(done.output if done.output.endswith("\n") else done.output + "\n")
 
 
 def debug_failure(session: "ChatSession", failure: "Failure") -> None:

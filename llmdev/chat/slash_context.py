@@ -126,5 +126,5 @@ def repository_map(session: "ChatSession", argument: str) -> None:
     if not text.strip():
         console.info("the repository map is empty: no files with symbols llmdev can parse")
         return
-    console.print_out(text.rstrip("\n") + "\n")
+    console.print_text(text.rstrip("\n") + "\n")
     console.detail(f"~{compact(estimate_tokens(text))} tokens")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Optional
 
 import typer
@@ -39,7 +38,7 @@ def ask(
     for note in prepared.notes:
         console.warning(note)
     if dry_run:
-        console.print_out(json.dumps(describe_dry_run(prepared), indent=2) + "\n")
+        console.print_json(describe_dry_run(prepared))
         return
     console.detail(f"asking {prepared.model} (~{prepared.estimated_input_tokens} tokens)")
     with AnswerStream() as stream:

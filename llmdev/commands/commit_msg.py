@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Optional
 
 import typer
@@ -31,11 +30,11 @@ def commit_msg(
     if request.omitted:
         console.warning(f"{len(request.omitted)} file(s) left out of the prompt to fit the model's window: {', '.join(request.omitted)}")
     if dry_run:
-        console.print_out(json.dumps(describe_dry_run(request.call), indent=2) + "\n")
+        console.print_json(describe_dry_run(request.call))
         return
     with console.spinner(f"writing a commit message with {request.call.model}"):
         message = write_message(request, config)
-    console.print_out(message)
+    console.print_text(message)
 
 
 def register(app: typer.Typer) -> None:

@@ -57,7 +57,7 @@ def show(ctx: typer.Context, json_output: bool = typer.Option(False, "--json", h
     secrets = [(f"env {k}", "set" if os.environ.get(k) else "not set", "environment") for k in keys]
     if json_output:
         payload = {k: {"value": v, "source": s} for k, v, s in rows + secrets}
-        console.print_out(json.dumps(payload, indent=2) + "\n")
+        console.print_json(payload)
         return
     table = console.table("key", "value", "source")
     for key, value, source in rows + secrets:

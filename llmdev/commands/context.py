@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, List, Optional
 
 import typer
@@ -54,7 +53,7 @@ def _task_context(
 
     selection = select_context(repo, query.strip(), budget=budget, focus=focus, index=index)
     if json_output:
-        console.print_out(json.dumps(selection.to_json(), indent=2) + "\n")
+        console.print_json(selection.to_json())
         return
     if show_code:
         console.print_out(render_context(repo, selection))
@@ -76,7 +75,7 @@ def _diff_context(repo: "Repository", index: "CodeIndex", *, staged: bool, range
     diffs = get_diff(repo, spec)
     contexts = diff_context(repo, diffs, index=index, new_side_rev=new_side_rev(spec))
     if json_output:
-        console.print_out(json.dumps({"diff": spec.describe(), "hunks": [c.to_json() for c in contexts]}, indent=2) + "\n")
+        console.print_json({"diff": spec.describe(), "hunks": [c.to_json() for c in contexts]})
         return
     if not contexts:
         console.info(f"no hunks in {spec.describe()}")

@@ -16,7 +16,6 @@ def doctor(
     json_output: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Check configuration, servers, models, context windows and keys; exit 1 if anything fails."""
-    import json
     from dataclasses import asdict
 
     from llmdev import console
@@ -31,7 +30,7 @@ def doctor(
         references = health.models_to_check(config.settings, model_flag(ctx, model), every_alias)
         checks = [health.config_check(config), *health.plugin_checks(), *health.model_checks(config.settings, references)]
     if json_output:
-        console.print_out(json.dumps([asdict(c) for c in checks], indent=2) + "\n")
+        console.print_json([asdict(c) for c in checks])
     else:
         from rich.text import Text  # cells are data: `[providers.x]` must show, not be read as markup
 

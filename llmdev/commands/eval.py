@@ -92,7 +92,6 @@ def _report_mined(tasks: list, kinds: list[str]) -> None:
 
 
 def _show(summaries: list["RunSummary"], json_output: bool) -> None:
-    import json
 
     from llmdev import console
     from llmdev.evaluation.report import cost_text, score_text
@@ -103,7 +102,7 @@ def _show(summaries: list["RunSummary"], json_output: bool) -> None:
         if summary.stopped:
             console.warning(f"{summary.model}: stopped early ({summary.stopped}); `llmdev eval` again resumes it")
     if json_output:
-        console.print_out(json.dumps([_summary_json(s) for s in summaries], indent=2) + "\n")
+        console.print_json([_summary_json(s) for s in summaries])
         return
     table = console.table("model", "task", "ok", "skip", "error", "score", "cost", "model s", "work s/task")
     _keep_whole(table)
@@ -153,7 +152,7 @@ def report(
     chart = write_html(built, html or data_dir() / "eval-report.html")
     console.info(f"chart: {chart}")
     if fmt == "json":
-        console.print_out(json.dumps(built.as_json(), indent=2) + "\n")
+        console.print_json(built.as_json())
     elif fmt == "markdown":
         console.print_out(render_markdown(built))
     else:

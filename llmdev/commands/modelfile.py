@@ -71,7 +71,7 @@ def modelfile(
     text = render_modelfile(profile, base or settings.base, repo.root, adapter)
     model = name or model_name(profile.name)
     if output is not None and str(output) == "-":
-        console.print_out(text)
+        console.print_text(text)
         return
     path = output or repo.root / "Modelfile"
     _write(path, text, force)

@@ -20,7 +20,6 @@ def models(ctx: typer.Context, json_output: bool = typer.Option(False, "--json",
     """List models, each with whether it is usable now and why not."""
     if ctx.invoked_subcommand is not None:
         return
-    import json
     from dataclasses import asdict
 
     from llmdev import console
@@ -28,7 +27,7 @@ def models(ctx: typer.Context, json_output: bool = typer.Option(False, "--json",
 
     statuses = model_statuses(load(ctx).settings)
     if json_output:
-        console.print_out(json.dumps([asdict(s) for s in statuses], indent=2) + "\n")
+        console.print_json([asdict(s) for s in statuses])
         return
     from rich.text import Text  # cells are data: `[providers.x]` must show, not be read as markup
 

@@ -37,7 +37,6 @@ def _listing() -> list[PluginRow]:
 @plugins_app.callback()
 def plugins(ctx: typer.Context, json_output: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """List loaded plugins: where each comes from and what it provides; and those that failed."""
-    import json
 
     from llmdev import console
 
@@ -45,7 +44,7 @@ def plugins(ctx: typer.Context, json_output: bool = typer.Option(False, "--json"
         return
     rows = _listing()
     if json_output:
-        console.print_out(json.dumps([asdict(row) for row in rows], indent=2) + "\n")
+        console.print_json([asdict(row) for row in rows])
         return
     table = console.table("plugin", "from", "provides", "status")
     for row in rows:

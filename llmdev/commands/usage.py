@@ -24,7 +24,6 @@ def usage(
     json_output: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Tokens, cost and latency per model, command or day; and what the local calls would have cost remotely."""
-    import json
 
     from llmdev import console
     from llmdev.commands.common import load
@@ -38,7 +37,7 @@ def usage(
     if json_output:
         payload = {"since": start, "by": by.value, "compare_with": compare, "database": str(db_path())}
         payload.update(groups=[g.as_dict() for g in groups], total=total.as_dict())
-        console.print_out(json.dumps(payload, indent=2) + "\n")
+        console.print_json(payload)
         return
     if not groups:
         console.info(f"no model calls logged{' since ' + since if since else ''} (log: {db_path()})")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -126,13 +125,13 @@ def render(comparison: Comparison, fmt: str) -> None:
     from llmdev import console
 
     if fmt == "json":
-        console.print_out(json.dumps(comparison.as_json(), indent=2) + "\n")
+        console.print_json(comparison.as_json())
     elif fmt == "markdown":
-        console.print_out(render_markdown(comparison))
+        console.print_text(render_markdown(comparison))
     else:
         table = console.table(*COLUMNS, title=f"compare {comparison.task}")
         table.columns[0].no_wrap = True
         for run in comparison.runs:
             table.add_row(*row_cells(comparison.task, run))
         console.print_renderable(table)
-        console.print_out(output_text(comparison))
+        console.print_text(output_text(comparison))

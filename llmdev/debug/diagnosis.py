@@ -22,7 +22,7 @@ def show_diagnosis(prose: str) -> None:
 
         console.print_renderable(Markdown(prose))
     else:
-        console.print_out(prose.rstrip() + "\n")
+        console.print_text(prose.rstrip() + "\n")
 
 
 def diagnose(caller: "ModelCaller", messages: list["Message"], root: Path, known_files: list[str], *, need_fix: bool) -> "ProposedEdits":

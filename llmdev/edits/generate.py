@@ -3,7 +3,6 @@ spinner while it runs, then the answer turned into checked edits by `llmdev.edit
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +54,7 @@ class ModelCaller:
         from llmdev import console
         from llmdev.calls import describe_dry_run
 
-        console.print_out(json.dumps(describe_dry_run(self.prepare(messages)), indent=2) + "\n")
+        console.print_json(describe_dry_run(self.prepare(messages)))
 
     def ask(self, messages: list["Message"]) -> str:
         from llmdev import console

@@ -76,13 +76,19 @@ def show_diff(changes: Sequence[FileChange]) -> None:
 
 
 def print_patch(changes: Sequence[FileChange]) -> None:
+    """The changes as a patch on stdout, byte for byte (fenced under GitHub Actions when a line of
+    the model's text could act as a workflow command)."""
+    from llmdev.workflow_commands import fence_lines, needs_fence
+
     data = patch_bytes(changes)
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        console.print_out(data.decode("utf-8", "replace"))
+        console.print_text(data.decode("utf-8", "replace"))
         return
+    text = data.decode("utf-8", "surrogateescape")
+    start, end = fence_lines(text) if needs_fence(text) else ("", "")
     sys.stdout.flush()
-    buffer.write(data)
+    buffer.write(start.encode() + data + end.encode())
     buffer.flush()
 
 

@@ -85,11 +85,10 @@ def _report_plan(plan: "ReviewPlan", config: "LoadedConfig", dry_run: bool) -> N
 
 def _dry_run(plan: "ReviewPlan") -> int:
     from llmdev.calls import describe_dry_run
-    from llmdev.review.formats.machine import dump_json
 
     for skipped in plan.skipped:
         console.warning(f"would skip {skipped.path}: {skipped.reason}")
-    console.print_out(dump_json([describe_dry_run(c) for c in plan.calls]) + "\n")  # holds repository text
+    console.print_json([describe_dry_run(c) for c in plan.calls])
     return EXIT_OK
 
 

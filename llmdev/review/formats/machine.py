@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from llmdev.review.findings import Finding, ReviewResult
+from llmdev.workflow_commands import dump_json
 
 RDJSON_SEVERITY = {"critical": "ERROR", "high": "ERROR", "medium": "WARNING", "low": "INFO", "info": "INFO"}
 CODEQUALITY_SEVERITY = {"critical": "blocker", "high": "critical", "medium": "major", "low": "minor", "info": "info"}
-
-
-def dump_json(data: Any, indent: int | None = 2) -> str:
-    """JSON in ASCII with every `#` written as `\\u0023`: the same data, but no line of it can carry
-    a workflow command (`##[error]…` counts anywhere in a line) when it is printed in a CI log."""
-    return json.dumps(data, indent=indent, ensure_ascii=True).replace("#", "\\u0023")
 
 
 def _diagnostic(finding: Finding) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from llmdev.review.findings import CATEGORIES, Finding, ReviewResult, severity_rank
-from llmdev.review.formats.machine import dump_json
+from llmdev.workflow_commands import dump_json
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "llmdevFinding/v2"  # v2: the title is part of it
