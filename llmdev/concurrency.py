@@ -70,8 +70,9 @@ def run_ordered(
     """`work(item)` for every item, on up to `workers` threads; the results in the items' order.
 
     `on_done(index, result)` runs in the calling thread as each item ends, so console output stays in one thread.
-    After a failure no further item starts; once the started ones end, the error of the first failed
-    item (in item order) is raised, so the same inputs fail the same way whatever the timing.
+    After a failure (of `work`, or of `on_done`) no further item starts; once the started ones end, the
+    error of the first failed item (in item order) is raised, so the same inputs fail the same way
+    whatever the timing. Ctrl-C returns at once.
     """
     if workers <= 1 or len(items) <= 1:
         results = []
@@ -118,12 +119,15 @@ class _OrderedRun:
         try:
             while len(results) + len(failures) < self._started():
                 index, ok, value = self.ended.get()
-                if ok:
-                    results[index] = value
+                try:
+                    if not ok:
+                        raise value  # type: ignore[misc]
                     if self.on_done is not None:
                         self.on_done(index, value)
-                else:
-                    failures[index] = value  # type: ignore[assignment]
+                    results[index] = value
+                except Exception as exc:  # the item's, or on_done's for it: wait for the started ones
+                    self.stop.set()
+                    failures[index] = exc
         except BaseException:
             self.stop.set()  # Ctrl-C: start nothing more; the daemon threads end with the process
             raise
