@@ -89,3 +89,18 @@ def test_a_provider_slot_holds_requests_to_the_limit_across_threads() -> None:
 
     run_ordered(request, list(range(6)), 6)
     assert most == 2
+
+
+def test_ctrl_c_returns_at_once_without_waiting_for_requests_on_the_wire() -> None:
+    def work(item: int) -> int:
+        if item:
+            time.sleep(3)
+        return item
+
+    def interrupted(index: int, result: int) -> None:
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_ordered(work, [0, 1, 2], 3, interrupted)
+    assert time.monotonic() - started < 1.0
