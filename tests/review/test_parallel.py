@@ -38,7 +38,7 @@ def _slow_first(body: dict[str, Any]) -> str:
     """Findings for each file in the prompt; earlier parts answer later, so replies end in reverse order."""
     prompt = user_prompt(body)
     number, total = map(int, PART.search(prompt).groups())  # type: ignore[union-attr]
-    time.sleep(0.08 * (total - number))
+    time.sleep(0.1 + 0.08 * (total - number))
     paths = [line.split("### File: ", 1)[1].split(" (", 1)[0] for line in prompt.splitlines() if line.startswith("### File: ")]
     findings = [finding(p, n, "medium", f"Problem {n} of part {number} in {p}") for p in paths for n in (3, 1)]
     return reply(*findings, summary=f"Part {number} reviewed {', '.join(paths)}.")
