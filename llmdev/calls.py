@@ -213,6 +213,7 @@ def _ready_to_send(backend: object) -> None:
 
 def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | None = None) -> ChatResult:
     """Send a prepared call and report it to `model_call_finished` hooks, even when it fails."""
+    from llmdev.concurrency import provider_slot
     from llmdev.plugins import hook
 
     settings = config.settings
@@ -223,7 +224,9 @@ def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | 
     result: ChatResult | None = None
     error: str | None = None
     try:
-        result = backend.chat(prepared.model.name, prepared.messages, prepared.options, on_text)
+        with provider_slot(prepared.model.provider, settings):  # back-pressure: a bounded number in flight per provider
+            started = time.time()  # time with the model, not waiting for a slot
+            result = backend.chat(prepared.model.name, prepared.messages, prepared.options, on_text)
         return result
     except LlmdevError as exc:
         error = str(exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
@@ -27,6 +28,7 @@ _context_cache: dict[tuple[str, str], int | None] = {}
 _clients: dict[tuple[str, float, float], Any] = {}
 # (base_url, model) -> the largest num_ctx sent in this run: a smaller prompt reuses it (no reload).
 _num_ctx_sent: dict[tuple[str, str], int] = {}
+_num_ctx_lock = threading.Lock()  # parallel requests (split reviews) read and raise it together
 # The last Retry-After each client saw (ollama.ResponseError drops the headers).
 _retry_after: dict[int, float | None] = {}
 RETRIED_STATUSES = (429, 502, 503, 504)  # busy or overloaded: worth a bounded wait
@@ -236,8 +238,9 @@ class OllamaBackend:
         trained = None if self.ollama.num_ctx else self.trained_length(model)
         chosen = choose_num_ctx(needed, trained, self.ollama.min_ctx, self.ollama.num_ctx)
         key = (self.base_url, model)
-        _num_ctx_sent[key] = max(chosen, _num_ctx_sent.get(key, 0)) if not self.ollama.num_ctx else chosen
-        return _num_ctx_sent[key]
+        with _num_ctx_lock:
+            _num_ctx_sent[key] = max(chosen, _num_ctx_sent.get(key, 0)) if not self.ollama.num_ctx else chosen
+            return _num_ctx_sent[key]
 
     # -- chat --
 

@@ -63,6 +63,7 @@ class CodeIndex:
         self._entries: dict[str, ParsedFile] = dict(entries or {})
         self._tags: dict[str, list[Tag]] = {}
         self._untaggable: set[str] = set()
+        self._named: dict[str, dict[str, list[Tag]]] = {}  # path -> its definitions by name
 
     def files(self) -> list[str]:
         """Every indexed path, sorted."""
@@ -139,10 +140,28 @@ class CodeIndex:
     def definitions(self, name: str) -> list[tuple[str, Tag]]:
         """Where `name` is defined: the files the summary knows define it, then any test file
         already loaded in this run (tests' definitions are not in the summary)."""
+        return list(self.iter_definitions(name))
+
+    def iter_definitions(self, name: str, chunk: int = 16) -> Iterator[tuple[str, Tag]]:
+        """(path, tag) definitions of `name`, in the order `definitions` gives them, reading only
+        the definitions of a few files at a time: a caller that needs the first few does not load
+        every file defining a common name such as `get`."""
         paths = [self.summary.paths[i] for i in self.summary.definers.get(name, ())]
-        paths += [p for p, e in self._entries.items() if e.identifiers is not None and e.complete and p not in paths]
-        self.preload(paths)
-        return [(path, tag) for path in paths for tag in self.tags(path) if tag.is_definition and tag.name == name]
+        known = set(paths)
+        paths += [p for p, e in self._entries.items() if e.identifiers is not None and e.complete and p not in known]
+        for start in range(0, len(paths), chunk):
+            batch = paths[start : start + chunk]
+            self.preload(batch, full=False)
+            for path in batch:
+                yield from ((path, tag) for tag in self._definitions_by_name(path).get(name, ()))
+
+    def _definitions_by_name(self, path: str) -> dict[str, list[Tag]]:
+        if path not in self._named:
+            named: dict[str, list[Tag]] = {}
+            for tag in self.definition_tags(path):
+                named.setdefault(tag.name, []).append(tag)
+            self._named[path] = named
+        return self._named[path]
 
     def references(self, name: str) -> list[tuple[str, int]]:
         """Every (path, line) that references `name`."""

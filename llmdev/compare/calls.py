@@ -3,7 +3,7 @@ usage log uses, so review, gen or commit-msg need no change to be measured."""
 
 from __future__ import annotations
 
-import threading
+from contextvars import ContextVar
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
@@ -15,13 +15,15 @@ if TYPE_CHECKING:
     from llmdev.config.schema import Settings
 
 OBSERVER_NAME = "llmdev.compare.calls"
-_local = threading.local()  # each thread collects its own calls (compare --parallel)
+# Each thread collects its own calls (compare --parallel); threads a piece of work starts for its own
+# requests (a split review) run in a copy of its context, so their calls land in the same list.
+_records: ContextVar["list[CallRecord] | None"] = ContextVar("compare_call_records", default=None)
 
 
 class _Observer:
     @hookimpl
     def model_call_finished(self, record: "CallRecord") -> None:
-        sink = getattr(_local, "records", None)
+        sink = _records.get()
         if sink is not None:
             sink.append(record)
 
@@ -39,15 +41,14 @@ def _ensure_registered() -> None:
 
 @contextmanager
 def collect_calls() -> Iterator[list["CallRecord"]]:
-    """Every model call finished in this thread inside the block, in order."""
+    """Every model call finished inside the block (in this thread, or threads it started with its context), in order."""
     _ensure_registered()
-    previous = getattr(_local, "records", None)
     records: list[CallRecord] = []
-    _local.records = records
+    token = _records.set(records)
     try:
         yield records
     finally:
-        _local.records = previous
+        _records.reset(token)
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -70,14 +69,12 @@ def compare_models(
     parallel: bool = False,
     on_done: Callable[[ModelRun], None] | None = None,
 ) -> list[ModelRun]:
-    """The task on every model, in the order given (one after the other, or all at once)."""
-    def one(model: str) -> ModelRun:
-        run = run_one(task, model, config)
+    """The task on every model, results in the order given: one after the other, or all at once
+    (each provider still takes no more requests at a time than its `concurrency`)."""
+    from llmdev.concurrency import run_ordered
+
+    def done(_index: int, run: ModelRun) -> None:
         if on_done is not None:
             on_done(run)
-        return run
 
-    if not parallel or len(models) < 2:
-        return [one(m) for m in models]
-    with ThreadPoolExecutor(max_workers=len(models)) as pool:
-        return list(pool.map(one, models))
+    return run_ordered(lambda model: run_one(task, model, config), models, len(models) if parallel else 1, done)

@@ -19,6 +19,10 @@ class ProviderConfig(Strict):
     api_key_env: str | None = None
     timeout: float | None = Field(default=None, gt=0, description="seconds; defaults to [request] timeout")
     local: bool | None = Field(default=None, description="runs where privacy rules need not apply; default: ollama, or a loopback base_url")
+    concurrency: int | None = Field(
+        default=None, ge=1, le=64,
+        description="requests in flight at once; default: OLLAMA_NUM_PARALLEL or 2 (ollama), 8 (api.openai.com), 4 (other servers)",
+    )
 
 
 class CommandConfig(Strict):

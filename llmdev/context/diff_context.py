@@ -145,11 +145,12 @@ def _changed_symbols(side: _Side, lines: list[int]) -> list[str]:
 
 def _definitions(index: "CodeIndex", path: str, new: _Side, added: list[int], old: _Side, removed: list[int]) -> list[tuple[str, Tag]]:
     """Where the names used on the changed lines are defined (not counting the changed lines themselves)."""
-    used = [t.name for t in new.tags if not t.is_definition and t.line in set(added)]
-    used += [t.name for t in old.tags if not t.is_definition and t.line in set(removed)]
+    added_set, removed_set = set(added), set(removed)
+    used = [t.name for t in new.tags if not t.is_definition and t.line in added_set]
+    used += [t.name for t in old.tags if not t.is_definition and t.line in removed_set]
     found: list[tuple[str, Tag]] = []
     for name in dict.fromkeys(used):
-        for def_path, tag in index.definitions(name):
+        for def_path, tag in index.iter_definitions(name):
             if def_path == path and any(tag.line <= n <= tag.end_line for n in added):
                 continue
             found.append((def_path, tag))

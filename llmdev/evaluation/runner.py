@@ -3,9 +3,11 @@ run where it stopped."""
 
 from __future__ import annotations
 
+import queue
+import threading
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from contextlib import nullcontext
-from typing import TYPE_CHECKING, Callable, ContextManager, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, ContextManager, Iterator, Protocol, Sequence
 
 from llmdev.errors import ModelError
 from llmdev.evaluation.mining import EDIT, LOCALISATION, Task
@@ -14,6 +16,7 @@ from llmdev.evaluation.tasks import CONTEXT_MODEL, EvalContext, run_task
 
 if TYPE_CHECKING:
     from llmdev.config.loader import LoadedConfig
+    from llmdev.config.schema import Settings
     from llmdev.repo.discovery import Repository
 
 MAX_MODEL_ERRORS = 3  # in a row: the model is down, stop asking it (the run resumes later)
@@ -79,7 +82,44 @@ def plan_runs(tasks: Sequence[Task], models: Sequence[str], edit_formats: Sequen
     return plans
 
 
-def run_model(repo: "Repository", model: str, tasks: list[Task], ctx: EvalContext, options: EvalOptions) -> RunSummary:
+def parallel_tasks(model: str, settings: "Settings") -> int:
+    """How many of a model's tasks run at once: its provider's request limit (localisation: one)."""
+    from llmdev.backends.registry import resolve_model
+    from llmdev.concurrency import provider_limit
+    from llmdev.evaluation.editing import split_label
+
+    if model == CONTEXT_MODEL:
+        return 1
+    return provider_limit(resolve_model(split_label(model)[0], settings).provider, settings)
+
+
+class _Checkouts:
+    """One scratch checkout per task running at once: a task checks out the commit it needs."""
+
+    def __init__(self, first: EvalContext) -> None:
+        self.first = first
+        self.made = [first]
+        self.free: queue.Queue[EvalContext] = queue.Queue()
+        self.free.put(first)
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def take(self) -> Iterator[EvalContext]:
+        from llmdev.evaluation.scratch import ScratchCheckout
+
+        try:
+            ctx = self.free.get_nowait()
+        except queue.Empty:
+            with self.lock:
+                ctx = EvalContext(self.first.config, ScratchCheckout(self.first.scratch.source, slot=len(self.made)))
+                self.made.append(ctx)
+        try:
+            yield ctx
+        finally:
+            self.free.put(ctx)
+
+
+def run_model(repo: "Repository", model: str, tasks: list[Task], checkouts: _Checkouts, options: EvalOptions) -> RunSummary:
     from llmdev import __version__
 
     kinds = sorted({t.kind for t in tasks})
@@ -87,34 +127,58 @@ def run_model(repo: "Repository", model: str, tasks: list[Task], ctx: EvalContex
     pending = [t for t in tasks if t.id not in done]
     summary = RunSummary(model, run.id, len(tasks), resumed=len(tasks) - len(pending))
     bar: ContextManager[ProgressSink] = options.progress(model, len(pending)) if options.progress else nullcontext(_NoProgress())
+    workers = parallel_tasks(model, checkouts.first.config.settings)
     with bar as sink:
-        summary.stopped = _run_pending(run, pending, model, ctx, summary, sink)
+        summary.stopped = _run_pending(run, pending, model, checkouts, summary, sink, workers)
     if summary.stopped is None:
         finish_run(run)
     return summary
 
 
-def _run_pending(run: "Run", pending: list[Task], model: str, ctx: EvalContext, summary: RunSummary, sink: ProgressSink) -> str | None:
-    """Score and store each task; why it stopped early, or None when all are done."""
-    errors_in_row = 0
-    for task in pending:
+class _TooManyErrors(Exception):
+    pass
+
+
+def _score(task: Task, model: str, checkouts: _Checkouts) -> Result:
+    with checkouts.take() as ctx:
         try:
-            result = run_task(task, model, ctx)
-            errors_in_row = 0
+            return run_task(task, model, ctx)
         except ModelError as exc:
-            result = Result(task.id, task.kind, task.sha, task.time, "error", reason=str(exc))
-            errors_in_row += 1
+            return Result(task.id, task.kind, task.sha, task.time, "error", reason=str(exc))
+
+
+def _run_pending(
+    run: "Run", pending: list[Task], model: str, checkouts: _Checkouts, summary: RunSummary, sink: ProgressSink, workers: int
+) -> str | None:
+    """Score the tasks, `workers` at a time, storing each result as it ends; why it stopped early, or None."""
+    from llmdev.concurrency import run_ordered
+
+    errors_in_row = 0
+
+    def store(_index: int, result: Result) -> None:
+        nonlocal errors_in_row
         save_result(run, result)
         summary.results.append(result)
         sink.advance()
+        errors_in_row = errors_in_row + 1 if result.status == "error" else 0
         if errors_in_row >= MAX_MODEL_ERRORS:
-            return f"{MAX_MODEL_ERRORS} model errors in a row; the last: {result.reason}"
+            raise _TooManyErrors(f"{MAX_MODEL_ERRORS} model errors in a row; the last: {result.reason}")
+
+    order = {task.id: index for index, task in enumerate(pending)}
+    try:
+        run_ordered(lambda task: _score(task, model, checkouts), pending, workers, store)
+    except _TooManyErrors as stop:
+        return str(stop)
+    finally:
+        summary.results.sort(key=lambda result: order[result.task_id])  # task order, however they ended
     return None
 
 
 def run_eval(repo: "Repository", config: "LoadedConfig", tasks: Sequence[Task], options: EvalOptions) -> list[RunSummary]:
-    """Every task on every model that it needs, one model after the other."""
+    """Every task on every model that it needs, one model after the other; a model's tasks run as
+    many at once as its provider allows."""
     from llmdev.evaluation.scratch import ScratchCheckout
 
-    ctx = EvalContext(config, ScratchCheckout(repo))
-    return [run_model(repo, model, list(model_tasks), ctx, options) for model, model_tasks in plan_runs(tasks, options.models, options.edit_formats)]
+    checkouts = _Checkouts(EvalContext(config, ScratchCheckout(repo)))
+    plans = plan_runs(tasks, options.models, options.edit_formats)
+    return [run_model(repo, model, list(model_tasks), checkouts, options) for model, model_tasks in plans]

@@ -17,19 +17,20 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def scratch_dir(repo: Repository) -> "Path":
+def scratch_dir(repo: Repository, slot: int = 0) -> "Path":
     from llmdev.code.store import user_cache_dir
 
     key = hashlib.sha256(str(repo.common_dir).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return user_cache_dir() / "eval" / f"{repo.root.name}-{key}"
+    return user_cache_dir() / "eval" / (f"{repo.root.name}-{key}" + (f"-{slot}" if slot else ""))
 
 
 class ScratchCheckout:
-    """Check out any commit of `repo` in a clone of its own; `at(sha)` is that commit's work tree."""
+    """Check out any commit of `repo` in a clone of its own; `at(sha)` is that commit's work tree.
+    Tasks run in parallel each use a checkout of their own: `slot` numbers them."""
 
-    def __init__(self, repo: Repository) -> None:
+    def __init__(self, repo: Repository, slot: int = 0) -> None:
         self.source = repo
-        self.path = scratch_dir(repo)
+        self.path = scratch_dir(repo, slot)
         self._repo: Repository | None = None
         self._current: str | None = None
 

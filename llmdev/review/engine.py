@@ -44,6 +44,7 @@ class _Answer:
     output_tokens: int = 0
     seconds: float = 0.0
     cached: bool = False
+    warnings: list[str] = field(default_factory=list)  # what the backend warned about, for this request
 
 
 def failed_replies_dir() -> Path:
@@ -133,7 +134,9 @@ def _answer(call: "PreparedCall", config: "LoadedConfig", options: RunOptions, w
     if options.use_cache and (entry := cache.load(key)) is not None:
         reply = ParsedReply(cache.cached_findings(entry), str(entry.get("summary", "")))
         return _Answer(reply, str(entry.get("model") or call.model), cached=True)
-    answer = _ask(call, config, options.warnings, window)
+    warnings: list[str] = []
+    answer = _ask(call, config, warnings, window)
+    answer.warnings = warnings
     if config.settings.review.cache:
         usage = {"input_tokens": answer.input_tokens, "output_tokens": answer.output_tokens}
         cache.store(key, answer.reply.findings, answer.reply.summary, answer.model, usage)
@@ -161,12 +164,62 @@ def _combine(plan: "ReviewPlan", answers: list[_Answer], config: "LoadedConfig",
     return ReviewResult(inline, summary, plan.reviewed, plan.skipped, model, usage, suppressed, plan.spec.describe())
 
 
+def _keep_one_window(plan: "ReviewPlan", config: "LoadedConfig") -> None:
+    """Size each model's window for the plan's largest request before any is sent, so that every part
+    carries the same num_ctx whatever order they run in (a changed num_ctx reloads an Ollama model)."""
+    from llmdev.backends.registry import get_backend
+
+    largest: dict[str, "PreparedCall"] = {}
+    for call in plan.calls:
+        key = str(call.model)
+        if key not in largest or call.estimated_input_tokens > largest[key].estimated_input_tokens:
+            largest[key] = call
+    for call in largest.values():
+        reserve = getattr(get_backend(call.model.provider, config.settings), "num_ctx_for", None)
+        if reserve is not None:
+            try:
+                reserve(call.model.name, call.estimated_input_tokens, call.options)
+            except ModelError:
+                pass  # the server is down: sending says so, with the hint
+
+
+def _part(call: "PreparedCall", plan: "ReviewPlan", config: "LoadedConfig", options: RunOptions) -> _Answer:
+    """One request of the plan; a failure names the part and its files when there are several."""
+    try:
+        return _answer(call, config, options, plan.window)
+    except ContextOverflow:
+        raise  # the service plans again, finer
+    except ModelError as exc:
+        if len(plan.calls) == 1:
+            raise
+        number = plan.calls.index(call) + 1
+        where = f"review request {number} of {len(plan.calls)} ({', '.join(call.files)})"
+        raise ModelError(f"{where}: {exc.message}", exc.hint) from None
+
+
+def parallel_requests(plan: "ReviewPlan", config: "LoadedConfig") -> int:
+    """How many of the plan's requests may run at once: the largest limit among its providers."""
+    from llmdev.concurrency import provider_limit
+
+    return max((provider_limit(c.model.provider, config.settings) for c in plan.calls), default=1)
+
+
 def run_review(plan: "ReviewPlan", config: "LoadedConfig", options: RunOptions | None = None) -> ReviewResult:
-    """Send the plan's requests one after another and merge their replies."""
+    """Send the plan's requests, as many at once as each provider allows, and merge their replies in
+    plan order: the result is the same as sending them one after another."""
+    from llmdev.concurrency import run_ordered
+
     options = options or RunOptions()
-    answers: list[_Answer] = []
-    for index, call in enumerate(plan.calls):
-        answers.append(_answer(call, config, options, plan.window))
+    done = 0
+
+    def progress(_index: int, _answer: _Answer) -> None:
+        nonlocal done
+        done += 1
         if options.on_progress is not None:
-            options.on_progress(index + 1, len(plan.calls))
+            options.on_progress(done, len(plan.calls))
+
+    _keep_one_window(plan, config)
+    answers = run_ordered(lambda call: _part(call, plan, config, options), plan.calls, parallel_requests(plan, config), progress)
+    for answer in answers:
+        options.warnings.extend(answer.warnings)
     return _combine(plan, answers, config, options)

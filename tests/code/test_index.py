@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import sqlite3
 from pathlib import Path
@@ -249,3 +250,17 @@ def test_references_load_test_files_only_as_far_as_they_are_read(make_repo) -> N
     untagged = [p for p in files if p.startswith("tests/") and not _stored(repo, p).tagged]
     assert len(untagged) == 32  # only the first chunk of 8 was tagged
     assert len(index.references("compute_total")) == 80  # an import and a call in each
+
+
+def test_definitions_of_a_common_name_read_only_the_definitions_of_the_files_needed(make_repo) -> None:  # type: ignore[no-untyped-def]
+    files = {f"pkg/mod_{i:02}.py": f"class Model{i}:\n    def get(self, key):\n        return key\n\n\nvalue_{i} = Model{i}().get(1)\n" for i in range(40)}
+    repo = make_repo(files)
+    index = load_index(repo.open(), show_progress=False)
+    asked: list[tuple[int, bool]] = []
+    get_many = index.store.get_many
+    index.store.get_many = lambda shas, full=True: asked.append((len(list(shas)), full)) or get_many(shas, full=full)  # type: ignore[method-assign]
+    first = list(itertools.islice(index.iter_definitions("get", chunk=8), 3))
+    assert [(p, t.name, t.line) for p, t in first] == [(f"pkg/mod_{i:02}.py", "get", 2) for i in range(3)]
+    assert asked == [(8, False)]  # one chunk of files, definitions only (no references)
+    every = index.definitions("get")
+    assert [p for p, _ in every] == sorted(files) and all(t.is_definition and t.name == "get" for _, t in every)

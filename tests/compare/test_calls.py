@@ -66,3 +66,13 @@ def test_summary_sums_tokens_time_and_cost() -> None:
     unpriced = summarize_calls([_record("openai/other", True, Usage(10, 10, 1.0))], settings)
     assert unpriced.cost_usd is None and unpriced.tokens_per_s == 10.0
     assert summarize_calls([], settings).tokens_per_s is None
+
+
+def test_calls_a_task_sends_on_threads_of_its_own_are_collected_too(use_ollama: Any) -> None:
+    from llmdev.concurrency import run_ordered
+
+    use_ollama.reply_with("a")
+    with collect_calls() as records:
+        run_ordered(lambda text: _ask("local", text), ["one", "two", "three"], 3)  # as a split review does
+    _ask("local")
+    assert len(records) == 3 and use_ollama.max_in_flight >= 1

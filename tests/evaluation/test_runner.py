@@ -69,7 +69,8 @@ def test_an_interrupted_run_resumes_with_the_tasks_left(history: History, use_ol
     use_ollama.reply_with("Some message")
     (resumed,) = _eval(history, ["ollama/llama3:8b"], [COMMIT_MSG])
     assert resumed.run_id == stopped.run_id and resumed.stopped is None
-    assert resumed.resumed == 0 and resumed.count("ok") == 4
+    # Tasks already running in parallel when the third error came still end, and are kept.
+    assert resumed.resumed == stopped.count("ok") and resumed.resumed + resumed.count("ok") == 4
     (again,) = _eval(history, ["ollama/llama3:8b"], [COMMIT_MSG])
     assert again.run_id != stopped.run_id  # that run finished: a new one starts
 
@@ -113,3 +114,16 @@ def test_privacy_refusals_and_reroutes_are_skips(history: History, use_openai: A
     (remote,) = _eval(history, ["openai/gpt-4o"], [COMMIT_MSG])
     skipped = {r.task_id: r for r in remote.results}[f"commit-msg:{private}"]
     assert skipped.status == "skipped" and use_ollama.model_requests == []
+
+
+def test_a_models_tasks_run_in_parallel_within_its_providers_limit(history: History, use_ollama: Any, isolated_env: Path) -> None:
+    write_user_config(isolated_env, '[providers.ollama]\nkind = "ollama"\nconcurrency = 1\n')
+    use_ollama.reply_with(model_reply(history.bug_line()))
+    use_ollama.delay_first = 0.2
+    (one_by_one,) = _eval(history, ["ollama/llama3:8b"], [COMMIT_MSG, REVIEW])
+    assert use_ollama.max_in_flight == 1
+    write_user_config(isolated_env, '[providers.ollama]\nkind = "ollama"\nconcurrency = 3\n')
+    use_ollama.max_in_flight = 0
+    (parallel,) = _eval(history, ["ollama/llama3:8b"], [COMMIT_MSG, REVIEW], fresh=True)
+    assert use_ollama.max_in_flight == 3
+    assert [(r.task_id, r.status, r.score) for r in parallel.results] == [(r.task_id, r.status, r.score) for r in one_by_one.results]

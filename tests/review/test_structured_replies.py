@@ -65,6 +65,8 @@ def test_a_server_counting_more_tokens_makes_the_review_split_finer_once(
     compatible.reply_with(reply())
     assert run(["review", "-f", "json"]) == 0
     err = " ".join(capsys.readouterr().err.split())
-    assert "the window of tiny is 4096; planning the review again for" in err
+    assert err.count("the window of tiny is 4096; planning the review again for") == 1
     refused = [r for r in compatible.model_requests if estimate_server_tokens(r.body["messages"]) * 1.6 > 4096]
-    assert len(refused) == 1 and len(compatible.model_requests) >= 2  # one refused, then a plan that fits
+    # The parts sent in parallel before the first refusal came back may be refused too; then one plan that fits.
+    assert 1 <= len(refused) <= 2 and len(compatible.model_requests) > len(refused)
+    assert all(r in refused for r in compatible.model_requests[:len(refused)])

@@ -54,6 +54,8 @@ Built-in behaviour:
 Slow replies (model endpoints): server.delay_first (seconds before the first byte),
 server.delay_between (seconds between chunks). server.disconnects counts replies the client
 hung up on mid-way (a timed-out or interrupted client; it rises when the server's next write fails).
+Parallel requests: server.in_flight (model requests being answered now) and server.max_in_flight
+(the most at once); a callable reply may sleep to make chosen replies slower than others.
 Connection refused: `closed_port_url()` gives an http://127.0.0.1:PORT where nothing listens.
 Servers can also be used directly: `with OllamaServer(models={"m:1b": 2048}) as server: ...`.
 """

@@ -77,14 +77,22 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         request = CapturedRequest(method, path, {k.lower(): v for k, v in self.headers.items()}, body)
         fake = self.server.fake
+        model_request = path in fake.model_paths
         with fake.lock:
             fake.requests.append(request)
+            if model_request:
+                fake.in_flight += 1
+                fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
         try:
             fake.route(self, request)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
             with fake.lock:
                 fake.disconnects += 1
+        finally:
+            if model_request:
+                with fake.lock:
+                    fake.in_flight -= 1
         request.server_s = time.perf_counter() - started
 
     def do_GET(self) -> None:
@@ -159,6 +167,8 @@ class FakeServer:
         self.delay_first = 0.0  # seconds before the first byte of a model reply
         self.delay_between = 0.0  # seconds between streamed chunks
         self.disconnects = 0  # replies the client hung up on before they were complete
+        self.in_flight = 0  # model requests being answered now
+        self.max_in_flight = 0  # the most model requests answered at once
         self.lock = threading.Lock()
         self._faults: deque[Fault] = deque()
         self._stopping = threading.Event()
