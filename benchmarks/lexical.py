@@ -68,16 +68,21 @@ class Bm25:
 
 def score(docs: dict[str, tuple[Counter[str], int]], terms: list[str]) -> list[str]:
     """Paths with a positive BM25 score for `terms`, best first (ties by path, so runs repeat)."""
+    return [path for path, _ in sorted(score_all(docs, terms).items(), key=lambda item: (-item[1], item[0]))]
+
+
+def score_all(docs: dict[str, tuple[Counter[str], int]], terms: list[str]) -> dict[str, float]:
+    """The BM25 score of each path that has at least one of `terms`."""
     average = sum(length for _, length in docs.values()) / max(len(docs), 1)
-    scores: Counter[str] = Counter()
+    scores: dict[str, float] = {}
     for term in terms:
         having = [path for path, (counts, _) in docs.items() if term in counts]
         idf = math.log(1 + (len(docs) - len(having) + 0.5) / (len(having) + 0.5))
         for path in having:
             counts, length = docs[path]
             tf = counts[term]
-            scores[path] += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
-    return [path for path, _ in sorted(scores.items(), key=lambda item: (-item[1], item[0]))]
+            scores[path] = scores.get(path, 0.0) + idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+    return scores
 
 
 def strong_bm25() -> Bm25:

@@ -10,11 +10,13 @@ case on the same checkout and the same file list (llmdev's listing):
               kept whole and split on snake_case/camelCase, lowercased (benchmarks/lexical.py)
   bm25-words  (--weak-bm25, reference only) the old weak baseline: whole words of the text, no path
   aider       (--aider-python) aider's RepoMap.get_ranked_tags, via benchmarks/aider_driver.py
+  bm25+hist   (--history-weight W) bm25 + W x BM25 over each file's past commit messages
+              (benchmarks/history.py): one signal of issue 14, measured on its own
 
 Metrics: recall@1/5/10 (share of the answer files in the top k) and MRR, per repository and over
 all cases, each with a 95% percentile bootstrap interval over cases (1,000 resamples, fixed seed),
-and the paired difference llmdev - bm25 with its interval: a difference whose interval contains 0
-is not progress. The main table removes test files from every ranking (the answers never contain
+and the paired difference of every other ranker minus bm25 with its interval: a difference whose
+interval contains 0 is not progress. The main table removes test files from every ranking (the answers never contain
 tests); the rankings as produced are summarised below it.
 
 Two sets of repositories, kept strictly apart (REPOSITORIES below):
@@ -184,17 +186,17 @@ def cell(values: list[float], against: list[float] | None = None) -> str:
 
 
 def table(cases: list[Case], rankers: list[str], groups: list[str], drop_tests: bool) -> list[str]:
-    lines = [f"{'repo':<10}{'cases':>6}{'files':>7}  {'ranker':<14}" + "".join(f"{m:<23}" for m in METRICS)]
+    lines = [f"{'repo':<10}{'cases':>6}{'files':>7}  {'ranker':<22}" + "".join(f"{m:<23}" for m in METRICS)]
     for group in groups:
         chosen = [c for c in cases if group in ("ALL", c.repo)]
         files = max((c.files for c in chosen), default=0)
         scores = {r: [case_scores(c, r, drop_tests) for c in chosen] for r in rankers}
         for ranker in rankers:
             row = "".join(f"{cell([s[m] for s in scores[ranker]]):<23}" for m in METRICS)
-            lines.append(f"{group:<10}{len(chosen):>6}{files:>7}  {ranker:<14}{row}")
-        if "llmdev" in rankers and BASELINE in rankers:
-            row = "".join(f"{cell([s[m] for s in scores['llmdev']], [s[m] for s in scores[BASELINE]]):<23}" for m in METRICS)
-            lines.append(f"{'':<23}  {'llmdev-bm25':<14}{row}")
+            lines.append(f"{group:<10}{len(chosen):>6}{files:>7}  {ranker:<22}{row}")
+        for ranker in [r for r in rankers if r != BASELINE and BASELINE in rankers]:
+            row = "".join(f"{cell([s[m] for s in scores[ranker]], [s[m] for s in scores[BASELINE]]):<23}" for m in METRICS)
+            lines.append(f"{'':<23}  {ranker + ' - ' + BASELINE:<22}{row}")
     return lines
 
 
@@ -238,11 +240,18 @@ def run_repo(name: str, git_dir: Path, args: argparse.Namespace, rankers: dict, 
 
 def build_rankers(args: argparse.Namespace) -> dict:
     strong: Bm25 = strong_bm25()
-    rankers = {"llmdev": lambda work, files, query: rank_llmdev(work, query), BASELINE: strong.rank}
+    rankers = {} if args.no_llmdev else {"llmdev": lambda work, files, query: rank_llmdev(work, query)}
+    rankers[BASELINE] = strong.rank
     if args.weak_bm25:
         rankers["bm25-words"] = weak_bm25().rank
     if args.aider_python:
         rankers["aider"] = Aider(args.aider_python).rank
+    if args.history_weight:
+        from history import HistoryBm25, HistoryField
+
+        field = HistoryField()
+        for weight in args.history_weight:
+            rankers[f"bm25+hist({weight:g})"] = HistoryBm25(strong, field, weight).rank
     return rankers
 
 
@@ -255,6 +264,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--cases", type=int, default=15, help="cases per repository")
     parser.add_argument("--weak-bm25", action="store_true", help="also rank with the old weak BM25, as a reference")
     parser.add_argument("--aider-python", help="python of a venv with aider-chat installed")
+    parser.add_argument("--no-llmdev", action="store_true", help="leave llmdev out (to measure a lexical signal quickly)")
+    parser.add_argument("--history-weight", type=float, action="append", help="also rank with bm25 + W x BM25 over past commit messages (benchmarks/history.py; repeatable)")
     parser.add_argument("--work", default="benchmarks/.work/retrieval", help="where checkouts go")
     parser.add_argument("--json", help="write every case with its rankings here")
     parser.add_argument("--show-heldout-cases", action="store_true", help="allow per-case output for the held-out set")

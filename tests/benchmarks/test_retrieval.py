@@ -128,3 +128,18 @@ def test_a_repository_of_the_other_set_is_refused(tmp_path: Path) -> None:
 def test_a_missing_git_directory_says_how_to_get_it(tmp_path: Path) -> None:
     done = run_cli("--set", "tuning", "--only", "fd", "--mirror", str(tmp_path))
     assert done.returncode == 1 and "git clone --bare https://github.com/sharkdp/fd" in done.stderr
+
+
+def test_history_field_ranks_a_file_by_what_its_past_commits_said(tmp_path: Path) -> None:
+    import history
+
+    repo = GitRepo.create(tmp_path / "repo", {"app/a.py": "x = 1\n", "app/b.py": "y = 1\n"})
+    repo.write("app/b.py", "y = 2\n")
+    repo.commit("Handle the empty tokenizer input")
+    repo.write("app/a.py", "x = 2  # tokenizer\n")
+    repo.commit("Later change, not yet made at the checkout")
+    repo.git("checkout", "-q", "HEAD~1")
+    files = ["app/a.py", "app/b.py"]
+    ranker = history.HistoryBm25(lexical.strong_bm25(), history.HistoryField(), weight=1.0)
+    assert lexical.strong_bm25().rank(repo.root, files, "empty tokenizer") == []
+    assert ranker.rank(repo.root, files, "empty tokenizer") == ["app/b.py"]
