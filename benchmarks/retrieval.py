@@ -7,8 +7,11 @@ case on the same checkout and the same file list (llmdev's listing):
 
   llmdev      `llmdev context MESSAGE --json` (a large budget, so at least ten files are listed)
   bm25        the strong lexical baseline: BM25 (k1 1.2, b 0.75) over path + file text, identifiers
-              kept whole and split on snake_case/camelCase, lowercased (benchmarks/lexical.py)
-  bm25-words  (--weak-bm25, reference only) the old weak baseline: whole words of the text, no path
+              kept whole and split on snake_case/camelCase, lowercased (benchmarks/lexical.py);
+              a code search: it ranks the source files of the listing (tests included), not
+              changelogs and docs, which otherwise top most of its rankings
+  bm25-words  (--weak-bm25, reference only) the old weak baseline, as it was: whole words of the
+              text of every listed file, no path
   aider       (--aider-python) aider's RepoMap.get_ranked_tags, via benchmarks/aider_driver.py
   bm25+hist   (--history-weight W) bm25 + W x BM25 over each file's past commit messages
               (benchmarks/history.py): one signal of issue 14, measured on its own
@@ -16,8 +19,8 @@ case on the same checkout and the same file list (llmdev's listing):
 Metrics: recall@1/5/10 (share of the answer files in the top k) and MRR, per repository and over
 all cases, each with a 95% percentile bootstrap interval over cases (1,000 resamples, fixed seed),
 and the paired difference of every other ranker minus bm25 with its interval: a difference whose
-interval contains 0 is not progress. The main table removes test files from every ranking (the answers never contain
-tests); the rankings as produced are summarised below it.
+interval contains 0 is not progress. The main table cuts every ranking to non-test source files
+(an answer never holds a test, a doc or a changelog); the rankings as produced follow it.
 
 Two sets of repositories, kept strictly apart (REPOSITORIES below):
   tuning   the repositories llmdev's ranking weights were tuned on; look at these as much as you
@@ -117,7 +120,7 @@ def _answer(changes: str) -> list[str] | None:
     answer = []
     for line in changes.strip().splitlines():
         status, _, path = line.partition("\t")
-        if Path(path).suffix not in SOURCE_EXTENSIONS or is_test_path(path):
+        if not could_be_answer(path):
             continue
         if status != "M":
             return None
@@ -166,9 +169,18 @@ class Aider:
         return json.loads(self.process.stdout.readline())["ranking"]
 
 
-def case_scores(case: Case, ranker: str, drop_tests: bool) -> dict[str, float]:
+def could_be_answer(path: str) -> bool:
+    """A non-test source file: the only kind of file an answer holds."""
+    return Path(path).suffix in SOURCE_EXTENSIONS and not is_test_path(path)
+
+
+def is_source(path: str) -> bool:
+    return Path(path).suffix in SOURCE_EXTENSIONS
+
+
+def case_scores(case: Case, ranker: str, answerable_only: bool) -> dict[str, float]:
     """R@1/5/10 and reciprocal rank of one case for one ranker."""
-    ranking = [p for p in case.rankings.get(ranker, []) if not (drop_tests and is_test_path(p))]
+    ranking = [p for p in case.rankings.get(ranker, []) if could_be_answer(p) or not answerable_only]
     answer = set(case.answer)
     scores = {f"R@{k}": len(set(ranking[:k]) & answer) / len(answer) for k in (1, 5, 10)}
     first = next((i for i, p in enumerate(ranking) if p in answer), None)
@@ -185,12 +197,12 @@ def cell(values: list[float], against: list[float] | None = None) -> str:
     return f"{mean(values) - mean(against):+.3f} [{low:+.2f},{high:+.2f}]{flag}"
 
 
-def table(cases: list[Case], rankers: list[str], groups: list[str], drop_tests: bool) -> list[str]:
+def table(cases: list[Case], rankers: list[str], groups: list[str], answerable_only: bool) -> list[str]:
     lines = [f"{'repo':<10}{'cases':>6}{'files':>7}  {'ranker':<22}" + "".join(f"{m:<23}" for m in METRICS)]
     for group in groups:
         chosen = [c for c in cases if group in ("ALL", c.repo)]
         files = max((c.files for c in chosen), default=0)
-        scores = {r: [case_scores(c, r, drop_tests) for c in chosen] for r in rankers}
+        scores = {r: [case_scores(c, r, answerable_only) for c in chosen] for r in rankers}
         for ranker in rankers:
             row = "".join(f"{cell([s[m] for s in scores[ranker]]):<23}" for m in METRICS)
             lines.append(f"{group:<10}{len(chosen):>6}{files:>7}  {ranker:<22}{row}")
@@ -204,8 +216,9 @@ def report(set_name: str, heads: dict[str, str], cases: list[Case], rankers: lis
     groups = sorted({c.repo for c in cases}) + ["ALL"]
     lines = [f"set: {set_name}; snapshots: " + ", ".join(f"{n}@{h[:10]}" for n, h in heads.items())]
     lines.append("mean [95% bootstrap interval over cases]; * = the difference's interval excludes 0; files = most listed files")
-    lines += ["", "== test files removed from every ranking =="] + table(cases, rankers, groups, drop_tests=True)
-    lines += ["", "== rankings as produced (all cases) =="] + table(cases, rankers, ["ALL"], drop_tests=False)
+    lines += ["", "== every ranking cut to non-test source files (what an answer can be) =="]
+    lines += table(cases, rankers, groups, answerable_only=True)
+    lines += ["", "== rankings as produced (all cases) =="] + table(cases, rankers, ["ALL"], answerable_only=False)
     lines.append("")
     for ranker in rankers:
         seconds = sorted(c.seconds[ranker] for c in cases if ranker in c.seconds)
@@ -241,7 +254,7 @@ def run_repo(name: str, git_dir: Path, args: argparse.Namespace, rankers: dict, 
 def build_rankers(args: argparse.Namespace) -> dict:
     strong: Bm25 = strong_bm25()
     rankers = {} if args.no_llmdev else {"llmdev": lambda work, files, query: rank_llmdev(work, query)}
-    rankers[BASELINE] = strong.rank
+    rankers[BASELINE] = lambda work, files, query: strong.rank(work, [f for f in files if is_source(f)], query)
     if args.weak_bm25:
         rankers["bm25-words"] = weak_bm25().rank
     if args.aider_python:
@@ -251,7 +264,8 @@ def build_rankers(args: argparse.Namespace) -> dict:
 
         field = HistoryField()
         for weight in args.history_weight:
-            rankers[f"bm25+hist({weight:g})"] = HistoryBm25(strong, field, weight).rank
+            history = HistoryBm25(strong, field, weight)
+            rankers[f"bm25+hist({weight:g})"] = lambda work, files, query, h=history: h.rank(work, [f for f in files if is_source(f)], query)
     return rankers
 
 

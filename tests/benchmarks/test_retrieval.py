@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import subprocess
 import sys
@@ -91,9 +92,18 @@ def test_tuning_and_heldout_sets_are_apart_and_broad_enough() -> None:
 
 def test_case_scores_count_recall_and_reciprocal_rank() -> None:
     case = retrieval.Case("r", "c", "p", "fix it", ["a.py", "b.py"])
-    case.rankings["x"] = ["tests/test_a.py", "z.py", "a.py"] + [f"f{i}.py" for i in range(10)] + ["b.py"]
-    assert retrieval.case_scores(case, "x", drop_tests=False) == {"R@1": 0.0, "R@5": 0.5, "R@10": 0.5, "MRR": 1 / 3}
-    assert retrieval.case_scores(case, "x", drop_tests=True)["MRR"] == 0.5
+    case.rankings["x"] = ["tests/test_a.py", "CHANGES.md", "z.py", "a.py"] + [f"f{i}.py" for i in range(10)] + ["b.py"]
+    assert retrieval.case_scores(case, "x", answerable_only=False) == {"R@1": 0.0, "R@5": 0.5, "R@10": 0.5, "MRR": 0.25}
+    assert retrieval.case_scores(case, "x", answerable_only=True)["MRR"] == 0.5
+
+
+def test_the_baseline_ranks_source_files_only(tree: Path) -> None:
+    (tree / "CHANGES.md").write_text("config loader config loader config loader\n")
+    args = argparse.Namespace(no_llmdev=True, weak_bm25=True, aider_python=None, history_weight=None)
+    rankers = retrieval.build_rankers(args)
+    files = ["CHANGES.md", "src/config_loader.py", "src/server.py"]
+    assert rankers["bm25"](tree, files, "config loader") == ["src/config_loader.py"]
+    assert rankers["bm25-words"](tree, files, "config loader") == ["CHANGES.md"]
 
 
 def test_mined_cases_are_fix_commits_that_modify_existing_source_files(tmp_path: Path) -> None:
