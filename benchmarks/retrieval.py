@@ -199,17 +199,17 @@ def cell(values: list[float], against: list[float] | None = None) -> str:
 
 
 def table(cases: list[Case], rankers: list[str], groups: list[str], answerable_only: bool) -> list[str]:
-    lines = [f"{'repo':<10}{'cases':>6}{'files':>7}  {'ranker':<22}" + "".join(f"{m:<23}" for m in METRICS)]
+    lines = [f"{'repo':<10}{'cases':>6}{'files':>7}  {'ranker':<24}" + "".join(f"{m:<23}" for m in METRICS)]
     for group in groups:
         chosen = [c for c in cases if group in ("ALL", c.repo)]
         files = max((c.files for c in chosen), default=0)
         scores = {r: [case_scores(c, r, answerable_only) for c in chosen] for r in rankers}
         for ranker in rankers:
             row = "".join(f"{cell([s[m] for s in scores[ranker]]):<23}" for m in METRICS)
-            lines.append(f"{group:<10}{len(chosen):>6}{files:>7}  {ranker:<22}{row}")
+            lines.append(f"{group:<10}{len(chosen):>6}{files:>7}  {ranker:<24}{row}")
         for ranker in [r for r in rankers if r != BASELINE and BASELINE in rankers]:
             row = "".join(f"{cell([s[m] for s in scores[ranker]], [s[m] for s in scores[BASELINE]]):<23}" for m in METRICS)
-            lines.append(f"{'':<23}  {ranker + ' - ' + BASELINE:<22}{row}")
+            lines.append(f"{'':<23}  {ranker + ' - ' + BASELINE:<24}{row}")
     return lines
 
 
