@@ -1,45 +1,86 @@
 """Retrieval quality on real history: does `llmdev context` find the files a fix changed?
 
-For each repository, recent non-merge commits whose message says fix/bug and that modify one
+For each repository, the newest non-merge commits whose subject says fix/bug and that modify one
 to four existing non-test source files become cases: the commit message is the task, those files
-are the answer, and the repository is checked out at the parent commit. Three rankers answer
-each case on the same checkout and the same file list (llmdev's listing):
+are the answer, and the repository is checked out at the parent commit. Every ranker answers each
+case on the same checkout and the same file list (llmdev's listing):
 
-  llmdev  `llmdev context MESSAGE --json` (a large budget, so at least ten files are listed)
-  bm25    a plain BM25 search over file contents (lowercased \\w+ words, English stop words out)
-  aider   aider's RepoMap.get_ranked_tags (via benchmarks/aider_driver.py in its own venv)
+  llmdev      `llmdev context MESSAGE --json` (a large budget, so at least ten files are listed)
+  bm25        the strong lexical baseline: BM25 (k1 1.2, b 0.75) over path + file text, identifiers
+              kept whole and split on snake_case/camelCase, lowercased (benchmarks/lexical.py);
+              a code search: it ranks the source files of the listing (tests included), not
+              changelogs and docs, which otherwise top most of its rankings
+  bm25-words  (--weak-bm25, reference only) the old weak baseline, as it was: whole words of the
+              text of every listed file, no path
+  aider       (--aider-python) aider's RepoMap.get_ranked_tags, via benchmarks/aider_driver.py
+  bm25+hist   (--history-weight W) bm25 + W x BM25 over each file's past commit messages
+              (benchmarks/history.py): one signal of issue 14, measured on its own
 
-Metrics: recall@1/5/10 (share of the answer files in the top k) and MRR, over all cases; once on
-the rankings as produced and once with test files removed from every ranking (the answers never
-contain tests). Nothing is downloaded: pass git directories you already have, for example
-snapshots fetched from GitHub (pallets/click, encode/httpx, expressjs/express, colinhacks/zod,
-gin-gonic/gin, sharkdp/fd; the ranking weights were tuned on these). A held-out set, never
-used for tuning: psf/requests, spf13/cobra, axios/axios, google/gson, rack/rack,
-BurntSushi/ripgrep (Python, Go, JavaScript/TypeScript, Java, Ruby, Rust):
+Metrics: recall@1/5/10 (share of the answer files in the top k) and MRR, per repository and over
+all cases, each with a 95% percentile bootstrap interval over cases (1,000 resamples, fixed seed),
+and the paired difference of every other ranker minus bm25 with its interval: a difference whose
+interval contains 0 is not progress. The main table cuts every ranking to non-test source files
+(an answer never holds a test, a doc or a changelog); the rankings as produced follow it.
 
-    python benchmarks/retrieval.py --repo click=/path/to/click.git --repo gin=/path/to/gin.git \\
-        --cases 20 --aider-python /work/bench/aider-venv/bin/python --work /work/bench/retrieval
+Two sets of repositories, kept strictly apart (REPOSITORIES below):
+  tuning   the repositories llmdev's ranking weights were tuned on; look at these as much as you
+           like, per case (--json), to choose weights, rules and constants;
+  heldout  never used to choose a weight, rule or constant: run it only to confirm a change
+           chosen on the tuning set. Its per-case details (commits, answers, rankings) are not
+           printed or written unless --show-heldout-cases is given, so that looking is a choice.
+Together: 13 repositories in Python, JavaScript/TypeScript, Go, Rust, Java and Ruby; sympy (held
+out) is the large one (2,073 listed files, 1,603 of them Python, at the 2 December 2026 snapshot).
+Results and how to read them: docs/benchmarks.md.
+
+Nothing is downloaded: the git directories come from --mirror (laid out as MIRROR/OWNER+NAME/repo,
+MIRROR/NAME.git or MIRROR/NAME) or from --git-dir NAME=PATH; a bare clone is enough:
+
+    git clone --bare https://github.com/psf/requests /work/bench/mirror/requests.git
+    python benchmarks/retrieval.py --set tuning --mirror /work/bench/mirror --cases 15 > tuning.txt
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import subprocess
 import sys
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from llmdev.code.languages import is_test_path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bootstrap import interval, mean, paired_interval  # noqa: E402
+from lexical import Bm25, strong_bm25, weak_bm25  # noqa: E402
+
+from llmdev.code.languages import is_test_path  # noqa: E402
+
+# name -> (GitHub owner/name, language). A repository moves between the sets only with a new held-out set.
+REPOSITORIES: dict[str, dict[str, tuple[str, str]]] = {
+    "tuning": {
+        "click": ("pallets/click", "Python"),
+        "httpx": ("encode/httpx", "Python"),
+        "express": ("expressjs/express", "JavaScript"),
+        "zod": ("colinhacks/zod", "TypeScript"),
+        "gin": ("gin-gonic/gin", "Go"),
+        "fd": ("sharkdp/fd", "Rust"),
+    },
+    "heldout": {
+        "requests": ("psf/requests", "Python"),
+        "sympy": ("sympy/sympy", "Python"),
+        "cobra": ("spf13/cobra", "Go"),
+        "axios": ("axios/axios", "JavaScript"),
+        "gson": ("google/gson", "Java"),
+        "rack": ("rack/rack", "Ruby"),
+        "ripgrep": ("BurntSushi/ripgrep", "Rust"),
+    },
+}
 SOURCE_EXTENSIONS = {".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rs", ".java", ".rb", ".php", ".c", ".h", ".cc", ".cpp", ".cs"}
 FIX_WORDS = re.compile(r"\b(fix|fixes|fixed|fixing|bug|bugfix)\b", re.IGNORECASE)
-STOP = frozenset("a an and are as at be by for from has have in is it its of on or that the this to was were will with".split())
-KS = (1, 5, 10)
+METRICS = ("R@1", "R@5", "R@10", "MRR")
+BASELINE = "bm25"
 
 
 @dataclass
@@ -49,6 +90,7 @@ class Case:
     parent: str
     query: str
     answer: list[str]
+    files: int = 0
     rankings: dict[str, list[str]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -79,7 +121,7 @@ def _answer(changes: str) -> list[str] | None:
     answer = []
     for line in changes.strip().splitlines():
         status, _, path = line.partition("\t")
-        if Path(path).suffix not in SOURCE_EXTENSIONS or is_test_path(path):
+        if not could_be_answer(path):
             continue
         if status != "M":
             return None
@@ -108,42 +150,12 @@ def listed_files(work: Path) -> list[str]:
     return list_files(open_repository(work)).paths()
 
 
-def rank_llmdev(work: Path, query: str) -> tuple[list[str], float]:
-    started = time.perf_counter()
+def rank_llmdev(work: Path, query: str) -> list[str]:
     done = subprocess.run(
         [sys.executable, "-m", "llmdev", "--quiet", "context", query, "--json", "--budget", "200000"],
         cwd=work, capture_output=True, text=True, check=True,
     )
-    return [f["path"] for f in json.loads(done.stdout)["files"]], time.perf_counter() - started
-
-
-class Bm25:
-    """Plain BM25 over file contents; file words are cached by (path, size, mtime) across cases."""
-
-    def __init__(self) -> None:
-        self.cache: dict[tuple[str, int, int], Counter[str]] = {}
-
-    def words(self, work: Path, path: str) -> Counter[str]:
-        stat = (work / path).stat()
-        key = (path, stat.st_size, stat.st_mtime_ns)
-        if key not in self.cache:
-            text = (work / path).read_text(encoding="utf-8", errors="replace").lower()
-            self.cache[key] = Counter(w for w in re.findall(r"\w+", text) if w not in STOP)
-        return self.cache[key]
-
-    def rank(self, work: Path, files: list[str], query: str) -> tuple[list[str], float]:
-        started = time.perf_counter()
-        docs = {path: self.words(work, path) for path in files}
-        terms = [w for w in dict.fromkeys(re.findall(r"\w+", query.lower())) if w not in STOP]
-        average = sum(sum(c.values()) for c in docs.values()) / max(len(docs), 1)
-        scores: Counter[str] = Counter()
-        for term in terms:
-            having = [p for p, c in docs.items() if term in c]
-            idf = math.log(1 + (len(docs) - len(having) + 0.5) / (len(having) + 0.5))
-            for path in having:
-                tf, length = docs[path][term], sum(docs[path].values())
-                scores[path] += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length / average))
-        return [p for p, _ in scores.most_common()], time.perf_counter() - started
+    return [f["path"] for f in json.loads(done.stdout)["files"]]
 
 
 class Aider:
@@ -151,70 +163,151 @@ class Aider:
         driver = Path(__file__).with_name("aider_driver.py")
         self.process = subprocess.Popen([python, str(driver)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-    def rank(self, work: Path, files: list[str], query: str) -> tuple[list[str], float]:
+    def rank(self, work: Path, files: list[str], query: str) -> list[str]:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(json.dumps({"op": "rank", "root": str(work), "files": files, "query": query}) + "\n")
         self.process.stdin.flush()
-        answer = json.loads(self.process.stdout.readline())
-        return answer["ranking"], answer["seconds"]
+        return json.loads(self.process.stdout.readline())["ranking"]
 
 
-def metrics(cases: list[Case], ranker: str, drop_tests: bool) -> dict[str, float]:
-    totals = {f"recall@{k}": 0.0 for k in KS} | {"mrr": 0.0}
-    for case in cases:
-        ranking = [p for p in case.rankings.get(ranker, []) if not (drop_tests and is_test_path(p))]
-        for k in KS:
-            totals[f"recall@{k}"] += len(set(ranking[:k]) & set(case.answer)) / len(case.answer)
-        first = next((i for i, p in enumerate(ranking) if p in case.answer), None)
-        totals["mrr"] += 0.0 if first is None else 1.0 / (first + 1)
-    return {name: value / max(len(cases), 1) for name, value in totals.items()}
+def could_be_answer(path: str) -> bool:
+    """A non-test source file: the only kind of file an answer holds."""
+    return Path(path).suffix in SOURCE_EXTENSIONS and not is_test_path(path)
 
 
-def report(cases: list[Case], rankers: list[str]) -> None:
-    groups = sorted({c.repo for c in cases})
-    for drop_tests in (True, False):
-        print(f"\n== {'test files removed from every ranking' if drop_tests else 'rankings as produced'} ==")
-        print(f"{'repo':<10}{'cases':>6}  {'ranker':<8}{'R@1':>7}{'R@5':>7}{'R@10':>7}{'MRR':>7}")
-        for group in groups + ["ALL"]:
-            chosen = [c for c in cases if group in ("ALL", c.repo)]
-            for ranker in rankers:
-                m = metrics(chosen, ranker, drop_tests)
-                print(f"{group:<10}{len(chosen):>6}  {ranker:<8}{m['recall@1']:>7.3f}{m['recall@5']:>7.3f}{m['recall@10']:>7.3f}{m['mrr']:>7.3f}")
+def is_source(path: str) -> bool:
+    return Path(path).suffix in SOURCE_EXTENSIONS
+
+
+def case_scores(case: Case, ranker: str, answerable_only: bool) -> dict[str, float]:
+    """R@1/5/10 and reciprocal rank of one case for one ranker."""
+    ranking = [p for p in case.rankings.get(ranker, []) if could_be_answer(p) or not answerable_only]
+    answer = set(case.answer)
+    scores = {f"R@{k}": len(set(ranking[:k]) & answer) / len(answer) for k in (1, 5, 10)}
+    first = next((i for i, p in enumerate(ranking) if p in answer), None)
+    return scores | {"MRR": 0.0 if first is None else 1.0 / (first + 1)}
+
+
+def cell(values: list[float], against: list[float] | None = None) -> str:
+    """`mean [low, high]`; with `against`, the paired difference and its interval."""
+    if against is None:
+        low, high = interval(values)
+        return f"{mean(values):.3f} [{low:.2f},{high:.2f}]"
+    low, high = paired_interval(values, against)
+    flag = "*" if low > 0 or high < 0 else " "
+    return f"{mean(values) - mean(against):+.3f} [{low:+.2f},{high:+.2f}]{flag}"
+
+
+def table(cases: list[Case], rankers: list[str], groups: list[str], answerable_only: bool) -> list[str]:
+    lines = [f"{'repo':<10}{'cases':>6}{'files':>7}  {'ranker':<24}" + "".join(f"{m:<23}" for m in METRICS)]
+    for group in groups:
+        chosen = [c for c in cases if group in ("ALL", c.repo)]
+        files = max((c.files for c in chosen), default=0)
+        scores = {r: [case_scores(c, r, answerable_only) for c in chosen] for r in rankers}
+        for ranker in rankers:
+            row = "".join(f"{cell([s[m] for s in scores[ranker]]):<23}" for m in METRICS)
+            lines.append(f"{group:<10}{len(chosen):>6}{files:>7}  {ranker:<24}{row}")
+        for ranker in [r for r in rankers if r != BASELINE and BASELINE in rankers]:
+            row = "".join(f"{cell([s[m] for s in scores[ranker]], [s[m] for s in scores[BASELINE]]):<23}" for m in METRICS)
+            lines.append(f"{'':<23}  {ranker + ' - ' + BASELINE:<24}{row}")
+    return lines
+
+
+def report(set_name: str, heads: dict[str, str], cases: list[Case], rankers: list[str]) -> str:
+    groups = sorted({c.repo for c in cases}) + ["ALL"]
+    lines = [f"set: {set_name}; snapshots: " + ", ".join(f"{n}@{h[:10]}" for n, h in heads.items())]
+    lines.append("mean [95% bootstrap interval over cases]; * = the difference's interval excludes 0; files = most listed files")
+    lines += ["", "== every ranking cut to non-test source files (what an answer can be) =="]
+    lines += table(cases, rankers, groups, answerable_only=True)
+    lines += ["", "== rankings as produced (all cases) =="] + table(cases, rankers, ["ALL"], answerable_only=False)
+    lines.append("")
     for ranker in rankers:
         seconds = sorted(c.seconds[ranker] for c in cases if ranker in c.seconds)
         if seconds:
-            print(f"{ranker} seconds per case: median {seconds[len(seconds) // 2]:.3f}, max {seconds[-1]:.3f}")
+            lines.append(f"{ranker} seconds per case: median {seconds[len(seconds) // 2]:.3f}, max {seconds[-1]:.3f}")
+    return "\n".join(lines)
 
 
-def run_repo(name: str, git_dir: Path, args: argparse.Namespace, bm25: Bm25, aider: Aider | None) -> list[Case]:
+def find_git_dir(mirror: Path, name: str, slug: str) -> Path:
+    owner, repo = slug.split("/")
+    for candidate in (mirror / f"{owner}+{repo}" / "repo", mirror / f"{name}.git", mirror / name):
+        if candidate.is_dir():
+            return candidate
+    raise SystemExit(f"no git directory for {name} under {mirror}: clone it with `git clone --bare https://github.com/{slug} {mirror / (name + '.git')}` or pass --git-dir {name}=PATH")
+
+
+def run_repo(name: str, git_dir: Path, args: argparse.Namespace, rankers: dict, show_cases: bool) -> list[Case]:
     cases = mine_cases(name, git_dir, args.cases)
     work = Path(args.work) / name
     for number, case in enumerate(cases, 1):
         checkout(work, git_dir, case.parent)
         files = listed_files(work)
-        case.rankings["llmdev"], case.seconds["llmdev"] = rank_llmdev(work, case.query)
-        case.rankings["bm25"], case.seconds["bm25"] = bm25.rank(work, files, case.query)
-        if aider is not None:
-            case.rankings["aider"], case.seconds["aider"] = aider.rank(work, files, case.query)
-        print(f"{name} {number}/{len(cases)} {case.commit[:10]} {case.answer}", file=sys.stderr)
+        case.files = len(files)
+        for ranker, rank in rankers.items():
+            started = time.perf_counter()
+            case.rankings[ranker] = rank(work, files, case.query)
+            case.seconds[ranker] = time.perf_counter() - started
+        detail = f" {case.commit[:10]} {case.answer}" if show_cases else ""
+        print(f"{name} {number}/{len(cases)}{detail}", file=sys.stderr, flush=True)
     return cases
 
 
-def main() -> None:
+def build_rankers(args: argparse.Namespace) -> dict:
+    strong: Bm25 = strong_bm25()
+    rankers = {} if args.no_llmdev else {"llmdev": lambda work, files, query: rank_llmdev(work, query)}
+    rankers[BASELINE] = lambda work, files, query: strong.rank(work, [f for f in files if is_source(f)], query)
+    if args.weak_bm25:
+        rankers["bm25-words"] = weak_bm25().rank
+    if args.aider_python:
+        rankers["aider"] = Aider(args.aider_python).rank
+    if args.history_weight:
+        from history import HistoryBm25, HistoryField
+
+        field = HistoryField()
+        for weight in args.history_weight:
+            history = HistoryBm25(strong, field, weight)
+            rankers[f"bm25+hist({weight:g})"] = lambda work, files, query, h=history: h.rank(work, [f for f in files if is_source(f)], query)
+    return rankers
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repo", action="append", required=True, help="NAME=GIT_DIR (repeatable)")
-    parser.add_argument("--cases", type=int, default=20, help="cases per repository")
+    parser.add_argument("--set", required=True, choices=sorted(REPOSITORIES), help="which repositories: tuning or heldout")
+    parser.add_argument("--only", action="append", help="run only this repository of the set (repeatable)")
+    parser.add_argument("--mirror", default="/work/.mirror", help="where the git directories are")
+    parser.add_argument("--git-dir", action="append", default=[], help="NAME=GIT_DIR, overriding --mirror for one repository")
+    parser.add_argument("--cases", type=int, default=15, help="cases per repository")
+    parser.add_argument("--weak-bm25", action="store_true", help="also rank with the old weak BM25, as a reference")
     parser.add_argument("--aider-python", help="python of a venv with aider-chat installed")
+    parser.add_argument("--no-llmdev", action="store_true", help="leave llmdev out (to measure a lexical signal quickly)")
+    parser.add_argument("--history-weight", type=float, action="append", help="also rank with bm25 + W x BM25 over past commit messages (benchmarks/history.py; repeatable)")
     parser.add_argument("--work", default="benchmarks/.work/retrieval", help="where checkouts go")
     parser.add_argument("--json", help="write every case with its rankings here")
+    parser.add_argument("--show-heldout-cases", action="store_true", help="allow per-case output for the held-out set")
     args = parser.parse_args()
-    bm25 = Bm25()
-    aider = Aider(args.aider_python) if args.aider_python else None
+    chosen = REPOSITORIES[args.set]
+    unknown = [n for n in (args.only or []) + [s.partition("=")[0] for s in args.git_dir] if n not in chosen]
+    if unknown:
+        parser.error(f"not in the {args.set} set: {', '.join(unknown)} (its repositories: {', '.join(chosen)})")
+    if args.set == "heldout" and args.json and not args.show_heldout_cases:
+        parser.error("--json writes held-out cases one by one; held-out results are for confirming, not tuning. Add --show-heldout-cases if you mean it")
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    show_cases = args.set != "heldout" or args.show_heldout_cases
+    overrides = dict(spec.partition("=")[::2] for spec in args.git_dir)
+    rankers = build_rankers(args)
     cases: list[Case] = []
-    for spec in args.repo:
-        name, _, git_dir = spec.partition("=")
-        cases += run_repo(name, Path(git_dir), args, bm25, aider)
-    report(cases, ["llmdev", "bm25"] + (["aider"] if aider else []))
+    heads: dict[str, str] = {}
+    for name, (slug, _language) in REPOSITORIES[args.set].items():
+        if args.only and name not in args.only:
+            continue
+        git_dir = Path(overrides[name]) if name in overrides else find_git_dir(Path(args.mirror), name, slug)
+        heads[name] = git(git_dir, "rev-parse", "HEAD").strip()
+        cases += run_repo(name, git_dir, args, rankers, show_cases)
+    print(report(args.set, heads, cases, list(rankers)))
     if args.json:
         Path(args.json).write_text(json.dumps([c.__dict__ for c in cases], indent=1))
 

@@ -1,0 +1,155 @@
+"""benchmarks/retrieval.py and its helpers: the strong BM25, the bootstrap intervals, case mining, the two sets."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.gitrepo import GitRepo
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "retrieval.py"
+spec = importlib.util.spec_from_file_location("retrieval_benchmark", SCRIPT)
+assert spec is not None and spec.loader is not None
+retrieval = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = retrieval  # dataclasses look their module up there
+spec.loader.exec_module(retrieval)
+
+import bootstrap  # noqa: E402  (on sys.path once retrieval.py is loaded)
+import lexical  # noqa: E402
+
+
+def test_identifiers_are_kept_whole_and_split_on_snake_and_camel_case() -> None:
+    terms = lexical.identifier_terms("parseHTTPResponse_v2(the_value)")
+    assert terms[:5] == ["parsehttpresponse_v2", "parse", "http", "response", "v2"]
+    assert "the_value" in terms and "value" in terms and "the" not in terms
+
+
+def test_plain_words_do_not_split_identifiers() -> None:
+    assert lexical.plain_words("parseHTTPResponse the_value") == ["parsehttpresponse", "the_value"]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    files = {
+        "src/config_loader.py": "def load(path):\n    return read(path)\n",
+        "src/server.py": "def serve():\n    handler = makeRequestHandler()\n    return handler\n",
+        "src/util.py": "# helpers\ndef noop():\n    pass\n",
+    }
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    return tmp_path
+
+
+def test_strong_bm25_finds_a_file_by_its_path_and_by_camel_case_parts(tree: Path) -> None:
+    files = ["src/config_loader.py", "src/server.py", "src/util.py"]
+    strong, weak = lexical.strong_bm25(), lexical.weak_bm25()
+    assert strong.rank(tree, files, "the config is not loaded")[0] == "src/config_loader.py"
+    assert strong.rank(tree, files, "request handler crashes")[0] == "src/server.py"
+    assert weak.rank(tree, files, "config request") == []
+
+
+def test_bm25_prefers_the_rarer_term_and_breaks_ties_by_path(tmp_path: Path) -> None:
+    for name, text in {"b.py": "alpha beta\n", "a.py": "alpha beta\n", "c.py": "alpha gamma\n"}.items():
+        (tmp_path / name).write_text(text)
+    bm25 = lexical.strong_bm25()
+    assert bm25.rank(tmp_path, ["b.py", "a.py", "c.py"], "alpha beta") == ["a.py", "b.py", "c.py"]
+    assert bm25.rank(tmp_path, ["b.py", "a.py", "c.py"], "alpha gamma")[0] == "c.py"
+
+
+def test_intervals_repeat_and_contain_the_mean() -> None:
+    values = [0.0, 1.0, 1.0, 0.5, 0.0, 1.0, 0.25, 1.0]
+    low, high = bootstrap.interval(values)
+    assert (low, high) == bootstrap.interval(values)
+    assert low < bootstrap.mean(values) < high
+    assert bootstrap.interval([0.5] * 10) == (0.5, 0.5)
+
+
+def test_paired_difference_resamples_cases_together() -> None:
+    a = [0.1 * i for i in range(20)]
+    assert bootstrap.paired_interval(a, a) == (0.0, 0.0)
+    low, high = bootstrap.paired_interval([x + 0.2 for x in a], a)
+    assert low == pytest.approx(0.2) and high == pytest.approx(0.2)
+    assert bootstrap.interval(a)[1] - bootstrap.interval(a)[0] > 0.3
+    with pytest.raises(ValueError, match="differ in length"):
+        bootstrap.paired_interval([1.0], [1.0, 2.0])
+
+
+def test_tuning_and_heldout_sets_are_apart_and_broad_enough() -> None:
+    tuning, heldout = retrieval.REPOSITORIES["tuning"], retrieval.REPOSITORIES["heldout"]
+    assert not set(tuning) & set(heldout)
+    assert not {slug for slug, _ in tuning.values()} & {slug for slug, _ in heldout.values()}
+    everything = tuning | heldout
+    assert len(everything) >= 8
+    assert len({language for _, language in everything.values()}) >= 4
+    assert "sympy" in heldout
+
+
+def test_case_scores_count_recall_and_reciprocal_rank() -> None:
+    case = retrieval.Case("r", "c", "p", "fix it", ["a.py", "b.py"])
+    case.rankings["x"] = ["tests/test_a.py", "CHANGES.md", "z.py", "a.py"] + [f"f{i}.py" for i in range(10)] + ["b.py"]
+    assert retrieval.case_scores(case, "x", answerable_only=False) == {"R@1": 0.0, "R@5": 0.5, "R@10": 0.5, "MRR": 0.25}
+    assert retrieval.case_scores(case, "x", answerable_only=True)["MRR"] == 0.5
+
+
+def test_the_baseline_ranks_source_files_only(tree: Path) -> None:
+    (tree / "CHANGES.md").write_text("config loader config loader config loader\n")
+    args = argparse.Namespace(no_llmdev=True, weak_bm25=True, aider_python=None, history_weight=None)
+    rankers = retrieval.build_rankers(args)
+    files = ["CHANGES.md", "src/config_loader.py", "src/server.py"]
+    assert rankers["bm25"](tree, files, "config loader") == ["src/config_loader.py"]
+    assert rankers["bm25-words"](tree, files, "config loader") == ["CHANGES.md"]
+
+
+def test_mined_cases_are_fix_commits_that_modify_existing_source_files(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo", {"app/core.py": "x = 1\n", "app/other.py": "y = 1\n"})
+    repo.write("app/core.py", "x = 2\n")
+    repo.write("tests/test_core.py", "def test(): pass\n")
+    fixed = repo.commit("Fix the crash in core when x is two")
+    repo.write("app/new.py", "z = 1\n")
+    repo.commit("fix: add a module")  # adds a source file: not a case
+    repo.write("app/other.py", "y = 2\n")
+    repo.commit("Make other faster")  # not a fix
+    cases = retrieval.mine_cases("repo", repo.root, count=5)
+    assert [(c.commit, c.answer) for c in cases] == [(fixed, ["app/core.py"])]
+    assert cases[0].query == "Fix the crash in core when x is two"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True)
+
+
+def test_heldout_cases_are_not_written_unless_asked(tmp_path: Path) -> None:
+    done = run_cli("--set", "heldout", "--json", str(tmp_path / "out.json"), "--mirror", str(tmp_path))
+    assert done.returncode == 2 and "--show-heldout-cases" in done.stderr
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_a_repository_of_the_other_set_is_refused(tmp_path: Path) -> None:
+    done = run_cli("--set", "tuning", "--only", "sympy", "--mirror", str(tmp_path))
+    assert done.returncode == 2 and "not in the tuning set: sympy" in done.stderr
+
+
+def test_a_missing_git_directory_says_how_to_get_it(tmp_path: Path) -> None:
+    done = run_cli("--set", "tuning", "--only", "fd", "--mirror", str(tmp_path))
+    assert done.returncode == 1 and "git clone --bare https://github.com/sharkdp/fd" in done.stderr
+
+
+def test_history_field_ranks_a_file_by_what_its_past_commits_said(tmp_path: Path) -> None:
+    import history
+
+    repo = GitRepo.create(tmp_path / "repo", {"app/a.py": "x = 1\n", "app/b.py": "y = 1\n"})
+    repo.write("app/b.py", "y = 2\n")
+    repo.commit("Handle the empty tokenizer input")
+    repo.write("app/a.py", "x = 2  # tokenizer\n")
+    repo.commit("Later change, not yet made at the checkout")
+    repo.git("checkout", "-q", "HEAD~1")
+    files = ["app/a.py", "app/b.py"]
+    ranker = history.HistoryBm25(lexical.strong_bm25(), history.HistoryField(), weight=1.0)
+    assert lexical.strong_bm25().rank(repo.root, files, "empty tokenizer") == []
+    assert ranker.rank(repo.root, files, "empty tokenizer") == ["app/b.py"]
