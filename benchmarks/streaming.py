@@ -72,6 +72,7 @@ def parse_size(text: str) -> int:
 def serve(commands: Any) -> None:
     """The test server in this (child) process: send its URL, then take (answer, pause) commands."""
     with OllamaServer() as server:
+        server.cut_at_window = False  # answers far longer than a window: what is measured is streaming, not windows
         commands.send(server.url)
         while (command := commands.recv()) is not None:
             server.reply_with(command[0])

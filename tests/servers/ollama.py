@@ -31,6 +31,7 @@ class OllamaServer(FakeServer):
     def __init__(self, models: dict[str, int | None] | None = None) -> None:
         super().__init__(DEFAULT_MODELS if models is None else models)
         self.default_num_ctx = 4096  # what the server uses when a request sends no num_ctx
+        self.cut_at_window = True  # a reply that fills num_ctx ends there, done_reason "length" (off: benchmarks of long streams)
         self.pullable: set[str] | None = None  # None: any name can be pulled
         self.pull_context_length = 8192
         self.loads: list[tuple[str, int]] = []  # (model, num_ctx) each time a model is (re)loaded
@@ -144,7 +145,7 @@ class OllamaServer(FakeServer):
         room = int(options.get("num_predict") or num_ctx)
         if prompt_tokens < num_ctx:  # a reply that fills the window ends there (a cut prompt shifts instead)
             room = min(room, num_ctx - prompt_tokens)
-        if len(chunks) > room:
+        if self.cut_at_window and len(chunks) > room:
             chunks, done_reason = chunks[: max(room, 0)], "length"
         final = {
             "done": True,
