@@ -159,3 +159,10 @@ def test_call_data_depends_on_nothing_that_acts_on_it(graph: Graph, leaf: str) -
     acting = [m for m in CORE if m not in LEAVES and m != "llmdev.privacy.remote"]
     chains = [path_between(graph, leaf, m) for m in acting]
     assert [" -> ".join(c) for c in chains if c] == []
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_the_core_reaches_no_command(graph: Graph, module: str) -> None:
+    commands = [m for m in graph if m == "llmdev.cli" or m.startswith("llmdev.commands")]
+    chains = [path_between(graph, module, command) for command in commands]
+    assert commands and [" -> ".join(c) for c in chains if c] == []
