@@ -16,6 +16,9 @@ from llmdev.backends.refs import ModelRef
 from llmdev.backends.registry import get_backend
 from llmdev.call_types import CallRecord, PreparedCall, RouteRequest, content_digest
 from llmdev.errors import LlmdevError
+from llmdev.plugins import hook
+from llmdev.privacy.guard import audit, recheck, require_privacy_check
+from llmdev.privacy.remote import is_remote, repo_keys
 
 if TYPE_CHECKING:
     from llmdev.config.loader import LoadedConfig
@@ -74,9 +77,6 @@ def prepare(
     options: ChatOptions | None = None,
 ) -> PreparedCall:
     """Pick the model, run routing plugins and guards; nothing is sent."""
-    from llmdev.plugins import hook
-    from llmdev.privacy.guard import require_privacy_check
-
     settings = config.settings
     request = RouteRequest(
         command=command,
@@ -112,9 +112,6 @@ def prepare(
 
 def _before_sending(prepared: PreparedCall, config: "LoadedConfig") -> bool:
     """Whether the request is remote; if so, check it again when it changed since prepare(), and audit it."""
-    from llmdev.privacy.guard import audit, recheck
-    from llmdev.privacy.remote import is_remote, repo_keys
-
     if not is_remote(prepared.model, config.settings, repo_keys(config.sources, config.repo_root)):
         return False
     if not prepared.remote or prepared.checked_sha256 != content_digest(str(prepared.model), prepared.messages):
@@ -132,8 +129,6 @@ def _ready_to_send(backend: object) -> None:
 
 def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | None = None) -> ChatResult:
     """Send a prepared call and report it to `model_call_finished` hooks, even when it fails."""
-    from llmdev.plugins import hook
-
     settings = config.settings
     backend = get_backend(prepared.model.provider, settings)
     _ready_to_send(backend)
