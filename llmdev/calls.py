@@ -8,113 +8,36 @@ the audit log first.
 
 from __future__ import annotations
 
-import hashlib
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from llmdev.backends.base import ChatOptions, ChatResult, Message, TextSink, Usage
-from llmdev.backends.registry import ModelRef, get_backend, resolve_model
+from llmdev.backends.refs import ModelRef
+from llmdev.backends.registry import get_backend
+from llmdev.call_types import CallRecord, PreparedCall, RouteRequest, content_digest
+from llmdev.concurrency import provider_slot
 from llmdev.errors import LlmdevError
-from llmdev.tokens import estimate_message_tokens
+from llmdev.plugins import hook
+from llmdev.privacy.guard import audit, recheck, require_privacy_check
+from llmdev.privacy.remote import is_remote, repo_keys
 
 if TYPE_CHECKING:
     from llmdev.config.loader import LoadedConfig
     from llmdev.config.schema import Settings
-    from llmdev.usage.prices import CostEstimate
 
-
-def content_digest(model: str, messages: list[Message]) -> str:
-    digest = hashlib.sha256(f"{model}\0".encode())
-    for message in messages:
-        digest.update(f"{message.role}\0{message.content}\0".encode())
-    return digest.hexdigest()
-
-
-@dataclass
-class RouteRequest:
-    """What routing plugins and guards see and may change before a call is sent."""
-
-    command: str
-    model: str  # a model reference or alias
-    messages: list[Message]
-    files: list[str]
-    settings: "Settings"
-    model_locked: bool  # the user named the model with --model: route around it only to refuse or redact
-    repo_root: Path | None = None
-    notes: list[str] = field(default_factory=list)  # what routing did, shown to the user
-    options: ChatOptions | None = None
-    sources: dict[str, str] = field(default_factory=dict)  # config key -> the layer that set it
-    checked_by: dict[str, str] = field(default_factory=dict)  # guard name -> fingerprint it checked
-    findings: list[dict[str, Any]] = field(default_factory=list)  # what guards found (never secret values)
-
-    def resolved(self) -> ModelRef:
-        return resolve_model(self.model, self.settings)
-
-    def is_remote(self) -> bool:
-        """Whether the prompt would leave this machine with the current model."""
-        from llmdev.privacy.remote import is_remote, repo_keys
-
-        return is_remote(self.resolved(), self.settings, repo_keys(self.sources, self.repo_root))
-
-    def fingerprint(self) -> str:
-        """A hash of the model and the messages: a guard's check holds only while this is unchanged."""
-        return content_digest(str(self.resolved()), self.messages)
-
-    def mark_checked(self, guard: str) -> None:
-        self.checked_by[guard] = self.fingerprint()
-
-    def estimate(self) -> "CostEstimate":
-        from llmdev.usage.prices import estimate
-
-        tokens = estimate_message_tokens(m.content for m in self.messages)
-        return estimate(str(self.resolved()), self.is_remote(), tokens, self.options, self.settings)
-
-
-@dataclass
-class PreparedCall:
-    command: str
-    model: ModelRef
-    messages: list[Message]
-    files: list[str]
-    options: ChatOptions
-    notes: list[str]
-    repo_root: Path | None = None
-    remote: bool = False
-    estimate: "CostEstimate | None" = None
-    privacy: list[dict[str, Any]] = field(default_factory=list)
-    checked_sha256: str | None = None  # content_digest when the guards passed it
-
-    @property
-    def estimated_input_tokens(self) -> int:
-        return estimate_message_tokens(m.content for m in self.messages)
-
-    def content_sha256(self) -> str:
-        digest = hashlib.sha256()
-        for message in self.messages:
-            digest.update(f"{message.role}\0{message.content}\0".encode())
-        return digest.hexdigest()
-
-
-@dataclass
-class CallRecord:
-    """Everything known about a finished (or failed) model call."""
-
-    command: str
-    model: str
-    provider_kind: str
-    started_at: float
-    duration_s: float
-    usage: Usage
-    ok: bool
-    files: list[str]
-    content_sha256: str
-    settings: "Settings"
-    repo_root: Path | None = None
-    error: str | None = None
-    remote: bool = False
-    estimated_usd: float | None = None
+# The call data lives in the leaf `llmdev.call_types`; plugins written against `llmdev.calls`
+# still import it from here.
+__all__ = [
+    "CallRecord",
+    "PreparedCall",
+    "RouteRequest",
+    "content_digest",
+    "default_options",
+    "describe_dry_run",
+    "execute",
+    "prepare",
+    "select_model",
+]
 
 
 def select_model(command: str, model_flag: str | None, settings: "Settings") -> str:
@@ -155,9 +78,6 @@ def prepare(
     options: ChatOptions | None = None,
 ) -> PreparedCall:
     """Pick the model, run routing plugins and guards; nothing is sent."""
-    from llmdev.plugins import hook
-    from llmdev.privacy.guard import require_privacy_check
-
     settings = config.settings
     request = RouteRequest(
         command=command,
@@ -193,9 +113,6 @@ def prepare(
 
 def _before_sending(prepared: PreparedCall, config: "LoadedConfig") -> bool:
     """Whether the request is remote; if so, check it again when it changed since prepare(), and audit it."""
-    from llmdev.privacy.guard import audit, recheck
-    from llmdev.privacy.remote import is_remote, repo_keys
-
     if not is_remote(prepared.model, config.settings, repo_keys(config.sources, config.repo_root)):
         return False
     if not prepared.remote or prepared.checked_sha256 != content_digest(str(prepared.model), prepared.messages):
@@ -213,9 +130,6 @@ def _ready_to_send(backend: object) -> None:
 
 def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | None = None) -> ChatResult:
     """Send a prepared call and report it to `model_call_finished` hooks, even when it fails."""
-    from llmdev.concurrency import provider_slot
-    from llmdev.plugins import hook
-
     settings = config.settings
     backend = get_backend(prepared.model.provider, settings)
     _ready_to_send(backend)

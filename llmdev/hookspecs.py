@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import pluggy
 
 if TYPE_CHECKING:
-    from llmdev.calls import CallRecord, RouteRequest
+    from llmdev.call_types import CallRecord, RouteRequest
 
 hookspec = pluggy.HookspecMarker("llmdev")
 hookimpl = pluggy.HookimplMarker("llmdev")

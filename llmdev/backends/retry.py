@@ -3,7 +3,6 @@ honour the server's Retry-After, never retry a request the server rejected as in
 
 from __future__ import annotations
 
-import email.utils
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, TypeVar
@@ -49,10 +48,21 @@ def retry_after_s(headers: Mapping[str, str] | None) -> float | None:
         if "retry-after" in lowered:
             return max(float(lowered["retry-after"]), 0.0)
     except ValueError:
-        when = email.utils.parsedate_to_datetime(lowered["retry-after"]) if "retry-after" in lowered else None
-        if when is not None:
-            return max(when.timestamp() - time.time(), 0.0)
+        return _seconds_until(lowered.get("retry-after"))
     return None
+
+
+def _seconds_until(http_date: str | None) -> float | None:
+    """Seconds until an HTTP date; None for text that is not one (a header is the server's word)."""
+    if http_date is None:
+        return None
+    import email.utils  # pulls in socket and random: kept off `llmdev --help`
+
+    try:
+        when = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - time.time(), 0.0)
 
 
 def backoff_s(retry: int, asked: float | None) -> float:

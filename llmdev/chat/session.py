@@ -11,7 +11,7 @@ from llmdev.calls import select_model
 from llmdev.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from llmdev.calls import CallRecord
+    from llmdev.call_types import CallRecord
     from llmdev.config.loader import LoadedConfig
     from llmdev.config.schema import Settings
     from llmdev.repo.discovery import Repository

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 from llmdev.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from llmdev.calls import CallRecord
+    from llmdev.call_types import CallRecord
     from llmdev.config.schema import Settings
 
 OBSERVER_NAME = "llmdev.compare.calls"

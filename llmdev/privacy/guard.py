@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from llmdev.errors import LlmdevError
 
 if TYPE_CHECKING:
-    from llmdev.calls import PreparedCall, RouteRequest
+    from llmdev.call_types import PreparedCall, RouteRequest
     from llmdev.config.loader import LoadedConfig
 
 PRIVACY_GUARD = "privacy"  # the name the privacy guard marks a request with

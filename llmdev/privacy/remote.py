@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from llmdev.backends.registry import ModelRef
+    from llmdev.backends.refs import ModelRef
     from llmdev.config.schema import Settings
 
 

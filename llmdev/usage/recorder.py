@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from llmdev.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from llmdev.calls import CallRecord
+    from llmdev.call_types import CallRecord
     from llmdev.usage.store import UsageRow
 
 

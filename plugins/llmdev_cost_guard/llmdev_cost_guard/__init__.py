@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from llmdev.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from llmdev.calls import RouteRequest
+    from llmdev.call_types import RouteRequest
     from llmdev.usage.prices import CostEstimate
 
 GUARD = "budget"

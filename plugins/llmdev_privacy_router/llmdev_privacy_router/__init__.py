@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable
 from llmdev.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from llmdev.calls import RouteRequest
+    from llmdev.call_types import RouteRequest
     from llmdev.config.schema import PrivacyConfig
     from llmdev.privacy.scan import ScanReport
 
