@@ -116,12 +116,16 @@ def _extended(repo: "Repository", store: "BlobStore", head: str) -> History | No
     fewer than REFRESH_AFTER commits have been folded in since it was read in full."""
     for key, payload in store.recent_histories():
         saved_head, _, commits = key.partition(":")
-        if commits != str(HISTORY_COMMITS) or not repo.git_ok("merge-base", "--is-ancestor", saved_head, head):
+        if commits != str(HISTORY_COMMITS) or not saved_head.isalnum():
+            continue
+        if not repo.git_ok("merge-base", "--is-ancestor", saved_head, head):
             continue
         saved = History.loads(payload)
+        if saved is None:
+            return None
         log = _log(repo, f"-n{REFRESH_AFTER + 1}", f"{saved_head}..{head}")
         added = log.count(RECORD)
-        if saved is None or saved.added + added > REFRESH_AFTER:
+        if saved.added + added > REFRESH_AFTER:
             return None
         return saved.extended(parse_log(log), added)
     return None
