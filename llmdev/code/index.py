@@ -17,6 +17,7 @@ from llmdev.code.summary import Summary
 from llmdev.code.tags import ParsedFile, Tag, add_tags, parse_file, tags_of
 
 if TYPE_CHECKING:
+    from llmdev.code.history import History
     from llmdev.repo.discovery import Repository
 
 __all__ = ["CodeIndex", "IndexStats", "Tag", "load_index", "parse_source"]
@@ -54,16 +55,27 @@ class CodeIndex:
         summary: Summary,
         entries: dict[str, ParsedFile] | None = None,
         read_blobs: BlobReader | None = None,
+        read_history: "Callable[[], History | None] | None" = None,
     ) -> None:
         self.shas = shas
         self.store = store
         self.summary = summary
         self.read_blobs = read_blobs
+        self.read_history = read_history
+        self._history: "History | None" = None
+        self._history_read = False
         self.stats = IndexStats(files=len(shas))
         self._entries: dict[str, ParsedFile] = dict(entries or {})
         self._tags: dict[str, list[Tag]] = {}
         self._untaggable: set[str] = set()
         self._named: dict[str, dict[str, list[Tag]]] = {}  # path -> its definitions by name
+
+    def history(self) -> "History | None":
+        """What past commits said about each file (history.py), read on first use; None without commits."""
+        if not self._history_read:
+            self._history = self.read_history() if self.read_history else None
+            self._history_read = True
+        return self._history
 
     def files(self) -> list[str]:
         """Every indexed path, sorted."""
@@ -206,6 +218,7 @@ def open_store(repo: "Repository") -> BlobStore:
 def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool = False, settings: object = None) -> CodeIndex:
     """The index of the repository's current files: cached blobs reused, the rest parsed (in parallel)."""
     from llmdev.code.build import parse_files
+    from llmdev.code.history import load_history
     from llmdev.code.refresh import SummaryRefresh
     from llmdev.repo.files import list_files
 
@@ -225,7 +238,7 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
         summary = refresh.finish(shas, fresh)
     # Parsed files load from the store on first use; keep them here only if the store lost them.
     entries = {p: e for p, sha in shas.items() if (e := fresh.get(sha)) is not None} if fresh.unsaved else {}
-    index = CodeIndex(shas, store, summary, entries, partial(_read_blobs, repo))
+    index = CodeIndex(shas, store, summary, entries, partial(_read_blobs, repo), partial(load_history, repo, store))
     index.stats = _stats(listing, missing, shas, store, time.perf_counter() - started)
     return index
 

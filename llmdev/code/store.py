@@ -30,7 +30,9 @@ TABLES = {
     "blobs": "sha TEXT PRIMARY KEY, head BLOB NOT NULL, tail BLOB NOT NULL",
     "summaries": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
     "summary_terms": "key TEXT, bucket INTEGER, payload BLOB NOT NULL, PRIMARY KEY (key, bucket)",
+    "histories": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
 }
+KEEP_HISTORIES = 4
 
 
 @lru_cache(maxsize=1)
@@ -176,6 +178,34 @@ class BlobStore:
         except sqlite3.Error as exc:
             self.notes.append(f"could not save the index summary ({exc})")
 
+    def get_history(self, key: str) -> bytes | None:
+        """A saved commit-message history (see history.py), or None."""
+        try:
+            row = self._db.execute("SELECT payload FROM histories WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as exc:
+            self._reset(str(exc))
+            return None
+        return row[0] if row else None
+
+    def recent_histories(self) -> list[tuple[str, bytes]]:
+        """The saved histories as (key, payload), newest first."""
+        try:
+            return list(self._db.execute("SELECT key, payload FROM histories ORDER BY saved DESC"))
+        except sqlite3.Error as exc:
+            self._reset(str(exc))
+            return []
+
+    def put_history(self, key: str, payload: bytes) -> None:
+        """Keep the newest few histories: one per recent HEAD."""
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO histories (key, payload, saved) VALUES (?, ?, ?)", (key, payload, time.time()))
+                self._db.execute(
+                    "DELETE FROM histories WHERE key NOT IN (SELECT key FROM histories ORDER BY saved DESC LIMIT ?)", (KEEP_HISTORIES,)
+                )
+        except sqlite3.Error as exc:
+            self.notes.append(f"could not save the commit history to the index cache ({exc})")
+
     def put_many(self, items: Iterable[tuple[str, ParsedFile]]) -> None:
         self.put_encoded([encode(sha, parsed) for sha, parsed in items])
 
@@ -214,6 +244,7 @@ class BlobStore:
                 self._db.execute("DELETE FROM blobs")
                 self._db.execute("DELETE FROM summaries")
                 self._db.execute("DELETE FROM summary_terms")
+                self._db.execute("DELETE FROM histories")
         except sqlite3.Error as exc:
             self._reset(str(exc))
 

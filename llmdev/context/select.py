@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from llmdev.repo.discovery import Repository
 
 CANDIDATE_FILES = 25
+CANDIDATE_LIST = 30  # ranked files beyond the budget that --json lists, for a user or model to ask for
 FENCE = "```"
 DATA_FENCE_CHARS = 76  # `<data id="…" kind="code" path="">`, `</data id="…">`, newlines
 
@@ -40,6 +41,8 @@ class ContextSelection:
     budget: int
     tokens: int
     files: list[RankedFile] = field(default_factory=list)
+    # The next best files, not in `files`, best first: (path, score).
+    candidates: list[tuple[str, float]] = field(default_factory=list)
     # What render_context shows for each (path, line): the code lines and the scope label.
     snippets: dict[tuple[str, int], Snippet] = field(default_factory=dict, repr=False)
 
@@ -52,6 +55,7 @@ class ContextSelection:
             "files": [
                 {"path": f.path, "score": round(f.score, 4), "symbols": [asdict(s) for s in f.symbols]} for f in self.files
             ],
+            "candidates": [{"path": path, "score": round(score, 4)} for path, score in self.candidates],
         }
 
 
@@ -80,6 +84,8 @@ def select_context(
         header_cost=lambda p: len(file_header(p)) + len(FILE_FOOTER) + data_fence_cost(p),
     )
     selection = _selection(query, budget, candidates, chosen)
+    shown = {f.path for f in selection.files}
+    selection.candidates = [(path, score) for path, score in ranking.scores if path not in shown][:CANDIDATE_LIST]
     selection.tokens = estimate_tokens(render_context(repo, selection))
     return selection
 

@@ -14,7 +14,7 @@ from llmdev.cli import run
 SCHEMA = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["query", "budget", "tokens", "files"],
+    "required": ["query", "budget", "tokens", "files", "candidates"],
     "properties": {
         "query": {"type": "string"},
         "budget": {"type": "integer"},
@@ -43,6 +43,15 @@ SCHEMA = {
                         },
                     },
                 },
+            },
+        },
+        "candidates": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["path", "score"],
+                "properties": {"path": {"type": "string"}, "score": {"type": "number"}},
             },
         },
     },

@@ -40,7 +40,7 @@ def test_small_budget_cuts_long_definitions(make_repo) -> None:  # type: ignore[
 def test_json_shape_is_exact(sample) -> None:  # type: ignore[no-untyped-def]
     selection = select_context(sample.open(), "HttpServer start", budget=500)
     data = selection.to_json()
-    assert list(data) == ["query", "budget", "tokens", "files"]
+    assert list(data) == ["query", "budget", "tokens", "files", "candidates"]
     assert (data["query"], data["budget"]) == ("HttpServer start", 500)
     assert isinstance(data["tokens"], int) and data["files"]
     for entry in data["files"]:
@@ -49,6 +49,31 @@ def test_json_shape_is_exact(sample) -> None:  # type: ignore[no-untyped-def]
         for symbol in entry["symbols"]:
             assert list(symbol) == ["name", "kind", "line", "end_line"]
             assert isinstance(symbol["line"], int) and isinstance(symbol["end_line"], int)
+
+
+def test_candidates_are_the_ranked_files_beyond_the_budget(sample) -> None:  # type: ignore[no-untyped-def]
+    from llmdev.code.rank import rank_files
+
+    repo = sample.open()
+    index = load_index(repo, show_progress=False)
+    ranked = [path for path, _ in rank_files(index, "server settings port").scores]
+    small = select_context(repo, "server settings port", budget=60, index=index).to_json()
+    shown = [f["path"] for f in small["files"]]
+    assert len(shown) < len(ranked)
+    assert [c["path"] for c in small["candidates"]] == [p for p in ranked if p not in shown]
+    assert all(list(c) == ["path", "score"] and isinstance(c["score"], float) for c in small["candidates"])
+    scores = [c["score"] for c in small["candidates"]]
+    assert scores == sorted(scores, reverse=True)
+    large = select_context(repo, "server settings port", budget=100_000, index=index).to_json()
+    assert [f["path"] for f in large["files"]] == ranked and large["candidates"] == []
+
+
+def test_candidates_stop_at_the_list_size(make_repo) -> None:  # type: ignore[no-untyped-def]
+    from llmdev.context.select import CANDIDATE_LIST
+
+    files = {f"pkg/widget_{i}.py": f"def widget_{i}():\n    return 'widget'\n" for i in range(CANDIDATE_LIST + 10)}
+    selection = select_context(make_repo(files).open(), "widget", budget=40)
+    assert len(selection.to_json()["candidates"]) == CANDIDATE_LIST
 
 
 def test_files_without_definitions_take_part_by_text(sample) -> None:  # type: ignore[no-untyped-def]
