@@ -57,12 +57,18 @@ class ModelCaller:
         console.print_json(describe_dry_run(self.prepare(messages)))
 
     def ask(self, messages: list["Message"]) -> str:
+        """The model's answer; a prompt the server refuses as too long raises `PromptOverflow`."""
         from llmdev import console
+        from llmdev.backends.base import ContextOverflow
         from llmdev.calls import execute
+        from llmdev.overflow import sized
 
         prepared = self.prepare(messages)
-        with console.spinner(f"asking {prepared.model} (~{prepared.estimated_input_tokens} tokens)"):
-            result = execute(prepared, self.config)
+        try:
+            with console.spinner(f"asking {prepared.model} (~{prepared.estimated_input_tokens} tokens)"):
+                result = execute(prepared, self.config)
+        except ContextOverflow as overflow:
+            raise sized(overflow, prepared.estimated_input_tokens) from None
         for warning in result.warnings:
             console.warning(warning)
         usage = result.usage
