@@ -28,6 +28,7 @@ class ExplainRequest:
     path: str
     symbol: str | None
     messages: list["Message"] = field(default_factory=list)  # the last prompt prepared
+    caller: "ModelCaller | None" = None
 
     def prepare(self, scale: float) -> "ModelCaller":
         from llmdev import console
@@ -54,7 +55,10 @@ class ExplainRequest:
             related="\n\n".join(fence("definition", r.render(), r.path) for r in context.related) or "(none)",
             repo_map=fence("map", repo_map) if repo_map else "(none)",
         )
-        return ModelCaller("explain", self.config, self.flag, context.files)
+        if self.caller is None:
+            self.caller = ModelCaller("explain", self.config, self.flag, context.files)
+        self.caller.files = context.files  # one caller, so its notes are shown once however often it asks
+        return self.caller
 
     def send(self, scale: float) -> None:
         """Stream the explanation to stdout; a prompt the server refuses as too long raises `PromptOverflow`."""

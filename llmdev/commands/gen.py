@@ -33,6 +33,7 @@ class GenRequest:
     flag: str | None
     instruction: str
     paths: list[str]
+    caller: "ModelCaller | None" = None
 
     def prepare(self, scale: float) -> tuple["ModelCaller", list["Message"]]:
         from llmdev import console
@@ -43,7 +44,10 @@ class GenRequest:
         context, messages = gen_request(self.repo, self.config, self.instruction, self.paths, edit_format, scale)
         if context.added:
             console.info(f"added to the context: {', '.join(context.added)}")
-        return ModelCaller("gen", self.config, self.flag, context.files), messages
+        if self.caller is None:
+            self.caller = ModelCaller("gen", self.config, self.flag, context.files)
+        self.caller.files = context.files  # one caller, so its notes are shown once however often it asks
+        return self.caller, messages
 
     def propose(self, scale: float) -> "ProposedEdits":
         from llmdev.edits.generate import propose
