@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 import typer
 
 from llmdev.commands.common import MODEL_OPTION, load, model_flag
-
-if TYPE_CHECKING:
-    from llmdev.backends.base import Message
-    from llmdev.config.loader import LoadedConfig
-    from llmdev.edits.conversation import ProposedEdits
-    from llmdev.edits.generate import ModelCaller
-    from llmdev.repo.discovery import Repository
 
 YES_OPTION = typer.Option(False, "--yes", "-y", help="Write the changes without asking.")
 NO_APPLY_OPTION = typer.Option(False, "--dry-run", "--no-apply", help="Ask the model and show the diff; write nothing.")
@@ -22,39 +14,6 @@ SHOW_PROMPT_OPTION = typer.Option(
     False, "--show-prompt", help="Print exactly what would be sent, and to which model; send nothing."
 )
 ALLOW_DIRTY_OPTION = typer.Option(False, "--allow-dirty", help="Also edit files that have uncommitted changes.")
-
-
-@dataclass
-class GenRequest:
-    """One instruction, sent with its context built within the budgets times a scale."""
-
-    repo: "Repository"
-    config: "LoadedConfig"
-    flag: str | None
-    instruction: str
-    paths: list[str]
-    caller: "ModelCaller | None" = None
-
-    def prepare(self, scale: float) -> tuple["ModelCaller", list["Message"]]:
-        from llmdev import console
-        from llmdev.edits.generate import ModelCaller, chosen_format
-        from llmdev.edits.request import gen_request
-
-        edit_format = chosen_format("gen", self.config, self.flag)
-        context, messages = gen_request(self.repo, self.config, self.instruction, self.paths, edit_format, scale)
-        if context.added:
-            console.info(f"added to the context: {', '.join(context.added)}")
-        if self.caller is None:
-            self.caller = ModelCaller("gen", self.config, self.flag, context.files)
-        self.caller.files = context.files  # one caller, so its notes are shown once however often it asks
-        return self.caller, messages
-
-    def propose(self, scale: float) -> "ProposedEdits":
-        from llmdev.edits.generate import propose
-        from llmdev.repo.files import list_files
-
-        caller, messages = self.prepare(scale)
-        return propose(caller, messages, self.repo.root, list_files(self.repo).paths())
 
 
 def gen(
@@ -70,6 +29,7 @@ def gen(
     allow_dirty: bool = ALLOW_DIRTY_OPTION,
 ) -> None:
     """Change code as instructed: see the diff, then write every file or none (`llmdev undo` reverts)."""
+    from llmdev.edits.generate import GenRequest
     from llmdev.edits.workflow import ApplyOptions, refuse_dirty, review_and_apply
     from llmdev.errors import UsageError
     from llmdev.overflow import shrink_once
