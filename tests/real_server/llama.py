@@ -3,7 +3,7 @@
 Where the binary comes from, first match wins: $LLMDEV_LLAMA_SERVER; `llama-server` on PATH;
 `../shared/bin/llama-server.gz` beside the repository (unpacked once into $LLMDEV_TEST_CACHE or
 ~/.cache/llmdev-tests/, outside the repository); a server build_llama_server.py built into that
-cache earlier; with LLMDEV_BUILD_LLAMA_SERVER=1, such a build made now (about 16 minutes on 2 cores,
+cache earlier; with LLMDEV_BUILD_LLAMA_SERVER=1, such a build made now (16 to 30 minutes on 2 cores,
 so never started unasked).
 """
 
@@ -64,7 +64,7 @@ def no_server_reason() -> str:
     """The skip reason when no server can be had: every way to get one."""
     return (
         f"no llama-server: set LLMDEV_LLAMA_SERVER=/path/to/llama-server, put llama-server on PATH, provide {SHARED_GZ}, "
-        f"or build one into {cache_dir()} (about 16 minutes on 2 cores) with `{BUILD_COMMAND}` "
+        f"or build one into {cache_dir()} (16 to 30 minutes on 2 cores) with `{BUILD_COMMAND}` "
         "or by running the tests with LLMDEV_BUILD_LLAMA_SERVER=1"
     )
 
