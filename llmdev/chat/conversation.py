@@ -105,7 +105,7 @@ def system_message(session: "ChatSession", map_text: str, blocks: list[tuple[str
 def plan_prompt(session: "ChatSession", question: str | None) -> PromptPlan:
     """The next request's messages, fitted to the window; raises UsageError when even the
     files in context and the question alone do not fit."""
-    window = session.window()
+    window = session.fitting_window()
     reserved = reserved_tokens(session, window)
     blocks, unreadable = file_blocks(session)
     map_budget = min(session.settings.chat.map_tokens, max(0, (window - reserved) // 8))

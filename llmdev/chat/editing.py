@@ -38,7 +38,7 @@ def edit_messages(session: "ChatSession", instruction: str) -> tuple[list["Messa
 def with_history(session: "ChatSession", messages: list["Message"]) -> list["Message"]:
     from llmdev.backends.base import Message
 
-    window = session.window()
+    window = session.fitting_window()
     room = window - reserved_tokens(session, window) - estimate_message_tokens(m.content for m in messages)
     fit = fit_history(session.turns, max(0, room))
     history = [m for t in session.turns[fit.first_kept :] for m in (Message("user", t.question), Message("assistant", t.answer))]

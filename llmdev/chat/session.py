@@ -68,6 +68,7 @@ class ChatSession:
     window_lookup: Callable[[ModelRef, "Settings"], int | None] | None = None
     tokens_in_use: int = 0  # the next prompt's size without the question, refreshed after each input
     dropped_reported: int = 0  # how many old turns the user was last told are left out
+    fit_scale: float = 1.0  # <1 once the server counted a prompt as longer than llmdev's estimate
     tracker: "UsageTracker | None" = field(default=None, repr=False)
     _windows: dict[str, int | None] = field(default_factory=dict, repr=False)
     _cache: dict[str, object] = field(default_factory=dict, repr=False)
@@ -97,11 +98,16 @@ class ChatSession:
         """The window prompts are fitted into: the known one, or a safe small default."""
         return self.known_window() or FALLBACK_WINDOW
 
+    def fitting_window(self) -> int:
+        """The window prompts are fitted into, shrunk when the server's tokenizer counts more than llmdev's estimate."""
+        return int(self.window() * self.fit_scale)
+
     def switch_model(self, reference: str) -> ModelRef:
         """Use another model from the next question on; the conversation is kept."""
         ref = resolve_model(reference, self.settings)  # an unknown name fails here, before anything changes
         self.model = reference
         self.model_locked = True
+        self.fit_scale = 1.0
         return ref
 
     def record(self, model: str, usage: Usage, cost: float | None, estimated: bool = False) -> None:

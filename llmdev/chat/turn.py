@@ -39,8 +39,25 @@ def default_sink() -> AnswerSink:
 
 
 def ask(session: "ChatSession", question: str, sink: SinkFactory = default_sink) -> Turn | None:
-    """Send `question` with the session's context and history; Ctrl-C stops the answer only."""
+    """Send `question` with the session's context and history; Ctrl-C stops the answer only. When the
+    server refuses the prompt as too long, it is fitted to a smaller share of the window (for the rest
+    of the session) and sent once more."""
+    from llmdev.overflow import shrink_once
+
+    start = session.fit_scale
+
+    def attempt(scale: float) -> Turn | None:
+        session.fit_scale = start * scale
+        return send(session, question, sink)
+
+    return shrink_once(attempt, "conversation and context")
+
+
+def send(session: "ChatSession", question: str, sink: SinkFactory) -> Turn | None:
+    """One request for `question`; a prompt the server refuses as too long raises `PromptOverflow`."""
+    from llmdev.backends.base import ContextOverflow
     from llmdev.calls import default_options, execute, prepare
+    from llmdev.overflow import sized
 
     plan = plan_prompt(session, question)
     report_plan(session, plan)
@@ -60,6 +77,8 @@ def ask(session: "ChatSession", question: str, sink: SinkFactory = default_sink)
             result = execute(prepared, session.config, on_text=stream)
     except KeyboardInterrupt:
         return stopped(session, prepared, question, stream.text)
+    except ContextOverflow as overflow:
+        raise sized(overflow, prepared.estimated_input_tokens) from None
     for warning in result.warnings:
         console.warning(warning)
     turn = Turn(question, result.text)

@@ -29,13 +29,11 @@ def gen(
     allow_dirty: bool = ALLOW_DIRTY_OPTION,
 ) -> None:
     """Change code as instructed: see the diff, then write every file or none (`llmdev undo` reverts)."""
-    from llmdev import console
-    from llmdev.edits.generate import ModelCaller, chosen_format, propose
-    from llmdev.edits.request import gen_request
+    from llmdev.edits.generate import GenRequest
     from llmdev.edits.workflow import ApplyOptions, refuse_dirty, review_and_apply
     from llmdev.errors import UsageError
+    from llmdev.overflow import shrink_once
     from llmdev.repo.discovery import open_repository
-    from llmdev.repo.files import list_files
 
     if not instruction.strip():
         raise UsageError("the instruction is empty", 'say what to change: llmdev gen "rename foo to bar" src/app.py')
@@ -48,14 +46,15 @@ def gen(
     if not (show_prompt or patch or no_apply):
         refuse_dirty(repo, paths, options)  # before paying for a model call
     flag = model_flag(ctx, model)
-    context, messages = gen_request(repo, config, instruction, paths, chosen_format("gen", config, flag))
-    if context.added:
-        console.info(f"added to the context: {', '.join(context.added)}")
-    caller = ModelCaller("gen", config, flag, context.files)
+    request = GenRequest(repo, config, flag, instruction, paths)
     if show_prompt:
+        caller, messages = request.prepare(1.0)
         caller.print_dry_run(messages)
         return
-    proposed = propose(caller, messages, repo.root, list_files(repo).paths())
+    if paths and not config.settings.gen.map_tokens:
+        proposed = request.propose(1.0)  # named files are sent whole: nothing to shrink
+    else:
+        proposed = shrink_once(request.propose, "file context and repository map")
     message = proposed.commit_message or instruction.strip().splitlines()[0][:72]
     review_and_apply(repo, proposed.plan.changes, options, summary=instruction.strip(), command="gen", commit_message=message)
 

@@ -3,6 +3,7 @@ spinner while it runs, then the answer turned into checked edits by `llmdev.edit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from llmdev.calls import PreparedCall
     from llmdev.config.loader import LoadedConfig
     from llmdev.edits.conversation import ProposedEdits
+    from llmdev.repo.discovery import Repository
 
 
 def chosen_format(command: str, config: "LoadedConfig", flag: str | None) -> "EditFormat":
@@ -57,12 +59,18 @@ class ModelCaller:
         console.print_json(describe_dry_run(self.prepare(messages)))
 
     def ask(self, messages: list["Message"]) -> str:
+        """The model's answer; a prompt the server refuses as too long raises `PromptOverflow`."""
         from llmdev import console
+        from llmdev.backends.base import ContextOverflow
         from llmdev.calls import execute
+        from llmdev.overflow import sized
 
         prepared = self.prepare(messages)
-        with console.spinner(f"asking {prepared.model} (~{prepared.estimated_input_tokens} tokens)"):
-            result = execute(prepared, self.config)
+        try:
+            with console.spinner(f"asking {prepared.model} (~{prepared.estimated_input_tokens} tokens)"):
+                result = execute(prepared, self.config)
+        except ContextOverflow as overflow:
+            raise sized(overflow, prepared.estimated_input_tokens) from None
         for warning in result.warnings:
             console.warning(warning)
         usage = result.usage
@@ -94,3 +102,35 @@ def propose(caller: ModelCaller, messages: list["Message"], root: Path, known_fi
         raise
     report_proposal(proposed)
     return proposed
+
+
+@dataclass
+class GenRequest:
+    """`gen`'s instruction, sent with its context built within the `[gen]` budgets times a scale
+    (smaller after a server refused the prompt as too long)."""
+
+    repo: "Repository"
+    config: "LoadedConfig"
+    flag: str | None
+    instruction: str
+    paths: list[str]
+    caller: "ModelCaller | None" = None
+
+    def prepare(self, scale: float) -> tuple["ModelCaller", list["Message"]]:
+        from llmdev import console
+        from llmdev.edits.request import gen_request
+
+        edit_format = chosen_format("gen", self.config, self.flag)
+        context, messages = gen_request(self.repo, self.config, self.instruction, self.paths, edit_format, scale)
+        if context.added:
+            console.info(f"added to the context: {', '.join(context.added)}")
+        if self.caller is None:
+            self.caller = ModelCaller("gen", self.config, self.flag, context.files)
+        self.caller.files = context.files  # one caller, so its notes are shown once however often it asks
+        return self.caller, messages
+
+    def propose(self, scale: float) -> "ProposedEdits":
+        from llmdev.repo.files import list_files
+
+        caller, messages = self.prepare(scale)
+        return propose(caller, messages, self.repo.root, list_files(self.repo).paths())

@@ -122,11 +122,17 @@ def gen_messages(root: "Path", instruction: str, context: GenContext, edit_forma
 
 
 def gen_request(
-    repo: "Repository", config: "LoadedConfig", instruction: str, paths: Sequence[str], edit_format: "EditFormat | None" = None
+    repo: "Repository",
+    config: "LoadedConfig",
+    instruction: str,
+    paths: Sequence[str],
+    edit_format: "EditFormat | None" = None,
+    scale: float = 1.0,
 ) -> tuple[GenContext, list["Message"]]:
-    """The context and prompt for `gen` (and `compare gen`): `paths` are repository-relative."""
+    """The context and prompt for `gen` (and `compare gen`): `paths` are repository-relative; `scale`
+    shrinks the configured budgets (after a server refused a prompt as too long)."""
     settings = config.settings.gen
     context = gather_gen_context(
-        repo, instruction, paths, context_tokens=settings.context_tokens, map_tokens=settings.map_tokens
+        repo, instruction, paths, context_tokens=int(settings.context_tokens * scale), map_tokens=int(settings.map_tokens * scale)
     )
     return context, gen_messages(repo.root, instruction.strip(), context, edit_format)

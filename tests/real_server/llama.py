@@ -2,7 +2,9 @@
 
 Where the binary comes from, first match wins: $LLMDEV_LLAMA_SERVER; `llama-server` on PATH;
 `../shared/bin/llama-server.gz` beside the repository (unpacked once into $LLMDEV_TEST_CACHE or
-~/.cache/llmdev-tests/, outside the repository). Building it from source is not done here.
+~/.cache/llmdev-tests/, outside the repository); a server build_llama_server.py built into that
+cache earlier; with LLMDEV_BUILD_LLAMA_SERVER=1, such a build made now (16 to 30 minutes on 2 cores,
+so never started unasked).
 """
 
 from __future__ import annotations
@@ -17,18 +19,20 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.real_server.build_llama_server import BuildFailed, build_llama_server, built_binary, cache_dir
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_GZ = REPO_ROOT.parent / "shared" / "bin" / "llama-server.gz"
-CACHE_DIR = Path(os.environ.get("LLMDEV_TEST_CACHE") or Path.home() / ".cache" / "llmdev-tests")
 START_TIMEOUT_S = 30.0
+BUILD_COMMAND = "python -m tests.real_server.build_llama_server"
 
 
 def _unpacked(archive: Path) -> Path:
     """The gzip'd binary unpacked into the cache once per version of the archive."""
     stat = archive.stat()
-    target = CACHE_DIR / f"llama-server-{stat.st_size}-{stat.st_mtime_ns}"
+    target = cache_dir() / f"llama-server-{stat.st_size}-{stat.st_mtime_ns}"
     if not target.is_file():
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(f".{os.getpid()}.part")
         with gzip.open(archive, "rb") as source, partial.open("wb") as sink:
             shutil.copyfileobj(source, sink)
@@ -48,8 +52,28 @@ def find_llama_server() -> tuple[Path | None, str]:
         try:
             return _unpacked(SHARED_GZ), str(SHARED_GZ)
         except OSError as exc:
-            return None, f"cannot unpack {SHARED_GZ} into {CACHE_DIR}: {exc}"
-    return None, f"no llama-server: set LLMDEV_LLAMA_SERVER, put llama-server on PATH, or provide {SHARED_GZ}"
+            return None, f"cannot unpack {SHARED_GZ} into {cache_dir()}: {exc}"
+    if built_binary().is_file():
+        return built_binary(), BUILD_COMMAND
+    if os.environ.get("LLMDEV_BUILD_LLAMA_SERVER") == "1":
+        return _build()
+    return None, no_server_reason()
+
+
+def no_server_reason() -> str:
+    """The skip reason when no server can be had: every way to get one."""
+    return (
+        f"no llama-server: set LLMDEV_LLAMA_SERVER=/path/to/llama-server, put llama-server on PATH, provide {SHARED_GZ}, "
+        f"or build one into {cache_dir()} (16 to 30 minutes on 2 cores) with `{BUILD_COMMAND}` "
+        "or by running the tests with LLMDEV_BUILD_LLAMA_SERVER=1"
+    )
+
+
+def _build() -> tuple[Path | None, str]:
+    try:
+        return build_llama_server(jobs=os.cpu_count() or 2), BUILD_COMMAND
+    except (BuildFailed, OSError) as exc:
+        return None, f"LLMDEV_BUILD_LLAMA_SERVER=1 but building llama-server failed: {exc}"
 
 
 def free_port() -> int:

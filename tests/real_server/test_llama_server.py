@@ -175,3 +175,21 @@ def test_review_of_a_change_the_server_counts_as_longer_is_planned_again(
     assert code == 0, err
     assert f"the window of tiny is {WINDOW}; planning the review again for" in one_line(err)
     assert json.loads(out)["model"] == "llamacpp/tiny"
+
+
+def test_explain_of_code_the_server_counts_as_longer_is_sent_again_smaller(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.real_server.llama import REPO_ROOT
+
+    config = Path(os.environ["LLMDEV_CONFIG_DIR"], "config.toml")
+    config.write_text(config.read_text() + "[gen]\ncontext_tokens = 3200\nmap_tokens = 0\n")
+    # llmdev cuts the code to 3,200 tokens at 3.5 characters each; the tiny vocabulary needs ~2.5 a token.
+    repo.write("review.py", "".join((REPO_ROOT / "llmdev" / "review" / n).read_text() for n in ("engine.py", "plan.py")))
+    repo.commit("add review.py")
+    code = run(["explain", "review.py"])
+    err = one_line(capsys.readouterr().err)
+    assert code == 0, err
+    assert err.count(f"the window of tiny is {WINDOW}; sending it again with the code, callers and repository map cut to") == 1
+    explain = usage_rows(capsys)["explain"]
+    assert explain["calls"] == 2 and explain["failed"] == 1
