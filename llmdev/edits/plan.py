@@ -175,8 +175,11 @@ class Planner:
             return block
         readings = [*block.alternatives, (block.search, block.replace)]
         for _, group in itertools.groupby(readings, key=lambda reading: reading[1]):
+            group = list(group)
             matching = [(s, r) for s, r in group if s.strip() and self._matches(loaded, s, r)]
-            if len(matching) > 1:
+            # a reading whose SEARCH is only blank lines could mean any blank line: it cannot be ruled out
+            blank = len(group) > 1 and any(not s.strip() for s, _ in group)
+            if len(matching) > 1 or (matching and blank):
                 return "its ======= lines could end SEARCH or be a doubled divider, and both readings match the file: write the divider once"
             if matching:
                 return dataclasses.replace(block, search=matching[0][0], replace=matching[0][1], alternatives=())

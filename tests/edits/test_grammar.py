@@ -52,6 +52,15 @@ def test_a_doubled_divider_is_not_written_into_the_file(tmp_path: Path, doubled:
     assert plan.ok and after["app.yaml"] == "name: app\nversion: 2\n"
 
 
+def test_a_blank_search_beside_divider_lines_is_refused_not_guessed(tmp_path: Path) -> None:
+    # SEARCH = a blank line and a doubled divider, or SEARCH = blank line + "=======" (which matches): cannot be told
+    text = "x = 1\n=======\nx = 1\n\n"
+    answer = "Makefile\n<<<<<<< SEARCH\n\n=======\n=======\nx = 1\n>>>>>>> REPLACE\n"
+    plan, after = apply(tmp_path, answer, {"Makefile": text})
+    assert not plan.ok and after["Makefile"] == text
+    assert "doubled divider" in plan.failures[0].reason
+
+
 def test_part_of_a_line_respects_word_boundaries(tmp_path: Path) -> None:
     text = "MAX_RETRIES = 30\nTIMEOUT = 5\n"
     answer = "cfg.py\n<<<<<<< SEARCH\nRETRIES = 3\n=======\nRETRIES = 5\n>>>>>>> REPLACE\n"
