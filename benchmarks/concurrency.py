@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the fake servers live in tests/servers
 
 from tests.servers import OllamaServer  # noqa: E402
+from sandbox import llmdev_dirs  # noqa: E402
 
 MODEL = "ollama/llama3:8b"  # an 8192-token window on the fake server: one file below fills one request
 LINES_PER_FILE = 180  # ~4,000 tokens: two files do not fit one request, so each file is a part
@@ -82,10 +83,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, OllamaServer() as server:
         home, root = Path(tmp) / "home", Path(tmp) / "repo"
         root.mkdir()
-        for var in ("LLMDEV_CONFIG_DIR", "LLMDEV_DATA_DIR", "LLMDEV_CACHE_DIR"):
-            (home / var).mkdir(parents=True)
-            os.environ[var] = str(home / var)
-        os.environ.update(NO_COLOR="1", OLLAMA_HOST=server.url)
+        os.environ.update(llmdev_dirs(home), NO_COLOR="1", OLLAMA_HOST=server.url)
         server.reply_with(answer)
         build_change(root, args.parts)
         warm_s = review(root, home / "LLMDEV_CONFIG_DIR", 1)[0]  # imports, code index: not part of either timing

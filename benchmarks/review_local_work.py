@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the fake servers live in tests/servers
 
 from tests.servers import OllamaServer  # noqa: E402
+from sandbox import llmdev_dirs  # noqa: E402
 
 METHODS = ["get", "run", "update", "value", "close", "save", "load", "items"]
 
@@ -86,10 +87,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, OllamaServer() as server:
         home, root = Path(tmp) / "home", Path(tmp) / "repo"
         root.mkdir()
-        for var in ("LLMDEV_CONFIG_DIR", "LLMDEV_DATA_DIR", "LLMDEV_CACHE_DIR"):
-            (home / var).mkdir(parents=True)
-            os.environ[var] = str(home / var)
-        os.environ.update(NO_COLOR="1", OLLAMA_HOST=server.url)
+        os.environ.update(llmdev_dirs(home), NO_COLOR="1", OLLAMA_HOST=server.url)
         build_repo(root, args.files, args.changed)
         cold, digest = plan_once(root)
         warm = [plan_once(root)[0] for _ in range(args.runs)]

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))  # the fake servers live in tests/servers
 
 from llmdev.hookspecs import hookimpl  # noqa: E402
 from tests.servers import OllamaServer  # noqa: E402
+from sandbox import llmdev_dirs  # noqa: E402
 
 CHANGED = 6
 LINES_PER_CHANGE = 50  # 6 x 50 = 300 added lines
@@ -146,10 +147,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, OllamaServer() as server:
         home, root = Path(tmp) / "home", Path(tmp) / "repo"
         root.mkdir()
-        env = dict(os.environ, NO_COLOR="1", OLLAMA_HOST=server.url)
-        for var in ("LLMDEV_CONFIG_DIR", "LLMDEV_DATA_DIR", "LLMDEV_CACHE_DIR"):
-            (home / var).mkdir(parents=True)
-            env[var] = str(home / var)
+        env = dict(os.environ, NO_COLOR="1", OLLAMA_HOST=server.url, **llmdev_dirs(home))
         os.environ.update(env)
         server.reply_with(json.dumps({"findings": [], "summary": "No problems."}))
         build_repo(root, args.files)
