@@ -9,24 +9,14 @@ from pathlib import Path
 from llmdev.code.index import load_index
 from llmdev.code.terms import looks_random, term_counts
 from llmdev.repo.discovery import open_repository
-
-
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+from tests.gitrepo import GitRepo
 
 
 def _repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    _git(root, "init", "-q")
-    _git(root, "config", "user.email", "t@example.com")
-    _git(root, "config", "user.name", "T")
-    (root / "app.py").write_text("def handler(event):\n    return vault_token(event)\n")
-    (root / "secrets").mkdir()
-    (root / "secrets" / "vault.py").write_text('def vault_token(event, fallback="Q3fAKe7T2LZ4wxQ9aB8cD7eF6gH5iJ4kL3mN"):\n    return fallback\n')
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "init")
-    return root
+    return GitRepo.create(tmp_path / "repo", {
+        "app.py": "def handler(event):\n    return vault_token(event)\n",
+        "secrets/vault.py": 'def vault_token(event, fallback="Q3fAKe7T2LZ4wxQ9aB8cD7eF6gH5iJ4kL3mN"):\n    return fallback\n',
+    }).root
 
 
 def _store_bytes(root: Path) -> bytes:

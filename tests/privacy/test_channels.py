@@ -20,6 +20,7 @@ import pytest
 
 from llmdev.cli import run
 from llmdev.privacy.secrets import find_secrets
+from tests.gitrepo import GitRepo
 from tests.privacy import corpus
 from tests.privacy.conftest import write_user_config
 
@@ -99,16 +100,11 @@ def _own_files_with_secrets(home: Path, root: Path, planted: list[corpus.Planted
 
 @pytest.fixture
 def channel_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_env: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    _git(root, "init", "-q")
-    _git(root, "config", "user.email", "dev@example.com")
-    _git(root, "config", "user.name", "Dev")
-    (root / "README.md").write_text("# orders\n")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "Start the orders service")
-    monkeypatch.chdir(root)
-    return root
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.write("README.md", "# orders\n")
+    repo.commit("Start the orders service")
+    monkeypatch.chdir(repo.root)
+    return repo.root
 
 
 def _report() -> None:
