@@ -19,6 +19,7 @@ from llmdev.code.tags import ParsedFile, Tag, add_tags, parse_file, tags_of
 if TYPE_CHECKING:
     from llmdev.code.history import History
     from llmdev.repo.discovery import Repository
+    from llmdev.repo.files import ExtraRule
 
 __all__ = ["CodeIndex", "IndexStats", "Tag", "load_index", "parse_source"]
 
@@ -223,10 +224,10 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
     from llmdev.repo.files import list_files
 
     started = time.perf_counter()
-    listing = without_private_paths(list_files(repo, settings=settings), settings)
     store = open_store(repo)
     if rebuild:
         store.clear()
+    listing = list_files(repo, settings=settings, cache=store, extra=private_paths_rule(settings))
     current = {f.path: f.blob_sha for f in listing.files}
     store.prune(_stale_outside_git(repo, store.stored() - set(current.values())))
     known = store.known(current.values())
@@ -257,18 +258,18 @@ def _stale_outside_git(repo: "Repository", stale: set[str]) -> list[str]:
     return [sha for sha in wanted if sha not in held]
 
 
-def without_private_paths(listing: "FileListing", settings: object = None) -> "FileListing":
-    """The listing less the private paths ([privacy] paths and the built-ins): their code never
+def private_paths_rule(settings: object = None) -> "ExtraRule":
+    """The private paths ([privacy] paths and the built-ins) as a listing rule: their code never
     enters the index, so no map, definition or caller block can carry it into a prompt."""
     from llmdev.privacy.paths import index_rules
-    from llmdev.repo.files import FileListing, SkippedFile
+    from llmdev.repo.files import ExtraRule
 
     rules = index_rules(settings)
-    kept, private = [], []
-    for entry in listing.files:
-        (private if rules.matching_pattern(entry.path) is not None else kept).append(entry)
-    skipped = listing.skipped + [SkippedFile(f.path, "private path ([privacy] paths)") for f in private]
-    return FileListing(kept, skipped)
+
+    def reason(path: str) -> str | None:
+        return None if rules.matching_pattern(path) is None else "private path ([privacy] paths)"
+
+    return ExtraRule("private:" + "\0".join(rules.patterns), reason)
 
 
 def _read_blobs(repo: "Repository", wanted: dict[str, str]) -> dict[str, str | None]:

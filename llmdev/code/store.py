@@ -31,8 +31,10 @@ TABLES = {
     "summaries": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
     "summary_terms": "key TEXT, bucket INTEGER, payload BLOB NOT NULL, PRIMARY KEY (key, bucket)",
     "histories": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
+    "listings": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
 }
 KEEP_HISTORIES = 4
+KEEP_LISTINGS = 4
 
 
 @lru_cache(maxsize=1)
@@ -206,6 +208,26 @@ class BlobStore:
         except sqlite3.Error as exc:
             self.notes.append(f"could not save the commit history to the index cache ({exc})")
 
+    def get_listing(self, key: str) -> bytes | None:
+        """`list_files`' saved decisions about tracked files (repo/files.py), or None."""
+        try:
+            row = self._db.execute("SELECT payload FROM listings WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as exc:
+            self._reset(str(exc))
+            return None
+        return row[0] if row else None
+
+    def put_listing(self, key: str, payload: bytes) -> None:
+        """Keep the newest few: one per recent state of the git index."""
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO listings (key, payload, saved) VALUES (?, ?, ?)", (key, payload, time.time()))
+                self._db.execute(
+                    "DELETE FROM listings WHERE key NOT IN (SELECT key FROM listings ORDER BY saved DESC LIMIT ?)", (KEEP_LISTINGS,)
+                )
+        except sqlite3.Error as exc:
+            self.notes.append(f"could not save the file listing to the index cache ({exc})")
+
     def put_many(self, items: Iterable[tuple[str, ParsedFile]]) -> None:
         self.put_encoded([encode(sha, parsed) for sha, parsed in items])
 
@@ -245,6 +267,7 @@ class BlobStore:
                 self._db.execute("DELETE FROM summaries")
                 self._db.execute("DELETE FROM summary_terms")
                 self._db.execute("DELETE FROM histories")
+                self._db.execute("DELETE FROM listings")
         except sqlite3.Error as exc:
             self._reset(str(exc))
 

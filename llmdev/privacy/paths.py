@@ -66,14 +66,58 @@ class PathRules:
         self.patterns = [*DEFAULT_PRIVATE_PATHS, *extra]
         self._each: list[tuple[str, GitIgnoreSpec]] = [(p, GitIgnoreSpec.from_lines([p])) for p in self.patterns]
         self._allowed: GitIgnoreSpec = GitIgnoreSpec.from_lines(list(allow))
+        self._needles = _needles(self.patterns)
 
     def matching_pattern(self, path: str) -> str | None:
         """The pattern that makes `path` (repository-relative) private, or None."""
         clean = path.strip()
         clean = (clean[2:] if clean.startswith("./") else clean).lstrip("/")
-        if not clean or self._allowed.match_file(clean):
+        if not clean or (self._needles is not None and not any(n in clean for n in self._needles)):
+            return None  # no pattern can match: the common case, decided without a regex
+        if self._allowed.match_file(clean):
             return None
         return next((pattern for pattern, spec in self._each if spec.match_file(clean)), None)
+
+
+def _needles(patterns: Iterable[str]) -> tuple[str, ...] | None:
+    """For each pattern the longest run of plain characters any path it matches must contain:
+    a path holding none of them matches no pattern. None when a pattern has no such run."""
+    needles = []
+    for pattern in patterns:
+        if pattern.startswith("!") or not pattern.strip() or pattern.startswith("#"):
+            continue  # negations and comments make nothing private on their own
+        while pattern.endswith(" ") and not pattern.endswith("\\ "):
+            pattern = pattern[:-1]  # unescaped trailing spaces are not part of a gitignore pattern
+        runs = _plain_runs(pattern)
+        best = max(runs, key=len, default="")
+        if not best:
+            return None
+        needles.append(best)
+    return tuple(dict.fromkeys(needles))
+
+
+def _plain_runs(pattern: str) -> list[str]:
+    """The stretches of a gitignore pattern between wildcards and bracket expressions."""
+    runs, current, i = [], [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            current.append(pattern[i + 1])
+            i += 2
+            continue
+        if char in "*?[":
+            runs.append("".join(current))
+            current = []
+            if char == "[":
+                close = pattern.find("]", i + 2)
+                if close < 0:
+                    return []  # an unclosed bracket: let the exact check decide
+                i = close
+        else:
+            current.append(char)
+        i += 1
+    runs.append("".join(current))
+    return [run.strip("/") for run in runs if run.strip("/")]
 
 
 def index_rules(settings: object = None) -> PathRules:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Protocol, Sequence
 
 from llmdev.repo.discovery import Repository, decode
 from llmdev.repo.excludes import builtin_exclusion
@@ -17,8 +19,7 @@ SUBMODULE_MODE = "160000"
 SYMLINK_MODE = "120000"
 
 
-@dataclass(frozen=True)
-class RepoFile:
+class RepoFile(NamedTuple):
     path: str  # posix, relative to the repository root
     blob_sha: str  # git blob id of the current working-tree content
     size: int  # bytes in the working tree
@@ -55,11 +56,37 @@ def literal_pathspecs(paths: Sequence[str]) -> list[str]:
     return ["--", *specs] if specs else []
 
 
-def list_files(repo: Repository, paths: Sequence[str] = (), *, settings: Any = None) -> FileListing:
+class ListingCache(Protocol):
+    """Where `list_files` keeps its decisions about tracked files between runs (the index store)."""
+
+    def get_listing(self, key: str) -> bytes | None: ...
+
+    def put_listing(self, key: str, payload: bytes) -> None: ...
+
+
+@dataclass(frozen=True)
+class ExtraRule:
+    """One more reason to leave files out (e.g. private paths): `reason(path)` says why, or None;
+    `key` names the rule's patterns for the cache."""
+
+    key: str
+    reason: Callable[[str], str | None]
+
+
+def list_files(
+    repo: Repository,
+    paths: Sequence[str] = (),
+    *,
+    settings: Any = None,
+    cache: ListingCache | None = None,
+    extra: ExtraRule | None = None,
+) -> FileListing:
     """Tracked files plus untracked files git does not ignore, less llmdev's exclusions.
 
     Only names, modes and sizes are checked here; content checks (binary, not UTF-8) happen
     when a file is read (`read_text`, `classify_text`). Deleted tracked files are left out.
+    With a `cache`, the checks of tracked files git reports unchanged are reused from the last
+    run with the same git index and rules: only changed and untracked files are looked at.
     """
     max_bytes, exclude = _file_limits(settings)
     spec = literal_pathspecs(paths)
@@ -68,27 +95,114 @@ def list_files(repo: Repository, paths: Sequence[str] = (), *, settings: Any = N
         ("ls-files", "-o", "--exclude-standard", "-z", *spec),
         ("diff-files", "--name-only", "-z", *spec),
     )
-    index = _parse_index(staged)
     dirty = set(decode(modified).split("\0"))
-    user_reason = _user_exclusions(repo.root, exclude)
+    dirty.discard("")
+    checker = _Checker(str(repo.root) + os.sep, max_bytes, _user_exclusions(repo.root, exclude, extra))
+    key = _tracked_key(staged, max_bytes, exclude, extra, repo.root) if cache is not None and not spec else None
+    tracked = _TrackedFiles.loads(cache.get_listing(key)) if cache is not None and key else None
+    if tracked is None:
+        tracked = _TrackedFiles.decide(checker, _parse_index(staged), dirty)
+        if cache is not None and key:
+            cache.put_listing(key, tracked.dumps())
     listing = FileListing()
-    to_hash: list[tuple[str, int]] = []
-    candidates = [(p, index[p]) for p in index] + [(p, None) for p in decode(untracked).split("\0") if p]
-    root = str(repo.root) + os.sep
-    for path, entry in candidates:
-        reason, size = _check(root, path, entry, max_bytes, user_reason)
-        if reason == "":
-            continue  # deleted in the working tree
-        if reason is not None:
-            listing.skipped.append(SkippedFile(_printable(path), reason))
-        elif entry is None or entry.conflicted or path in dirty:
-            to_hash.append((path, size))
-        else:
-            listing.files.append(RepoFile(path, entry.sha, size))
-    listing.files.extend(_hash_files(repo, to_hash, listing.skipped))
-    listing.files.sort(key=lambda f: f.path)
-    listing.skipped.sort(key=lambda s: s.path)
+    if dirty:
+        listing.files = [RepoFile(*row) for row in tracked.files if row[0] not in dirty]
+        listing.skipped = [SkippedFile(_printable(p), why) for p, why in tracked.skipped if p not in dirty or why == "submodule"]
+        again = [(row[0], _IndexEntry("100644", row[1])) for row in tracked.files if row[0] in dirty]
+        again += [(row[0], _IndexEntry("100644", "")) for row in tracked.skipped if row[0] in dirty and row[1] != "submodule"]
+    else:
+        listing.files = list(map(RepoFile._make, tracked.files))
+        listing.skipped = [SkippedFile(_printable(p), why) for p, why in tracked.skipped]
+        again = []
+    again += [(path, _IndexEntry(mode, sha, conflicted)) for path, mode, sha, conflicted in tracked.pending]
+    again += [(p, None) for p in decode(untracked).split("\0") if p]
+    to_hash = checker.sort_out(again, dirty, listing)
+    if to_hash or again:
+        listing.files.extend(_hash_files(repo, to_hash, listing.skipped))
+        listing.files.sort()
+        listing.skipped.sort(key=lambda s: s.path)
     return listing
+
+
+class _Checker:
+    """The name, type and size checks of one listing."""
+
+    def __init__(self, root: str, max_bytes: int, user_reason: Callable[[str], str | None]) -> None:
+        self.root = root
+        self.max_bytes = max_bytes
+        self.user_reason = user_reason
+
+    def sort_out(
+        self, entries: list[tuple[str, "_IndexEntry | None"]], dirty: set[str], listing: FileListing, raw_skipped: bool = False
+    ) -> list[tuple[str, int]]:
+        """Put each entry in `listing` (kept or skipped); those whose content must be hashed first
+        are returned. Skipped paths are made printable unless `raw_skipped`."""
+        to_hash: list[tuple[str, int]] = []
+        for path, entry in entries:
+            reason, size = _check(self.root, path, entry, self.max_bytes, self.user_reason)
+            if reason == "":
+                continue  # deleted in the working tree
+            if reason is not None:
+                listing.skipped.append(SkippedFile(path if raw_skipped else _printable(path), reason))
+            elif entry is None or entry.conflicted or path in dirty:
+                to_hash.append((path, size))
+            else:
+                listing.files.append(RepoFile(path, entry.sha, size))
+        return to_hash
+
+
+@dataclass
+class _TrackedFiles:
+    """What the checks said of each tracked file git reports unchanged, as rows; `pending` are the
+    entries looked at again on every run (changed or conflicted when these were decided)."""
+
+    files: list[tuple[str, str, int]] = field(default_factory=list)  # (path, sha, size), sorted
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    pending: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (path, mode, sha, conflicted)
+
+    @classmethod
+    def decide(cls, checker: _Checker, index: dict[str, "_IndexEntry"], dirty: set[str]) -> "_TrackedFiles":
+        decided = cls()
+        unchanged: list[tuple[str, _IndexEntry | None]] = []
+        for path, entry in index.items():
+            if entry.conflicted or path in dirty:
+                decided.pending.append((path, entry.mode, entry.sha, entry.conflicted))
+            else:
+                unchanged.append((path, entry))
+        listing = FileListing()
+        checker.sort_out(unchanged, set(), listing, raw_skipped=True)
+        listing.files.sort()
+        decided.files = [tuple(f) for f in listing.files]  # type: ignore[misc]
+        decided.skipped = [(s.path, s.reason) for s in listing.skipped]
+        kept = {f.path for f in listing.files} | {s.path for s in listing.skipped}
+        # A file that vanished between git's answer and the check is looked at again next time.
+        decided.pending += [(p, e.mode, e.sha, False) for p, e in unchanged if p not in kept and e is not None]
+        return decided
+
+    def dumps(self) -> bytes:
+        return marshal.dumps((self.files, self.skipped, self.pending))
+
+    @classmethod
+    def loads(cls, payload: bytes | None) -> "_TrackedFiles | None":
+        if not payload:
+            return None
+        try:
+            files, skipped, pending = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            return None
+        return cls(files, skipped, pending)
+
+
+def _tracked_key(staged: bytes, max_bytes: int, exclude: list[str], extra: ExtraRule | None, root: Path) -> str:
+    """Names the decisions for this git index under these rules (and this version of them)."""
+    digest = hashlib.sha256(staged)
+    digest.update(repr((max_bytes, exclude, extra.key if extra else None)).encode("utf-8", "surrogateescape"))
+    for source in (Path(__file__), Path(__file__).with_name("excludes.py"), root / IGNORE_FILE):
+        try:
+            digest.update(source.read_bytes())
+        except OSError:
+            digest.update(b"-")
+    return digest.hexdigest()
 
 
 def _file_limits(settings: Any) -> tuple[int, list[str]]:
@@ -148,25 +262,33 @@ def _has_surrogates(path: str) -> bool:
     return False
 
 
-def _user_exclusions(root: Path, config_patterns: list[str]) -> Callable[[str], str | None]:
-    """A check for `.llmdevignore` and `[files] exclude` (both gitignore syntax)."""
-    checks: list[tuple[Any, str]] = []
+def _user_exclusions(root: Path, config_patterns: list[str], extra: ExtraRule | None = None) -> Callable[[str], str | None]:
+    """A check for `.llmdevignore`, `[files] exclude` (both gitignore syntax) and `extra`."""
+    checks: list[Callable[[str], str | None]] = []
     ignore_file = root / IGNORE_FILE
     if ignore_file.is_file():
         lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        checks.append((_gitignore_spec(lines), f"ignored by {IGNORE_FILE}"))
+        checks.append(_spec_check(_gitignore_spec(lines), f"ignored by {IGNORE_FILE}"))
     if config_patterns:
-        checks.append((_gitignore_spec(config_patterns), "excluded by [files] exclude"))
+        checks.append(_spec_check(_gitignore_spec(config_patterns), "excluded by [files] exclude"))
+    if extra is not None:
+        checks.append(extra.reason)
     if not checks:
         return lambda path: None
+    if len(checks) == 1:
+        return checks[0]
 
     def reason(path: str) -> str | None:
-        for spec, why in checks:
-            if spec.match_file(path):
+        for check in checks:
+            if (why := check(path)) is not None:
                 return why
         return None
 
     return reason
+
+
+def _spec_check(spec: Any, why: str) -> Callable[[str], str | None]:
+    return lambda path: why if spec.match_file(path) else None
 
 
 def _gitignore_spec(lines: list[str]) -> Any:

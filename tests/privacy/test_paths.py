@@ -48,3 +48,26 @@ def test_each_file_of_a_multi_file_diff_is_its_own_section() -> None:
 def test_paths_named_by_diff_headers() -> None:
     text = "--- a/old/name.py\n+++ b/keys/id_rsa\n"
     assert [p for p, _ in paths_in_text(text)] == ["old/name.py", "keys/id_rsa"]
+
+
+def _slow_verdict(rules: PathRules, path: str) -> str | None:
+    """The verdict pattern by pattern, without the one-regex first test."""
+    clean = path.strip()
+    clean = (clean[2:] if clean.startswith("./") else clean).lstrip("/")
+    if not clean or rules._allowed.match_file(clean):
+        return None
+    return next((pattern for pattern, spec in rules._each if spec.match_file(clean)), None)
+
+
+def test_the_quick_first_test_never_changes_a_verdict() -> None:
+    import itertools
+
+    extra = [*corpus.EXTRA_PRIVATE_PATTERNS, "config/*.yaml", "!config/public.yaml", "deploy/", "[Tt]mp?/**", "\\#notes", "notes.txt  ", "odd\\ "]
+    rules = PathRules(extra, allow=["docs/**"])
+    components = ["", "a", "secrets", ".ssh", "config", "deploy", "Tmp1", "docs", ".aws", "x.y"]
+    names = ["app.py", "id_rsa.pub", ".env", ".env.local", "server.pem", "credentials", "public.yaml", "db.yaml", "#notes", "main.tfvars", "SERVER.PEM", "notes.txt", "odd "]
+    paths = ["/".join(p for p in (a, b, n) if p) for a, b, n in itertools.product(components, components, names)]
+    assert len(paths) == 1300
+    verdicts = [(path, rules.matching_pattern(path)) for path in paths]
+    assert verdicts == [(path, _slow_verdict(rules, path)) for path in paths]
+    assert 100 < sum(1 for _, v in verdicts if v is not None) < 1200  # both outcomes well covered

@@ -237,3 +237,78 @@ def test_blob_id_is_the_id_git_gives(repo):
     for data in (b"", b"a = 1\n", "naïve\r\n".encode()):
         repo.root.joinpath("f").write_bytes(data)
         assert blob_id(data) == repo.git("hash-object", "f").strip()
+
+
+class _MemoryCache:
+    def __init__(self) -> None:
+        self.rows: dict[str, bytes] = {}
+        self.reads = 0
+
+    def get_listing(self, key: str) -> bytes | None:
+        self.reads += 1
+        return self.rows.get(key)
+
+    def put_listing(self, key: str, payload: bytes) -> None:
+        self.rows[key] = payload
+
+
+def test_a_cached_listing_is_always_the_listing_git_would_give(repo, make_repo):
+    """Each step changes the working tree; the listing that reuses the saved decisions must
+    equal a listing worked out from nothing, whatever changed."""
+    library = make_repo("library")
+    library.write("lib.py", "l = 1\n")
+    library.commit("lib")
+    repo.write("a.py", "a = 1\n")
+    repo.write("b.py", "b = 1\n")
+    repo.write("big.py", "x" * 3000)
+    repo.write("package-lock.json", "{}\n")
+    repo.write("secrets/key.py", "k = 1\n")
+    os.symlink("a.py", repo.root / "alias.py")
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(library.root), "deps/library")
+    with open(os.path.join(os.fsencode(repo.root), b"caf\xe9.py"), "wb") as handle:
+        handle.write(b"c = 1\n")
+    repo.commit("one")
+    settings = Settings(files=FilesConfig(max_file_kb=2))
+    cache = _MemoryCache()
+    from llmdev.repo.files import ExtraRule
+
+    private = ExtraRule("secrets", lambda path: "private" if path.startswith("secrets/") else None)
+
+    def check() -> None:
+        opened = open_repository(repo.root)
+        fresh = list_files(opened, settings=settings, extra=private)
+        assert list_files(opened, settings=settings, cache=cache, extra=private) == fresh  # saves or reuses
+        assert list_files(opened, settings=settings, cache=cache, extra=private) == fresh  # reuses
+
+    steps = [
+        lambda: None,
+        lambda: repo.write("a.py", "a = 2\n"),  # modified, not staged
+        lambda: repo.write("a.py", "a = 1\n"),  # back as committed
+        lambda: (repo.root / "b.py").unlink(),  # deleted
+        lambda: repo.write("b.py", "b = 1\n"),
+        lambda: repo.write("big.py", "x = 1\n"),  # no longer too large
+        lambda: repo.write("new.py", "n = 1\n"),  # untracked
+        lambda: repo.git("add", "new.py"),  # staged: a new git index
+        lambda: (repo.root / "alias.py").unlink() or repo.write("alias.py", "now a file\n"),  # symlink -> file
+        lambda: (repo.root / "caf\xe9.py".encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")),
+        lambda: repo.write("secrets/key.py", "k = 2\n"),  # private and modified
+        lambda: repo.write(".llmdevignore", "b.py\n"),  # new rules
+        lambda: repo.write("b.py", "b = 2\n"),  # ignored and modified
+        lambda: repo.write("deps/library/lib.py", "l = 2\n") and repo.git("-C", "deps/library", "commit", "-qam", "moved"),  # submodule moved
+    ]
+    for step in steps:
+        step()
+        check()
+    assert cache.reads >= 2 * len(steps) and len(cache.rows) >= 3  # it was used, and re-keyed on a new index or rules
+
+
+def test_a_damaged_cached_listing_is_worked_out_again(repo):
+    repo.write("a.py", "a = 1\n")
+    repo.commit("one")
+    cache = _MemoryCache()
+    opened = open_repository(repo.root)
+    fresh = list_files(opened)
+    list_files(opened, cache=cache)
+    for key in cache.rows:
+        cache.rows[key] = b"\x00garbage"
+    assert list_files(opened, cache=cache) == fresh
