@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 __all__ = ["CodeIndex", "IndexStats", "Tag", "load_index", "parse_source"]
 
+PRUNED = "pruned"  # meta key: the summary key of the file set the store was last pruned for
+
 
 @dataclass
 class IndexStats:
@@ -229,11 +231,14 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
         store.clear()
     listing = list_files(repo, settings=settings, cache=store, extra=private_paths_rule(settings))
     current = {f.path: f.blob_sha for f in listing.files}
-    store.prune(_stale_outside_git(repo, store.stored() - set(current.values())))
-    known = store.known(current.values())
-    missing = [f for f in listing.files if f.blob_sha not in known]
     with _cycle_collection_paused():
         refresh = SummaryRefresh.start(store, current)
+        if store.get_meta(PRUNED) != refresh.key:  # the same files as when last pruned: nothing new to prune
+            store.prune(_stale_outside_git(repo, store.stored() - set(current.values())))
+            store.set_meta(PRUNED, refresh.key)
+        # A saved summary of exactly these files was made when every one of them was stored.
+        known = set(current.values()) if refresh.saved is not None else store.known(current.values())
+        missing = [f for f in listing.files if f.blob_sha not in known]
         fresh = parse_files(repo.root, missing, store=store, show_progress=show_progress, on_facts=refresh.feed)
         shas = {path: sha for path, sha in current.items() if sha in known or sha in fresh}
         summary = refresh.finish(shas, fresh)

@@ -8,7 +8,7 @@ rebuilds and saves a fresh summary instead.
 
 from __future__ import annotations
 
-from llmdev.code.summary import Delta, Summary, name_parts_of, pack_links, path_parts_of, weighted_links
+from llmdev.code.summary import Delta, NameTable, Summary, name_parts_of, pack_links, path_parts_of, weighted_links
 from llmdev.code.summary_build import facts_of
 from llmdev.code.tags import ParsedFile
 
@@ -25,11 +25,12 @@ def overlay(base: Summary, shas: dict[str, str], old: dict[str, ParsedFile], new
     (old by base path, new by current path)."""
     positions = base.index_of()
     added = sorted(p for p in shas if p not in positions)
+    _prefetch_names(base, old, new)
     summary = Summary(
         base.paths + added,
         base.lengths + [0] * len(added),
-        {k: list(v) for k, v in base.definers.items()},
-        {k: list(v) for k, v in base.referrers.items()},
+        base.definers,  # corrected in place: `base` was read for this overlay alone
+        base.referrers,
         base.edges + [b""] * len(added),
         base.path_parts,
         base.centrality + [0.0] * len(added),
@@ -58,6 +59,17 @@ def overlay(base: Summary, shas: dict[str, str], old: dict[str, ParsedFile], new
     return summary
 
 
+def _prefetch_names(base: Summary, old: dict[str, ParsedFile], new: dict[str, ParsedFile]) -> None:
+    """Read every name entry the corrections touch in one go, not one bucket at a time."""
+    names: set[str] = set()
+    for parsed in (*old.values(), *new.values()):
+        facts = facts_of(parsed)
+        names.update(facts.definitions)
+        names.update(facts.references)
+    base.definers.prefetch(names)
+    base.referrers.prefetch(names)
+
+
 def _forget(summary: Summary, node: int, parsed: ParsedFile, delta: Delta) -> None:
     delta.stale.add(node)
     summary.lengths[node] = 0
@@ -84,7 +96,7 @@ def _learn(summary: Summary, node: int, parsed: ParsedFile, delta: Delta) -> set
     return fresh
 
 
-def _discard(table: dict[str, list[int]], name: str, node: int) -> None:
+def _discard(table: NameTable, name: str, node: int) -> None:
     nodes = table.get(name)
     if nodes and node in nodes:
         nodes.remove(node)

@@ -102,6 +102,7 @@ def name_scores(summary: "Summary", terms: list[str], weights: dict[str, float],
     exact = {i.lower() for i in identifiers}
     best: dict[int, float] = {}
     candidates = {name for term in terms for name in summary.name_parts.get(term, ())}
+    summary.definers.prefetch(candidates)
     for name in candidates:
         pieces = set(split_identifier(name)) or {name.lower()}
         matched = pieces & wanted

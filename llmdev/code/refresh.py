@@ -99,7 +99,7 @@ class SummaryRefresh:
             facts = self._waiting.get(sha) or facts_of(fresh.get(sha) or ParsedFile(None))
             self._take(sha, facts)
         summary, term_rows = builder.finish()
-        self.store.put_summary(self.key, summary.dumps(), term_rows)
+        self.store.put_summary(self.key, summary.dumps(), term_rows, summary.name_rows())
         return summary
 
     def _overlaid(self, base: Summary, fresh: "FreshParses") -> Summary:
@@ -125,4 +125,4 @@ def _changes(base: Summary, shas: dict[str, str]) -> tuple[int, int]:
 
 
 def _load(store: BlobStore, key: str, payload: bytes | None) -> Summary | None:
-    return Summary.loads(payload, partial(store.get_summary_terms, key)) if payload else None
+    return Summary.loads(payload, partial(store.get_summary_terms, key), partial(store.get_summary_names, key)) if payload else None

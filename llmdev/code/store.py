@@ -21,7 +21,7 @@ from typing import Iterable
 from llmdev.code.tags import ParsedFile
 
 # Bump when ParsedFile's row layout or the tag extraction changes meaning.
-INDEX_VERSION = 13
+INDEX_VERSION = 14
 STORE_NAME = "index.sqlite"
 CHUNK = 500
 KEEP_SUMMARIES = 4
@@ -30,6 +30,7 @@ TABLES = {
     "blobs": "sha TEXT PRIMARY KEY, head BLOB NOT NULL, tail BLOB NOT NULL",
     "summaries": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
     "summary_terms": "key TEXT, bucket INTEGER, payload BLOB NOT NULL, PRIMARY KEY (key, bucket)",
+    "summary_names": "key TEXT, bucket INTEGER, payload BLOB NOT NULL, PRIMARY KEY (key, bucket)",
     "histories": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
     "listings": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
 }
@@ -166,17 +167,37 @@ class BlobStore:
             self.notes.append(f"index summary unreadable ({exc})")
         return found
 
-    def put_summary(self, key: str, payload: bytes, terms: Iterable[tuple[int, bytes]]) -> None:
+    def get_summary_names(self, key: str, kind: int, buckets: list[int]) -> dict[str, list[int]]:
+        """The name -> files entries of these buckets of one of the summary's name tables."""
+        from llmdev.code.summary import NAME_BUCKETS
+
+        found: dict[str, list[int]] = {}
+        try:
+            for start in range(0, len(buckets), CHUNK):
+                chunk = [kind * NAME_BUCKETS + b for b in buckets[start : start + CHUNK]]
+                query = f"SELECT payload FROM summary_names WHERE key = ? AND bucket IN ({','.join('?' * len(chunk))})"
+                for (payload,) in self._db.execute(query, [key, *chunk]):
+                    found.update(marshal.loads(payload))
+        except (sqlite3.Error, ValueError, EOFError, TypeError) as exc:
+            self.notes.append(f"index summary unreadable ({exc})")
+        return found
+
+    def put_summary(
+        self, key: str, payload: bytes, terms: Iterable[tuple[int, bytes]], names: Iterable[tuple[int, bytes]] = ()
+    ) -> None:
         """Keep the newest few summaries: enough for switching between a handful of branches."""
         try:
             with self._db:
                 self._db.execute("DELETE FROM summary_terms WHERE key = ?", (key,))
                 self._db.executemany("INSERT INTO summary_terms (key, bucket, payload) VALUES (?, ?, ?)", ((key, *row) for row in terms))
+                self._db.execute("DELETE FROM summary_names WHERE key = ?", (key,))
+                self._db.executemany("INSERT INTO summary_names (key, bucket, payload) VALUES (?, ?, ?)", ((key, *row) for row in names))
                 self._db.execute("INSERT OR REPLACE INTO summaries (key, payload, saved) VALUES (?, ?, ?)", (key, payload, time.time()))
                 self._db.execute(
                     "DELETE FROM summaries WHERE key NOT IN (SELECT key FROM summaries ORDER BY saved DESC LIMIT ?)", (KEEP_SUMMARIES,)
                 )
                 self._db.execute("DELETE FROM summary_terms WHERE key NOT IN (SELECT key FROM summaries)")
+                self._db.execute("DELETE FROM summary_names WHERE key NOT IN (SELECT key FROM summaries)")
         except sqlite3.Error as exc:
             self.notes.append(f"could not save the index summary ({exc})")
 
@@ -207,6 +228,21 @@ class BlobStore:
                 )
         except sqlite3.Error as exc:
             self.notes.append(f"could not save the commit history to the index cache ({exc})")
+
+    def get_meta(self, name: str) -> str | None:
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (f"llmdev.{name}",)).fetchone()
+        except sqlite3.Error as exc:
+            self._reset(str(exc))
+            return None
+        return row[0] if row else None
+
+    def set_meta(self, name: str, value: str) -> None:
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"llmdev.{name}", value))
+        except sqlite3.Error as exc:
+            self.notes.append(f"could not write to the index cache ({exc})")
 
     def get_listing(self, key: str) -> bytes | None:
         """`list_files`' saved decisions about tracked files (repo/files.py), or None."""
@@ -266,8 +302,10 @@ class BlobStore:
                 self._db.execute("DELETE FROM blobs")
                 self._db.execute("DELETE FROM summaries")
                 self._db.execute("DELETE FROM summary_terms")
+                self._db.execute("DELETE FROM summary_names")
                 self._db.execute("DELETE FROM histories")
                 self._db.execute("DELETE FROM listings")
+                self._db.execute("DELETE FROM meta WHERE key LIKE 'llmdev.%'")
         except sqlite3.Error as exc:
             self._reset(str(exc))
 

@@ -14,7 +14,7 @@ import zlib
 from array import array
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from llmdev.code.terms import split_identifier
 
@@ -27,14 +27,17 @@ MAX_LINKS = 32
 
 
 def listing_key(shas: dict[str, str], fingerprint: str) -> str:
-    digest = hashlib.sha256(fingerprint.encode())
-    for path in sorted(shas):
-        digest.update(f"{path}\0{shas[path]}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()[:32]
+    text = "".join([f"{path}\0{shas[path]}\n" for path in sorted(shas)])
+    return hashlib.sha256(fingerprint.encode() + text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 TermLoader = Callable[[list[int]], dict[str, tuple[bytes, list[str]]]]
+NameLoader = Callable[[list[int]], dict[str, list[int]]]
 TERM_BUCKETS = 256
+# Names are many more than terms (every referenced name of every file): small buckets, so a
+# query reads the names it asks for and little else.
+NAME_BUCKETS = 4096
+DEFINERS, REFERRERS = 0, 1  # which name table a stored bucket row belongs to
 
 
 def term_bucket(term: str) -> int:
@@ -42,12 +45,86 @@ def term_bucket(term: str) -> int:
     return zlib.crc32(term.encode("utf-8", "surrogateescape")) % TERM_BUCKETS
 
 
+def name_bucket(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8", "surrogateescape")) % NAME_BUCKETS
+
+
+class NameTable:
+    """name -> indexes of files, read from the store a bucket of names at a time as names are
+    asked for: a warm run reads the names it needs, not every name of the repository. Without
+    a loader it is a plain table (a summary built in this run)."""
+
+    def __init__(self, names: dict[str, list[int]] | None = None, load: NameLoader | None = None) -> None:
+        self._names: dict[str, list[int]] = names if names is not None else {}
+        self._load = load
+        self._read: set[int] = set()
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Read the buckets of all these names in one go."""
+        if self._load is None:
+            return
+        wanted = {name_bucket(name) for name in names} - self._read
+        if wanted:
+            self._names.update(self._load(sorted(wanted)))
+            self._read |= wanted
+
+    def _ready(self, name: str) -> dict[str, list[int]]:
+        if self._load is not None and name_bucket(name) not in self._read:
+            self.prefetch((name,))
+        return self._names
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._ready(name).get(name, default)
+
+    def __getitem__(self, name: str) -> list[int]:
+        return self._ready(name)[name]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._ready(name)
+
+    def setdefault(self, name: str, default: list[int]) -> list[int]:
+        return self._ready(name).setdefault(name, default)
+
+    def __delitem__(self, name: str) -> None:
+        del self._ready(name)[name]
+
+    def to_dict(self) -> dict[str, list[int]]:
+        """Every name (reads the whole table from the store)."""
+        if self._load is not None and len(self._read) < NAME_BUCKETS:
+            self._names.update(self._load([b for b in range(NAME_BUCKETS) if b not in self._read]))
+            self._read = set(range(NAME_BUCKETS))
+        return self._names
+
+    def items(self) -> Iterable[tuple[str, list[int]]]:
+        return self.to_dict().items()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.to_dict())
+
+    def __len__(self) -> int:
+        return len(self.to_dict())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, NameTable):
+            other = other.to_dict()
+        return self.to_dict() == other
+
+    def rows(self, kind: int) -> Iterator[tuple[int, bytes]]:
+        """(kind x NAME_BUCKETS + bucket, marshalled {name: files}) rows for the store."""
+        buckets: dict[int, dict[str, list[int]]] = {}
+        for name, nodes in self.to_dict().items():
+            bucket = zlib.crc32(name.encode("utf-8", "surrogateescape")) % NAME_BUCKETS
+            buckets.setdefault(bucket, {})[name] = nodes
+        for bucket, table in buckets.items():
+            yield kind * NAME_BUCKETS + bucket, marshal.dumps(table)
+
+
 @dataclass
 class Summary:
     paths: list[str]
     lengths: list[int]
-    definers: dict[str, list[int]]  # name -> indexes of the files defining it
-    referrers: dict[str, list[int]]  # name -> indexes of the files referencing it
+    definers: NameTable  # name -> indexes of the files defining it
+    referrers: NameTable  # name -> indexes of the files referencing it
     edges: list[bytes]  # file index -> packed (neighbour index, weight x 1000) pairs, both directions
     path_parts: dict[str, list[int]]  # sub-word term of a directory or file name -> file indexes
     centrality: list[float]  # PageRank of each file in the reference graph, scaled to a maximum of 1
@@ -93,10 +170,13 @@ class Summary:
         return [(v, w / 1000.0) for v, w in zip(values[0::2], values[1::2])]
 
     def dumps(self) -> bytes:
-        """The part read on every run; the per-term tables are saved by `term_rows`."""
-        return marshal.dumps(
-            (self.paths, self.lengths, self.definers, self.referrers, self.edges, self.path_parts, self.centrality, self.shas)
-        )
+        """The part read on every run, one entry per file (and path part); the per-term and
+        per-name tables are saved by `term_rows` and `name_rows`, read as a query needs them."""
+        return marshal.dumps((self.paths, self.lengths, self.edges, self.path_parts, self.centrality, self.shas))
+
+    def name_rows(self) -> Iterator[tuple[int, bytes]]:
+        yield from self.definers.rows(DEFINERS)
+        yield from self.referrers.rows(REFERRERS)
 
     def term_rows(self) -> Iterator[tuple[int, bytes]]:
         """(bucket, marshalled {term: (postings, names)}) rows, so a query reads a few small rows."""
@@ -112,11 +192,15 @@ class Summary:
             yield bucket, marshal.dumps(table)
 
     @classmethod
-    def loads(cls, payload: bytes, load_terms: TermLoader) -> "Summary | None":
+    def loads(cls, payload: bytes, load_terms: TermLoader, load_names: Callable[[int, list[int]], dict[str, list[int]]]) -> "Summary | None":
+        """A saved summary; `load_names(kind, buckets)` reads name buckets when they are asked for."""
         try:
-            return cls(*marshal.loads(payload), load_terms=load_terms)
+            paths, lengths, edges, path_parts, centrality, shas = marshal.loads(payload)
         except (ValueError, EOFError, TypeError):
             return None
+        definers = NameTable(load=lambda buckets: load_names(DEFINERS, buckets))
+        referrers = NameTable(load=lambda buckets: load_names(REFERRERS, buckets))
+        return cls(paths, lengths, definers, referrers, edges, path_parts, centrality, shas, load_terms=load_terms)
 
 
 @dataclass
@@ -185,7 +269,7 @@ def pack_links(links: list[tuple[int, float]]) -> bytes:
     return packed.tobytes()
 
 
-def weighted_links(node: int, counts: dict[str, int], definers: dict[str, list[int]]) -> dict[int, float]:
+def weighted_links(node: int, counts: dict[str, int], definers: "dict[str, list[int]] | NameTable") -> dict[int, float]:
     """Weighted links from a file to the files defining the names it references `counts` times."""
     weights: dict[int, float] = {}
     get = weights.get

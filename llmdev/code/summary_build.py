@@ -14,6 +14,7 @@ from typing import Any
 from llmdev.code.summary import (
     BACK_LINK,
     MAX_LINKS,
+    NameTable,
     Summary,
     name_pieces,
     pack_links,
@@ -109,14 +110,15 @@ class SummaryBuilder:
 
     def finish(self) -> tuple[Summary, list[tuple[int, bytes]]]:
         """The summary, once every file was added, and its term rows for the store (made while
-        a child process works out the file graph, when the repository is large)."""
+        a child process works out the file graph, when the repository is large); its name rows
+        come from `Summary.name_rows`."""
         child = _GraphInChild.start(self.references, self.definers) if len(self.paths) >= GRAPH_CHILD_MIN_FILES else None
         packed = {term: array("I", pairs).tobytes() for term, pairs in self.postings.items()}
         summary = Summary(
             self.paths,
             self.lengths,
-            self.definers,
-            self.referrers,
+            NameTable(self.definers),
+            NameTable(self.referrers),
             [],
             path_parts_of(self.paths),
             [],

@@ -79,7 +79,9 @@ def _file_entries(index: "CodeIndex", path: str, score: float, position: int, we
     file_weight = score + 1.0 / (position + 2)
     referrers = index.summary.referrers
     entries = [MapEntry(path, 0, "", file_weight * 0.5)]
-    for tag in index.definition_tags(path):
+    tags = index.definition_tags(path)
+    referrers.prefetch(tag.name for tag in tags)
+    for tag in tags:
         used_by = len(referrers.get(tag.name, ()))
         named = sum(weights.get(p, 0.0) for p in split_identifier(tag.name))
         weight = math.log2(2 + used_by) + NAME_BONUS * named - (0.5 if tag.name.startswith("_") else 0.0)

@@ -25,8 +25,7 @@ class RepoFile(NamedTuple):
     size: int  # bytes in the working tree
 
 
-@dataclass(frozen=True)
-class SkippedFile:
+class SkippedFile(NamedTuple):
     path: str
     reason: str
 
@@ -107,12 +106,12 @@ def list_files(
     listing = FileListing()
     if dirty:
         listing.files = [RepoFile(*row) for row in tracked.files if row[0] not in dirty]
-        listing.skipped = [SkippedFile(_printable(p), why) for p, why in tracked.skipped if p not in dirty or why == "submodule"]
+        listing.skipped = [SkippedFile(shown, why) for p, why, shown in tracked.skipped if p not in dirty or why == "submodule"]
         again = [(row[0], _IndexEntry("100644", row[1])) for row in tracked.files if row[0] in dirty]
         again += [(row[0], _IndexEntry("100644", "")) for row in tracked.skipped if row[0] in dirty and row[1] != "submodule"]
     else:
         listing.files = list(map(RepoFile._make, tracked.files))
-        listing.skipped = [SkippedFile(_printable(p), why) for p, why in tracked.skipped]
+        listing.skipped = [SkippedFile(shown, why) for _, why, shown in tracked.skipped]
         again = []
     again += [(path, _IndexEntry(mode, sha, conflicted)) for path, mode, sha, conflicted in tracked.pending]
     again += [(p, None) for p in decode(untracked).split("\0") if p]
@@ -157,7 +156,7 @@ class _TrackedFiles:
     entries looked at again on every run (changed or conflicted when these were decided)."""
 
     files: list[tuple[str, str, int]] = field(default_factory=list)  # (path, sha, size), sorted
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (path, reason, path as shown)
     pending: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (path, mode, sha, conflicted)
 
     @classmethod
@@ -173,7 +172,7 @@ class _TrackedFiles:
         checker.sort_out(unchanged, set(), listing, raw_skipped=True)
         listing.files.sort()
         decided.files = [tuple(f) for f in listing.files]  # type: ignore[misc]
-        decided.skipped = [(s.path, s.reason) for s in listing.skipped]
+        decided.skipped = [(s.path, s.reason, _printable(s.path)) for s in listing.skipped]
         kept = {f.path for f in listing.files} | {s.path for s in listing.skipped}
         # A file that vanished between git's answer and the check is looked at again next time.
         decided.pending += [(p, e.mode, e.sha, False) for p, e in unchanged if p not in kept and e is not None]
