@@ -28,21 +28,34 @@ BatchResult = tuple[list[EncodedRow], bytes]
 
 
 class FreshParses:
-    """The blobs parsed in this run, kept as the store keeps them and decoded only when asked for."""
+    """The blobs parsed in this run. Their rows are read back from the store when asked for;
+    only rows the store could not keep are held here (so memory does not grow with the repository)."""
 
-    def __init__(self) -> None:
-        self.rows: dict[str, tuple[bytes, bytes]] = {}
-        self.unsaved = False  # True when the store could not keep them
+    def __init__(self, store: BlobStore | None = None) -> None:
+        self.store = store
+        self.shas: set[str] = set()
+        self.rows: dict[str, tuple[bytes, bytes]] = {}  # the ones the store did not keep
+        self.unsaved = False  # True when the store could not keep some
 
     def __contains__(self, sha: object) -> bool:
-        return sha in self.rows
+        return sha in self.shas
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.shas)
+
+    def add(self, rows: list[EncodedRow], saved: bool) -> None:
+        self.shas.update(sha for sha, _, _ in rows)
+        if not saved:
+            self.unsaved = True
+            self.rows.update((sha, (head, tail)) for sha, head, tail in rows)
 
     def get(self, sha: str) -> ParsedFile | None:
+        if sha not in self.shas:
+            return None
         row = self.rows.get(sha)
-        return None if row is None else decode(*row)
+        if row is not None:
+            return decode(*row)
+        return self.store.get_many([sha]).get(sha) if self.store is not None else None
 
 
 def parse_bytes(path: str, data: bytes) -> ParsedFile:
@@ -91,7 +104,7 @@ def parse_files(
     root: Path, files: Sequence["RepoFile"], *, store: BlobStore, show_progress: bool, on_facts: FactsSink | None = None
 ) -> FreshParses:
     """Parse `files` from the work tree into `store`; `on_facts` hears of each file as it is done."""
-    fresh = FreshParses()
+    fresh = FreshParses(store)
     if not files:
         return fresh
     total = sum(f.size for f in files)
@@ -115,9 +128,7 @@ class _Keeper:
 
     def __call__(self, result: BatchResult) -> None:
         rows, facts = result
-        if not self.store.put_encoded(rows):
-            self.fresh.unsaved = True
-        self.fresh.rows.update((sha, (head, tail)) for sha, head, tail in rows)
+        self.fresh.add(rows, self.store.put_encoded(rows))
         if self.on_facts is not None:
             for sha, values in marshal.loads(facts):
                 self.on_facts(sha, FileFacts(*values))

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from llmdev.code.build import FreshParses
 
 
+READ_AHEAD = 500  # stored files whose facts are read at once during a build
+
+
 class SummaryRefresh:
     """One of: a saved summary of exactly these files, a base to correct, or a build in progress."""
 
@@ -33,6 +36,7 @@ class SummaryRefresh:
         self._order: list[str] = []  # blob SHAs in path order: what the builder takes next
         self._uses: Counter[str] = Counter()  # how often each SHA is still to be taken (equal files)
         self._waiting: dict[str, FileFacts] = {}
+        self._stored: set[str] = set()  # stored blobs whose facts are not read yet
 
     @classmethod
     def start(cls, store: BlobStore, current: dict[str, str]) -> "SummaryRefresh":
@@ -54,9 +58,22 @@ class SummaryRefresh:
         self._order = [self.current[p] for p in paths]
         self._uses = Counter(self._order)
         self.builder = SummaryBuilder(paths, list(self._order))
-        stored = self.store.get_many(self._order)
-        self._waiting = {sha: facts_of(parsed) for sha, parsed in stored.items()}
+        self._stored = self.store.known(self._order)
         self._drain()
+
+    def _read_ahead(self, position: int) -> None:
+        """The facts of the next stored files from `position` on, a chunk at a time (never all
+        parsed files in memory at once); a stored row that cannot be read counts as empty."""
+        wanted: dict[str, None] = {}
+        for sha in self._order[position:]:
+            if sha in self._stored and sha not in self._waiting:
+                wanted[sha] = None
+                if len(wanted) == READ_AHEAD:
+                    break
+        found = self.store.get_many(wanted)
+        for sha in wanted:
+            self._waiting[sha] = facts_of(found.get(sha) or ParsedFile(None))
+            self._stored.discard(sha)
 
     def feed(self, sha: str, facts: FileFacts) -> None:
         """A freshly parsed blob's facts, in any order; the builder takes them in path order."""
@@ -69,6 +86,9 @@ class SummaryRefresh:
         while builder is not None and not builder.complete:
             sha = self._order[len(builder.lengths)]
             facts = self._waiting.get(sha)
+            if facts is None and sha in self._stored:
+                self._read_ahead(len(builder.lengths))
+                facts = self._waiting.get(sha)
             if facts is None:
                 return
             self._take(sha, facts)
@@ -96,10 +116,22 @@ class SummaryRefresh:
         assert builder is not None
         while not builder.complete:
             sha = self._order[len(builder.lengths)]
+            if sha not in self._waiting and sha in self._stored:
+                self._read_ahead(len(builder.lengths))
             facts = self._waiting.get(sha) or facts_of(fresh.get(sha) or ParsedFile(None))
             self._take(sha, facts)
-        summary, term_rows = builder.finish()
-        self.store.put_summary(self.key, summary.dumps(), term_rows, summary.name_rows())
+        builder.start_graph()
+        built: list[Summary] = []
+
+        def payload() -> bytes:  # asked for once the term rows are written, while the graph was worked out
+            built.append(builder.summary(with_terms=False))
+            return built[0].dumps()
+
+        saved = self.store.put_summary(self.key, payload, builder.term_rows(), builder.name_rows())
+        if not saved:  # the terms stay in memory for this run
+            return builder.summary(with_terms=True) if not built else _with_terms(built[0], builder)
+        summary = built[0]
+        summary.load_terms = partial(self.store.get_summary_terms, self.key)
         return summary
 
     def _overlaid(self, base: Summary, fresh: "FreshParses") -> Summary:
@@ -114,6 +146,12 @@ class SummaryRefresh:
         old = {p: parsed.get(sha) or ParsedFile(None) for p, sha in old_shas.items()}
         new = {p: parsed.get(shas[p]) or ParsedFile(None) for p in changed}
         return overlay(base, shas, old, new)
+
+
+def _with_terms(summary: Summary, builder: SummaryBuilder) -> Summary:
+    summary.postings = {term: pairs.tobytes() for term, pairs in builder.postings.items()}
+    summary.name_parts = builder.name_parts
+    return summary
 
 
 def _changes(base: Summary, shas: dict[str, str]) -> tuple[int, int]:

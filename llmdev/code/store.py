@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from llmdev.code.tags import ParsedFile
 
@@ -183,16 +183,23 @@ class BlobStore:
         return found
 
     def put_summary(
-        self, key: str, payload: bytes, terms: Iterable[tuple[int, bytes]], names: Iterable[tuple[int, bytes]] = ()
-    ) -> None:
-        """Keep the newest few summaries: enough for switching between a handful of branches."""
+        self,
+        key: str,
+        payload: bytes | Callable[[], bytes],
+        terms: Iterable[tuple[int, bytes]],
+        names: Iterable[tuple[int, bytes]] = (),
+    ) -> bool:
+        """Save a summary in one transaction: its term rows (made as they are written), then its
+        payload (a callable is asked for it then), then its name rows. Keep the newest few
+        summaries: enough for switching between a handful of branches. False if not saved."""
         try:
             with self._db:
                 self._db.execute("DELETE FROM summary_terms WHERE key = ?", (key,))
                 self._db.executemany("INSERT INTO summary_terms (key, bucket, payload) VALUES (?, ?, ?)", ((key, *row) for row in terms))
+                body = payload() if callable(payload) else payload
                 self._db.execute("DELETE FROM summary_names WHERE key = ?", (key,))
                 self._db.executemany("INSERT INTO summary_names (key, bucket, payload) VALUES (?, ?, ?)", ((key, *row) for row in names))
-                self._db.execute("INSERT OR REPLACE INTO summaries (key, payload, saved) VALUES (?, ?, ?)", (key, payload, time.time()))
+                self._db.execute("INSERT OR REPLACE INTO summaries (key, payload, saved) VALUES (?, ?, ?)", (key, body, time.time()))
                 self._db.execute(
                     "DELETE FROM summaries WHERE key NOT IN (SELECT key FROM summaries ORDER BY saved DESC LIMIT ?)", (KEEP_SUMMARIES,)
                 )
@@ -200,6 +207,8 @@ class BlobStore:
                 self._db.execute("DELETE FROM summary_names WHERE key NOT IN (SELECT key FROM summaries)")
         except sqlite3.Error as exc:
             self.notes.append(f"could not save the index summary ({exc})")
+            return False
+        return True
 
     def get_history(self, key: str) -> bytes | None:
         """A saved commit-message history (see history.py), or None."""

@@ -14,7 +14,7 @@ import zlib
 from array import array
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from llmdev.code.terms import split_identifier
 
@@ -180,16 +180,7 @@ class Summary:
 
     def term_rows(self) -> Iterator[tuple[int, bytes]]:
         """(bucket, marshalled {term: (postings, names)}) rows, so a query reads a few small rows."""
-        buckets: dict[int, dict[str, tuple[bytes, list[str]]]] = {number: {} for number in range(TERM_BUCKETS)}
-        postings, name_parts = self.postings, self.name_parts
-        for term in postings.keys() | name_parts.keys():
-            # term_bucket, inlined: this runs for every term of the repository.
-            bucket = zlib.crc32(term.encode("utf-8", "surrogateescape")) % TERM_BUCKETS
-            buckets[bucket][term] = (postings.get(term, b""), name_parts.get(term, []))
-        for bucket, table in buckets.items():
-            if not table:
-                continue
-            yield bucket, marshal.dumps(table)
+        return term_rows(self.postings, self.name_parts)
 
     @classmethod
     def loads(cls, payload: bytes, load_terms: TermLoader, load_names: Callable[[int, list[int]], dict[str, list[int]]]) -> "Summary | None":
@@ -201,6 +192,20 @@ class Summary:
         definers = NameTable(load=lambda buckets: load_names(DEFINERS, buckets))
         referrers = NameTable(load=lambda buckets: load_names(REFERRERS, buckets))
         return cls(paths, lengths, definers, referrers, edges, path_parts, centrality, shas, load_terms=load_terms)
+
+
+def term_rows(postings: "Mapping[str, bytes | array]", name_parts: dict[str, list[str]]) -> Iterator[tuple[int, bytes]]:
+    """The store rows of a term table, made one bucket at a time (postings packed as they go)."""
+    buckets: dict[int, list[str]] = {}
+    for term in postings.keys() | name_parts.keys():
+        # term_bucket, inlined: this runs for every term of the repository.
+        buckets.setdefault(zlib.crc32(term.encode("utf-8", "surrogateescape")) % TERM_BUCKETS, []).append(term)
+    for bucket in sorted(buckets):
+        table: dict[str, tuple[bytes, list[str]]] = {}
+        for term in buckets[bucket]:
+            packed = postings.get(term, b"")
+            table[term] = (packed if isinstance(packed, bytes) else packed.tobytes(), name_parts.get(term, []))
+        yield bucket, marshal.dumps(table)
 
 
 @dataclass

@@ -7,19 +7,24 @@ tables are what is left for the end.
 
 from __future__ import annotations
 
+import math
 from array import array
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from llmdev.code.summary import (
     BACK_LINK,
+    MAX_DEFINERS,
     MAX_LINKS,
+    DEFINERS,
+    REFERRERS,
     NameTable,
     Summary,
     name_pieces,
     pack_links,
+    name_weight,
     path_parts_of,
-    weighted_links,
+    term_rows,
 )
 from llmdev.code.tags import ParsedFile
 
@@ -62,6 +67,28 @@ def names_a_test(name: str) -> bool:
     return len(name) > 4 and name[:4].lower() == "test" and (name[4] == "_" or name[4].isupper() or name[4].isdigit())
 
 
+class References:
+    """What each file references, compactly: name ids and counts in two arrays per file, the
+    names once for the whole repository (a dict per file would hold every name again)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.ids: dict[str, int] = {}
+        self.files: list[tuple[array, array]] = []
+
+    def add(self, counts: dict[str, int]) -> None:
+        ids, numbers = array("I"), array("I")
+        known, names = self.ids, self.names
+        for name, count in counts.items():
+            number = known.get(name)
+            if number is None:
+                number = known[name] = len(names)
+                names.append(name)
+            ids.append(number)
+            numbers.append(count)
+        self.files.append((ids, numbers))
+
+
 class SummaryBuilder:
     """Accumulates the summary of `paths`; `add` takes each file's facts in the order of `paths`."""
 
@@ -71,9 +98,10 @@ class SummaryBuilder:
         self.lengths: list[int] = []
         self.definers: dict[str, list[int]] = {}
         self.referrers: dict[str, list[int]] = {}
-        self.postings: dict[str, list[int]] = {}  # term -> flat (file index, count) pairs
+        self.postings: dict[str, array] = {}  # term -> flat (file index, count) pairs
         self.name_parts: dict[str, list[str]] = {}
-        self.references: list[dict[str, int]] = []
+        self.references = References()
+        self._child: _GraphInChild | None = None
 
     @property
     def complete(self) -> bool:
@@ -83,7 +111,7 @@ class SummaryBuilder:
         """The facts of the next file, `paths[len(self.lengths)]`."""
         node = len(self.lengths)
         self.lengths.append(facts.length)
-        self.references.append(facts.references)
+        self.references.add(facts.references)
         definers, name_parts = self.definers, self.name_parts
         for name, pieces in facts.definitions.items():
             nodes = definers.get(name)
@@ -104,32 +132,50 @@ class SummaryBuilder:
         for term, count in facts.terms.items():
             pairs = postings.get(term)
             if pairs is None:
-                postings[term] = [node, count]
+                postings[term] = array("I", (node, count))
             else:
-                pairs += (node, count)
+                pairs.append(node)
+                pairs.append(count)
 
-    def finish(self) -> tuple[Summary, list[tuple[int, bytes]]]:
-        """The summary, once every file was added, and its term rows for the store (made while
-        a child process works out the file graph, when the repository is large); its name rows
-        come from `Summary.name_rows`."""
-        child = _GraphInChild.start(self.references, self.definers) if len(self.paths) >= GRAPH_CHILD_MIN_FILES else None
-        packed = {term: array("I", pairs).tobytes() for term, pairs in self.postings.items()}
-        summary = Summary(
+    def start_graph(self) -> None:
+        """Start working out the file graph: in a child process when the repository is large, so
+        the term rows are made (and saved) meanwhile."""
+        if len(self.paths) >= GRAPH_CHILD_MIN_FILES:
+            self._child = _GraphInChild.start(self.references, self.definers)
+
+    def term_rows(self) -> Iterator[tuple[int, bytes]]:
+        """The term table as store rows, one bucket made at a time."""
+        return term_rows(self.postings, self.name_parts)
+
+    def name_rows(self) -> Iterator[tuple[int, bytes]]:
+        yield from NameTable(self.definers).rows(DEFINERS)
+        yield from NameTable(self.referrers).rows(REFERRERS)
+
+    def summary(self, *, with_terms: bool) -> Summary:
+        """The summary once every file was added (waits for the file graph); without the term
+        tables when they were saved to the store, to be read from there as queries need them."""
+        child, self._child = self._child, None
+        graph = child.result() if child is not None else None
+        edges, centrality = graph or file_graph(self.references, self.definers)
+        postings = {term: pairs.tobytes() for term, pairs in self.postings.items()} if with_terms else {}
+        return Summary(
             self.paths,
             self.lengths,
             NameTable(self.definers),
             NameTable(self.referrers),
-            [],
+            edges,
             path_parts_of(self.paths),
-            [],
+            centrality,
             self.shas,
-            packed,
-            self.name_parts,
+            postings,
+            self.name_parts if with_terms else {},
         )
-        rows = list(summary.term_rows())
-        graph = child.result() if child is not None else None
-        summary.edges, summary.centrality = graph or file_graph(self.references, self.definers)
-        return summary, rows
+
+    def finish(self) -> tuple[Summary, list[tuple[int, bytes]]]:
+        """The summary with its term tables in memory, and its term rows for the store."""
+        self.start_graph()
+        rows = list(self.term_rows())
+        return self.summary(with_terms=True), rows
 
 
 def build_summary(entries: dict[str, ParsedFile], shas: dict[str, str]) -> Summary:
@@ -140,7 +186,7 @@ def build_summary(entries: dict[str, ParsedFile], shas: dict[str, str]) -> Summa
     return builder.finish()[0]
 
 
-def file_graph(references: list[dict[str, int]], definers: dict[str, list[int]]) -> tuple[list[bytes], list[float]]:
+def file_graph(references: References, definers: dict[str, list[int]]) -> tuple[list[bytes], list[float]]:
     """Each file's packed links and its PageRank centrality."""
     links = file_links(references, definers)
     return [pack_links(weights) for weights in links], pagerank(links)
@@ -154,7 +200,7 @@ class _GraphInChild:
         self.receive = receive
 
     @classmethod
-    def start(cls, references: list[dict[str, int]], definers: dict[str, list[int]]) -> "_GraphInChild | None":
+    def start(cls, references: References, definers: dict[str, list[int]]) -> "_GraphInChild | None":
         import multiprocessing
         import threading
 
@@ -183,18 +229,36 @@ class _GraphInChild:
         return graph
 
 
-def _graph_child(send: Any, references: list[dict[str, int]], definers: dict[str, list[int]]) -> None:
+def _graph_child(send: Any, references: References, definers: dict[str, list[int]]) -> None:
     send.send(file_graph(references, definers))
     send.close()
 
 
-def file_links(references: list[dict[str, int]], definers: dict[str, list[int]]) -> list[list[tuple[int, float]]]:
+def file_links(references: References, definers: dict[str, list[int]]) -> list[list[tuple[int, float]]]:
     """Each file's strongest links to files that define what it references or reference what it
-    defines; back links count half."""
-    links: list[dict[int, float]] = [{} for _ in references]
-    for node, counts in enumerate(references):
+    defines; back links count half. (`weighted_links` per file, with each name looked up once.)"""
+    targets_of: list[list[int] | None] = []
+    weight_of: list[float] = []
+    for name in references.names:
+        targets = definers.get(name)
+        usable = bool(targets) and len(targets) <= MAX_DEFINERS  # type: ignore[arg-type]
+        targets_of.append(targets if usable else None)
+        weight_of.append(name_weight(name) if usable else 0.0)
+    links: list[dict[int, float]] = [{} for _ in references.files]
+    sqrt = math.sqrt
+    for node, (ids, counts) in enumerate(references.files):
+        weights: dict[int, float] = {}
+        get = weights.get
+        for number, count in zip(ids, counts):
+            targets = targets_of[number]
+            if targets is None:
+                continue
+            share = weight_of[number] * sqrt(count) / len(targets)
+            for target in targets:
+                if target != node:
+                    weights[target] = get(target, 0.0) + share
         out = links[node]
-        for target, weight in weighted_links(node, counts, definers).items():
+        for target, weight in weights.items():
             out[target] = out.get(target, 0.0) + weight
             back = links[target]
             back[node] = back.get(node, 0.0) + weight * BACK_LINK

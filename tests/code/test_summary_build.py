@@ -31,6 +31,8 @@ def test_facts_arriving_in_any_order_build_the_path_ordered_summary() -> None:
     assert refresh.builder is not None and refresh.builder.complete
     summary = refresh.finish(shas, FreshParses())
     assert summary.paths == expected.paths and summary.definers == expected.definers
+    assert summary.postings == {}  # saved to the store, read back as a query asks for terms
+    summary.prepare(list(expected.postings))
     assert summary.postings == expected.postings and summary.edges == expected.edges
     assert summary.centrality == expected.centrality
 
@@ -63,3 +65,50 @@ def test_a_test_file_counts_by_its_identifiers_and_test_names() -> None:
 @pytest.mark.parametrize(("name", "is_test"), [("test_x", True), ("testX", True), ("TestX", True), ("test2", True), ("testing", False), ("tests", False), ("test", False), ("contest_x", False)])
 def test_names_a_test(name: str, is_test: bool) -> None:
     assert summary_build.names_a_test(name) is is_test
+
+
+def test_stored_files_are_read_a_chunk_at_a_time_around_fresh_and_unreported_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmdev.code import refresh as refresh_module
+    from llmdev.code.tags import ParsedFile
+
+    monkeypatch.setattr(refresh_module, "READ_AHEAD", 3)
+    entries = _parsed(20)
+    paths = sorted(entries)
+    shas = {path: f"{i:040x}" for i, path in enumerate(paths)}
+    store = BlobStore(None)
+    stored = [p for i, p in enumerate(paths) if i % 3 != 0]
+    store.put_many((shas[p], entries[p]) for p in stored)  # type: ignore[misc]
+    reads: list[int] = []
+    get_many = store.get_many
+    monkeypatch.setattr(store, "get_many", lambda wanted, **kw: reads.append(len(list(wanted := list(wanted)))) or get_many(wanted, **kw))
+    unreported = paths[9]  # a fresh file whose worker never answered: it counts as empty
+    refresh = SummaryRefresh.start(store, shas)
+    for path in reversed(paths):
+        if path not in stored and path != unreported:
+            refresh.feed(shas[path], facts_of(entries[path]))  # type: ignore[arg-type]
+    summary = refresh.finish(shas, FreshParses(store))
+    expected = build_summary({**entries, unreported: ParsedFile(None)}, shas)  # type: ignore[arg-type]
+    assert summary.definers == expected.definers and summary.referrers == expected.referrers
+    summary.prepare(list(expected.postings))
+    assert summary.postings == expected.postings and summary.edges == expected.edges
+    assert reads and max(reads) <= 3 and sum(reads) == len(stored)  # every stored file read once, 3 at most at a time
+
+
+def test_a_summary_the_store_could_not_keep_holds_its_terms_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    entries = _parsed(6)
+    shas = {path: f"{i:040x}" for i, path in enumerate(sorted(entries))}
+    expected = build_summary(entries, shas)  # type: ignore[arg-type]
+    store = BlobStore(None)
+
+    def failing_put(key, payload, terms, names=()):  # the disk filled up half-way
+        next(iter(terms), None)
+        payload()
+        return False
+
+    monkeypatch.setattr(store, "put_summary", failing_put)
+    refresh = SummaryRefresh.start(store, shas)
+    for path in sorted(entries):
+        refresh.feed(shas[path], facts_of(entries[path]))  # type: ignore[arg-type]
+    summary = refresh.finish(shas, FreshParses())
+    assert summary.postings == expected.postings and summary.name_parts == expected.name_parts
+    assert summary.load_terms is None and summary.edges == expected.edges
