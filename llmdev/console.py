@@ -187,13 +187,17 @@ def spinner(message: str) -> Iterator[None]:
 class ProgressHandle:
     """What a long job reports its progress through."""
 
-    def __init__(self, bar: "Progress | None", task_id: Any) -> None:
+    def __init__(self, bar: "Progress | None", task_id: Any, *, rate: bool = False) -> None:
         self._bar = bar
         self._task_id = task_id
+        self._rate = rate
 
     def advance(self, amount: float = 1) -> None:
         if self._bar is not None:
             self._bar.advance(self._task_id, amount)
+            if self._rate:
+                speed = self._bar.tasks[self._task_id].speed  # a moving average, as the time left uses
+                self._bar.update(self._task_id, rate=f"{speed:,.0f}" if speed else "…")
 
     def set_total(self, total: float | None) -> None:
         if self._bar is not None:
@@ -205,21 +209,19 @@ class ProgressHandle:
 
 
 @contextmanager
-def progress(description: str, total: float | None = None) -> Iterator[ProgressHandle]:
-    """A progress bar on stderr; a no-op when quiet."""
+def progress(description: str, total: float | None = None, *, unit: str | None = None, completed: float = 0) -> Iterator[ProgressHandle]:
+    """A progress bar on stderr; a no-op when quiet. With a `unit` ("files"), the rate per
+    second and the time left are shown too; `completed` is the work done before the bar appeared."""
     if _settings.quiet:
         yield ProgressHandle(None, None)
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console(),
-        transient=True,
-    )
+    columns: list[Any] = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    if unit:
+        rate = TextColumn(f"{{task.fields[rate]}} {unit}/s", markup=False)
+        columns[3:3] = [rate, TextColumn("ETA"), TimeRemainingColumn()]
+    bar = Progress(*columns, console=err_console(), transient=True)
     with bar:
-        task_id = bar.add_task(description, total=total)
-        yield ProgressHandle(bar, task_id)
+        task_id = bar.add_task(description, total=total, completed=completed, rate="…")
+        yield ProgressHandle(bar, task_id, rate=bool(unit))

@@ -40,3 +40,18 @@ def test_cli_tables_are_not_cut_in_a_pipe(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-m", "llmdev", "config", "show"], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "…" not in done.stdout and "ollama/llama3.1:8b" in done.stdout
+
+
+def test_a_progress_bar_with_a_unit_shows_the_rate_and_the_time_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    terminal = Console(width=120, force_terminal=True, no_color=True, record=True, file=io.StringIO())
+    monkeypatch.setitem(console._consoles, "err", terminal)
+    monkeypatch.setattr(console._settings, "quiet", False)
+    with console.progress("indexing", total=1000, unit="files", completed=100) as bar:
+        for _ in range(3):
+            bar.advance(100)
+        task = bar._bar.tasks[0]  # type: ignore[union-attr]
+        assert task.completed == 400 and task.fields["rate"] != "…"
+        shown = "".join(segment.text for segment in terminal.render(bar._bar.make_tasks_table(bar._bar.tasks)))  # type: ignore[union-attr]
+    assert "400/1000" in shown and "files/s" in shown and "ETA" in shown

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import marshal
 import os
+import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator, Sequence
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 PARALLEL_MIN_BYTES = 1_500_000
 PARALLEL_MIN_FILES = 40
 BATCH_BYTES = 300_000
-PROGRESS_MIN_FILES = 200
+PROGRESS_DELAY = 1.0  # seconds of indexing before the bar appears
 
 # Called with each parsed blob's SHA and summary facts, batch by batch as they finish.
 FactsSink = Callable[[str, FileFacts], None]
@@ -114,7 +116,7 @@ def parse_files(
     if workers > 1 and total >= PARALLEL_MIN_BYTES and len(files) >= PARALLEL_MIN_FILES:
         _parse_in_pool(str(root), batches, min(workers, len(batches)), keep, show_progress)
     else:
-        _parse_here(str(root), batches, keep, show_progress and len(files) >= PROGRESS_MIN_FILES)
+        _parse_here(str(root), batches, keep, show_progress)
     return fresh
 
 
@@ -153,7 +155,7 @@ def _parse_in_pool(root: str, batches: list[list["RepoFile"]], workers: int, kee
         with _maybe_progress(show_progress, sum(futures.values())) as bar:
             for future in as_completed(futures):
                 keep(future.result())
-                bar.advance(futures[future])
+                bar.advance(futures.pop(future))  # a finished batch's rows are not held until the end
 
 
 def _start_worker() -> None:
@@ -169,11 +171,37 @@ class _NoBar:
         pass
 
 
+class _BarAfterASecond:
+    """The indexing bar (files, files/s, time left), shown once the work has taken a second:
+    a quick index stays silent."""
+
+    def __init__(self, total: int, delay: float = PROGRESS_DELAY) -> None:
+        self.total = total
+        self.delay = delay
+        self.started = time.monotonic()
+        self.done = 0
+        self.stack = ExitStack()
+        self.bar: Any = None
+
+    def advance(self, amount: float = 1) -> None:
+        self.done += int(amount)
+        if self.bar is not None:
+            self.bar.advance(amount)
+        elif time.monotonic() - self.started >= self.delay:
+            from llmdev import console
+
+            self.bar = self.stack.enter_context(console.progress("indexing", total=self.total, unit="files", completed=self.done))
+
+    def __enter__(self) -> "_BarAfterASecond":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stack.close()
+
+
 def _maybe_progress(show: bool, total: int) -> ContextManager[Any]:
     from contextlib import nullcontext
 
-    from llmdev import console
-
     if not show:
         return nullcontext(_NoBar())
-    return console.progress("indexing", total=total)
+    return _BarAfterASecond(total)
