@@ -58,6 +58,7 @@ class SummaryRefresh:
         self._order = [self.current[p] for p in paths]
         self._uses = Counter(self._order)
         self.builder = SummaryBuilder(paths, list(self._order))
+        self.builder.fork_graph_child()
         self._stored = self.store.known(self._order)
         self._drain()
 
@@ -103,6 +104,8 @@ class SummaryRefresh:
     def finish(self, shas: dict[str, str], fresh: "FreshParses") -> Summary:
         """The summary of `shas`: the files that could be read, normally all of `current`."""
         if shas != self.current:
+            if self.builder is not None:
+                self.builder.close()
             return SummaryRefresh.start(self.store, shas).finish(shas, fresh)
         if self.saved is not None:
             return self.saved

@@ -112,3 +112,32 @@ def test_a_summary_the_store_could_not_keep_holds_its_terms_in_memory(monkeypatc
     summary = refresh.finish(shas, FreshParses())
     assert summary.postings == expected.postings and summary.name_parts == expected.name_parts
     assert summary.load_terms is None and summary.edges == expected.edges
+
+
+def test_a_graph_child_forked_before_the_files_are_added_gives_the_same_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(summary_build, "GRAPH_CHILD_MIN_FILES", 1)
+    entries = _parsed(40)
+    paths = sorted(entries)
+    builder = SummaryBuilder(paths, [f"{i:040x}" for i in range(len(paths))])
+    builder.fork_graph_child()
+    if builder._child is None:
+        pytest.skip("no fork on this platform")
+    early = builder._child.process
+    for path in paths:
+        builder.add(facts_of(entries[path]))  # type: ignore[arg-type]
+    builder.start_graph()
+    assert builder._child is not None and builder._child.process is early  # the early child did the work
+    summary = builder.summary(with_terms=True)
+    assert (summary.edges, summary.centrality) == file_graph(builder.references, builder.definers)
+    assert not early.is_alive()
+
+
+def test_an_early_graph_child_that_is_never_sent_its_tables_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(summary_build, "GRAPH_CHILD_MIN_FILES", 1)
+    builder = SummaryBuilder(["a.py"], ["0" * 40])
+    builder.fork_graph_child()
+    if builder._child is None:
+        pytest.skip("no fork on this platform")
+    process = builder._child.process
+    builder._child.close()  # e.g. the files changed while parsing and a new build started
+    assert not process.is_alive() and process.exitcode == 0
