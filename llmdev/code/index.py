@@ -236,8 +236,9 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
         if store.get_meta(PRUNED) != refresh.key:  # the same files as when last pruned: nothing new to prune
             store.prune(_stale_outside_git(repo, store.stored() - set(current.values())))
             store.set_meta(PRUNED, refresh.key)
-        # A saved summary of exactly these files was made when every one of them was stored.
-        known = set(current.values()) if refresh.saved is not None else store.known(current.values())
+        # A saved summary was made when every one of its files was stored: only the others are looked up.
+        vouched = refresh.stored_blobs()
+        known = vouched | store.known(sha for sha in current.values() if sha not in vouched)
         missing = [f for f in listing.files if f.blob_sha not in known]
         fresh = parse_files(repo.root, missing, store=store, show_progress=show_progress, on_facts=refresh.feed)
         shas = {path: sha for path, sha in current.items() if sha in known or sha in fresh}

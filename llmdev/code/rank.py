@@ -191,30 +191,32 @@ def personalized_pagerank(summary: "Summary", seeds: dict[int, float]) -> dict[i
     total = sum(seeds.values())
     if total <= 0:
         return {}
-    residual = {i: s / total for i, s in seeds.items()}
+    residual = [0.0] * len(summary.edges)  # a list: read and written for every link pushed along
+    for i, score in seeds.items():
+        residual[i] = score / total
     estimate: dict[int, float] = {}
-    queue = list(residual)
+    queue = list(seeds)
     pushes = 0
-    neighbours_cache: dict[int, tuple[list[tuple[int, float]], float]] = {}
-    residual_of, enqueue = residual.get, queue.append
+    links_of: dict[int, tuple[list[int], list[float], float]] = {}
+    enqueue = queue.append
     while queue and pushes < MAX_PUSHES:
         node = queue.pop()
-        mass = residual_of(node, 0.0)
+        mass = residual[node]
         if mass < PUSH_EPSILON:
             continue
         pushes += 1
         residual[node] = 0.0
         estimate[node] = estimate.get(node, 0.0) + ALPHA * mass
-        cached = neighbours_cache.get(node)
+        cached = links_of.get(node)
         if cached is None:
             links = summary.neighbours(node)
-            cached = neighbours_cache[node] = (links, sum(w for _, w in links))
-        links, weight_sum = cached
-        if not links:
+            cached = links_of[node] = ([t for t, _ in links], [w for _, w in links], sum(w for _, w in links))
+        targets, weights, weight_sum = cached
+        if not targets:
             continue
         spread = (1 - ALPHA) * mass / weight_sum
-        for target, weight in links:
-            before = residual_of(target, 0.0)
+        for target, weight in zip(targets, weights):
+            before = residual[target]
             after = residual[target] = before + spread * weight
             if before < PUSH_EPSILON <= after:
                 enqueue(target)

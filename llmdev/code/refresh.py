@@ -53,6 +53,11 @@ class SummaryRefresh:
         refresh._start_build()
         return refresh
 
+    def stored_blobs(self) -> set[str]:
+        """Blobs the store holds for sure: those of the saved summary used (saved or base)."""
+        chosen = self.saved or self.base
+        return set(chosen.shas) if chosen is not None else set()
+
     def _start_build(self) -> None:
         paths = sorted(self.current)
         self._order = [self.current[p] for p in paths]

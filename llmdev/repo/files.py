@@ -111,7 +111,7 @@ def list_files(
         again += [(row[0], _IndexEntry("100644", "")) for row in tracked.skipped if row[0] in dirty and row[1] != "submodule"]
     else:
         listing.files = list(map(RepoFile._make, tracked.files))
-        listing.skipped = [SkippedFile(shown, why) for _, why, shown in tracked.skipped]
+        listing.skipped = list(map(SkippedFile._make, tracked.shown_skipped()))
         again = []
     again += [(path, _IndexEntry(mode, sha, conflicted)) for path, mode, sha, conflicted in tracked.pending]
     again += [(p, None) for p in decode(untracked).split("\0") if p]
@@ -177,6 +177,10 @@ class _TrackedFiles:
         # A file that vanished between git's answer and the check is looked at again next time.
         decided.pending += [(p, e.mode, e.sha, False) for p, e in unchanged if p not in kept and e is not None]
         return decided
+
+    def shown_skipped(self) -> list[tuple[str, str]]:
+        """(path as shown, reason) of each skipped file, in order."""
+        return [(shown, why) for _, why, shown in self.skipped]
 
     def dumps(self) -> bytes:
         return marshal.dumps((self.files, self.skipped, self.pending))
