@@ -99,7 +99,7 @@ def test_case_scores_count_recall_and_reciprocal_rank() -> None:
 
 def test_the_baseline_ranks_source_files_only(tree: Path) -> None:
     (tree / "CHANGES.md").write_text("config loader config loader config loader\n")
-    args = argparse.Namespace(no_llmdev=True, weak_bm25=True, aider_python=None, history_weight=None)
+    args = argparse.Namespace(no_llmdev=True, weak_bm25=True, aider_python=None, history_weight=None, bm25f_weight=None)
     rankers = retrieval.build_rankers(args)
     files = ["CHANGES.md", "src/config_loader.py", "src/server.py"]
     assert rankers["bm25"](tree, files, "config loader") == ["src/config_loader.py"]
@@ -153,3 +153,34 @@ def test_history_field_ranks_a_file_by_what_its_past_commits_said(tmp_path: Path
     ranker = history.HistoryBm25(lexical.strong_bm25(), history.HistoryField(), weight=1.0)
     assert lexical.strong_bm25().rank(repo.root, files, "empty tokenizer") == []
     assert ranker.rank(repo.root, files, "empty tokenizer") == ["app/b.py"]
+
+
+def test_definitions_field_holds_signatures_comments_and_docstrings() -> None:
+    import fields
+
+    source = (
+        "import os\n\n# Read the header.\n# Tolerate truncation.\ndef parse_header(data):\n"
+        '    """Zipfile header.\n\n    More.\n    """\n    body_only = 1\n    return body_only\n'
+    )
+    text = fields.definitions_text("pkg/reader.py", source)
+    assert "Tolerate truncation" in text and "def parse_header(data):" in text and "More." in text
+    assert "body_only" not in text and "import os" not in text
+    go = fields.definitions_text("pkg/retry.go", "package x\n\n// Retry sends again.\nfunc Retry(n int) error {\n\treturn nil\n}\n")
+    assert "Retry sends again" in go and "return nil" not in go
+
+
+def test_bm25f_weight_lifts_a_file_whose_definitions_hold_the_terms(tmp_path: Path) -> None:
+    import fields
+
+    (tmp_path / "defines.py").write_text('def retry_upload():\n    """Retry the upload."""\n    return 1\n')
+    (tmp_path / "mentions.py").write_text("# notes\nx = 1\n" + "y = 2\n" * 3 + "retry = upload = None\n")
+    strong = lexical.strong_bm25()
+    field = fields.DefinitionsField()
+    plain = fields.DefinitionsBm25f(strong, field, 0.0)
+    weighted = fields.DefinitionsBm25f(strong, field, 2.0)
+    files = ["defines.py", "mentions.py"]
+    assert plain.rank(tmp_path, files, "retry upload") == strong.rank(tmp_path, files, "retry upload")
+    scores = fields.bm25f({p: strong.terms(tmp_path, p) for p in files}, {p: field.terms(tmp_path, p) for p in files}, 2.0, ["retry"])
+    plain_scores = fields.bm25f({p: strong.terms(tmp_path, p) for p in files}, {}, 0.0, ["retry"])
+    assert scores["defines.py"] > plain_scores["defines.py"] and scores["mentions.py"] < plain_scores["mentions.py"] + 1e-9
+    assert weighted.rank(tmp_path, files, "retry upload")[0] == "defines.py"
