@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import marshal
 from array import array
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from llmdev.code.terms import term_counts
 
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 HISTORY_COMMITS = 3000
 REFRESH_AFTER = 300
-# A commit that modified more files than this (a rename, a reformat) says little about which belong together.
-COCHANGE_MAX_FILES = 20
 RECORD = "\x1e"
 FIELD = "\x1f"
 
@@ -38,7 +36,6 @@ class History:
     lengths: list[int]  # terms in each file's history
     postings: dict[str, bytes]  # term -> packed (path index, count) pairs
     added: int = 0  # commits folded in since the history was read in full
-    commits: list[bytes] = field(default_factory=list)  # per commit, newest first: packed path indexes it modified
 
     def postings_of(self, term: str) -> list[tuple[int, int]]:
         values = array("I")
@@ -46,32 +43,7 @@ class History:
         return list(zip(values[0::2], values[1::2]))
 
     def dumps(self) -> bytes:
-        return marshal.dumps((self.paths, self.lengths, self.postings, self.added, self.commits))
-
-    def co_changed(self, seeds: dict[str, float]) -> dict[str, float]:
-        """Files that changed together with the seed files: each seed's score times the share of
-        its commits (those of at most COCHANGE_MAX_FILES files) that also modified the file."""
-        where = {path: j for j, path in enumerate(self.paths)}
-        wanted = {where[path]: score for path, score in seeds.items() if path in where}
-        together: dict[int, dict[int, int]] = {j: {} for j in wanted}
-        touched = dict.fromkeys(wanted, 0)
-        for packed in self.commits:
-            changed = array("I")
-            changed.frombytes(packed)
-            if not 2 <= len(changed) <= COCHANGE_MAX_FILES:
-                continue
-            for j in set(changed) & wanted.keys():
-                touched[j] += 1
-                counts = together[j]
-                for k in changed:
-                    if k != j:
-                        counts[k] = counts.get(k, 0) + 1
-        scores: dict[str, float] = {}
-        for j, counts in together.items():
-            for k, count in counts.items():
-                path = self.paths[k]
-                scores[path] = scores.get(path, 0.0) + wanted[j] * count / (touched[j] + 1)
-        return scores
+        return marshal.dumps((self.paths, self.lengths, self.postings, self.added))
 
     def extended(self, newer: "History", commits: int) -> "History":
         """This history with `newer` (the history of `commits` later commits) added to it."""
@@ -91,43 +63,23 @@ class History:
             for j, count in newer.postings_of(term):
                 counts[mapped[j]] = counts.get(mapped[j], 0) + count
             postings[term] = array("I", [value for pair in sorted(counts.items()) for value in pair]).tobytes()
-        changes = [_packed(mapped[j] for j in _unpacked(packed)) for packed in newer.commits]
-        return History(paths, lengths, postings, self.added + commits, changes + self.commits)
+        return History(paths, lengths, postings, self.added + commits)
 
     @classmethod
     def loads(cls, payload: bytes) -> "History | None":
-        """The saved history, or None when unreadable or saved by an older llmdev (no commits)."""
         try:
-            fields = marshal.loads(payload)
+            return cls(*marshal.loads(payload))
         except (ValueError, EOFError, TypeError):
             return None
-        if not isinstance(fields, tuple) or len(fields) != 5:
-            return None
-        try:
-            return cls(*fields)
-        except TypeError:
-            return None
-
-
-def _packed(values: "Iterable[int]") -> bytes:
-    return array("I", values).tobytes()
-
-
-def _unpacked(packed: bytes) -> array:
-    values = array("I")
-    values.frombytes(packed)
-    return values
 
 
 def parse_log(log: str) -> History:
     """The history of each file named in `git log --format=<RS>%B<US> --name-only` output."""
     per_file: dict[str, dict[str, int]] = {}
-    changed: list[list[str]] = []
     for record in log.split(RECORD)[1:]:
         message, _, names = record.partition(FIELD)
         counts = term_counts(message)
-        changed.append(list(dict.fromkeys(line for line in names.splitlines() if line)))
-        for path in changed[-1]:
+        for path in dict.fromkeys(line for line in names.splitlines() if line):
             into = per_file.setdefault(path, {})
             for term, count in counts.items():
                 into[term] = into.get(term, 0) + count
@@ -137,9 +89,7 @@ def parse_log(log: str) -> History:
         for term, count in per_file[path].items():
             inverted.setdefault(term, array("I")).extend((i, count))
     lengths = [sum(per_file[path].values()) for path in paths]
-    where = {path: i for i, path in enumerate(paths)}
-    commits = [_packed(where[path] for path in names) for names in changed]
-    return History(paths, lengths, {term: packed.tobytes() for term, packed in inverted.items()}, 0, commits)
+    return History(paths, lengths, {term: packed.tobytes() for term, packed in inverted.items()})
 
 
 def read_history(repo: "Repository", head: str, commits: int = HISTORY_COMMITS) -> History:

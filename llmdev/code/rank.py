@@ -29,12 +29,7 @@ PATH_WEIGHT = 0.4
 HISTORY_WEIGHT = 0.25  # chosen on the tuning set of benchmarks/retrieval.py (docs/benchmarks.md)
 MENTION_BOOST = 2.0
 FOCUS_BOOST = 1.5
-GRAPH_WEIGHT = 0.35
-COCHANGE_WEIGHT = 0.0
-COCHANGE_SEEDS = 10
-TEST_POINTER_WEIGHT = 0.0
-TEST_POINTER_SHARE = 0.0
-DEFINITION_WEIGHT = 0.0
+GRAPH_WEIGHT = 0.15  # chosen on the tuning set (docs/benchmarks.md); 0.35 before issue 14
 TEST_FACTOR = 0.6
 SEEDS = 40
 ALPHA = 0.2  # restart probability of the personalised PageRank
@@ -60,17 +55,12 @@ def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = ()) -> 
     identifiers = query_identifiers(query)
     weights = term_idf(summary, terms)
     positions = summary.index_of()
-    history = index.history() if terms else None
     seeds = _combine(
         (bm25(summary, weights), 1.0),
         (name_scores(summary, terms, weights, identifiers), NAME_WEIGHT),
         (path_scores(summary, terms), PATH_WEIGHT),
-        (history_scores(summary, history, terms, positions), HISTORY_WEIGHT),
-        (definition_scores(summary, terms, weights), DEFINITION_WEIGHT),
+        (history_scores(summary, index.history() if terms else None, terms, positions), HISTORY_WEIGHT),
     )
-    if TEST_POINTER_WEIGHT:
-        for i, score in test_pointers(summary, seeds).items():
-            seeds[i] = seeds.get(i, 0.0) + TEST_POINTER_WEIGHT * score
     for path in _mentioned(summary.paths, query):
         seeds[positions[path]] = seeds.get(positions[path], 0.0) + MENTION_BOOST
     for path in focus:
@@ -80,7 +70,7 @@ def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = ()) -> 
         ranked = sorted(enumerate(summary.centrality), key=lambda item: (-item[1], summary.paths[item[0]]))
         return Ranking([(summary.paths[i], s) for i, s in ranked if i not in summary.hidden], terms, identifiers, weights)
     wants_tests = any(t.startswith("test") for t in terms)
-    scores = _blend(summary, seeds, wants_tests, history)
+    scores = _blend(summary, seeds, wants_tests)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], summary.paths[item[0]]))
     return Ranking([(summary.paths[i], s) for i, s in ranked if s > 0 and i not in summary.hidden], terms, identifiers, weights)
 
@@ -158,50 +148,6 @@ def history_scores(summary: "Summary", history: "History | None", terms: list[st
     return scores
 
 
-def definition_scores(summary: "Summary", terms: list[str], weights: dict[str, float]) -> dict[int, float]:
-    """BM25 (no length normalisation) over a field of each file's defined names: a term counts once
-    per name the file defines that contains it."""
-    if not DEFINITION_WEIGHT:
-        return {}
-    scores: dict[int, float] = {}
-    for term in terms:
-        idf = weights.get(term, 0.0)
-        counts: dict[int, int] = {}
-        for name in summary.name_parts.get(term, ()):
-            for i in summary.definers.get(name, ()):
-                counts[i] = counts.get(i, 0) + 1
-        for i, count in counts.items():
-            scores[i] = scores.get(i, 0.0) + idf * count * (BM25_K1 + 1) / (count + BM25_K1)
-    return scores
-
-
-def test_pointers(summary: "Summary", seeds: dict[int, float]) -> dict[int, float]:
-    """Code that the best-matching tests exercise: each test seed's score, shared along its links
-    (to the files defining what it uses), the strongest link counting 1."""
-    top = sorted(seeds.items(), key=lambda kv: -kv[1])[:SEEDS]
-    scores: dict[int, float] = {}
-    for node, seed in top:
-        if not is_test_path(summary.paths[node]):
-            continue
-        links = [(target, weight) for target, weight in summary.neighbours(node) if not is_test_path(summary.paths[target])]
-        if not links:
-            continue
-        strongest = (sum if TEST_POINTER_SHARE else max)(weight for _, weight in links)
-        for target, weight in links:
-            scores[target] = max(scores.get(target, 0.0), seed * weight / strongest)
-    return scores
-
-
-def co_change_scores(summary: "Summary", history: "History | None", seeds: dict[int, float]) -> dict[int, float]:
-    """Files that often changed together with the best seeds (history.py), by file index."""
-    if history is None:
-        return {}
-    best = sorted(seeds.items(), key=lambda kv: -kv[1])[:COCHANGE_SEEDS]
-    positions = summary.index_of()
-    together = history.co_changed({summary.paths[i]: score for i, score in best})
-    return {i: score for path, score in together.items() if (i := positions.get(path)) is not None and i not in summary.hidden}
-
-
 def _mentioned(paths: list[str], query: str) -> list[str]:
     mentions = path_mentions(query)
     if not mentions:
@@ -227,13 +173,11 @@ def _combine(*parts: tuple[dict[int, float], float]) -> dict[int, float]:
     return total
 
 
-def _blend(summary: "Summary", seeds: dict[int, float], wants_tests: bool, history: "History | None") -> dict[int, float]:
-    """Seed score plus graph score plus co-change score, each scaled to a maximum of 1; test files
-    count less unless asked for."""
+def _blend(summary: "Summary", seeds: dict[int, float], wants_tests: bool) -> dict[int, float]:
+    """Seed score plus graph score, each scaled to a maximum of 1; test files count less unless asked for."""
     top_seeds = dict(sorted(seeds.items(), key=lambda kv: -kv[1])[:SEEDS])
-    graph = personalized_pagerank(summary, top_seeds) if GRAPH_WEIGHT else {}
-    together = co_change_scores(summary, history, top_seeds) if COCHANGE_WEIGHT else {}
-    scores = _combine((seeds, 1.0), (graph, GRAPH_WEIGHT), (together, COCHANGE_WEIGHT))
+    graph = personalized_pagerank(summary, top_seeds)
+    scores = _combine((seeds, 1.0), (graph, GRAPH_WEIGHT))
     if not wants_tests:
         for i in scores:
             if is_test_path(summary.paths[i]):
