@@ -184,3 +184,41 @@ def test_bm25f_weight_lifts_a_file_whose_definitions_hold_the_terms(tmp_path: Pa
     plain_scores = fields.bm25f({p: strong.terms(tmp_path, p) for p in files}, {}, 0.0, ["retry"])
     assert scores["defines.py"] > plain_scores["defines.py"] and scores["mentions.py"] < plain_scores["mentions.py"] + 1e-9
     assert weighted.rank(tmp_path, files, "retry upload")[0] == "defines.py"
+
+
+def _rank_variants():  # type: ignore[no-untyped-def]
+    path = SCRIPT.with_name("rank_variants.py")
+    spec = importlib.util.spec_from_file_location("rank_variants_benchmark", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_variant_names_numeric_constants_of_the_ranking() -> None:
+    from llmdev.code import rank
+
+    variants = _rank_variants()
+    assert variants.parse_variant("g0=GRAPH_WEIGHT:0,SEEDS:10", rank) == ("g0", {"GRAPH_WEIGHT": 0.0, "SEEDS": 10})
+    for bad in ("g0", "current=GRAPH_WEIGHT:0", "x=GRAPH_WEIGT:0", "x=rank_files:1"):
+        with pytest.raises(ValueError):
+            variants.parse_variant(bad, rank)
+
+
+def test_variants_rank_the_same_checkout_and_the_constants_are_restored(tmp_path: Path) -> None:
+    from llmdev.code import rank
+
+    files = {"app/parser.py": "def parse_header(data):\n    return helper(data)\n", "app/util.py": "def helper(x):\n    return x\n"}
+    repo = GitRepo.create(tmp_path / "repo", files)
+    before = rank.GRAPH_WEIGHT
+    rankings, seconds = _rank_variants().rank_case(repo.root, "parse header", {"current": {}, "g0": {"GRAPH_WEIGHT": 0.0}})
+    assert rank.GRAPH_WEIGHT == before and set(seconds) == {"current", "g0"}
+    assert rankings["current"] == ["app/parser.py", "app/util.py"] and rankings["g0"] == ["app/parser.py"]
+
+
+def test_variants_refuse_to_write_heldout_cases(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT.with_name("rank_variants.py")), "--set", "heldout", "--variant", "g0=GRAPH_WEIGHT:0", "--json", str(tmp_path / "x.json")],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 2 and "no --json with --set heldout" in done.stderr
