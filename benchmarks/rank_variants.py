@@ -52,6 +52,7 @@ def rank_case(work: Path, query: str, variants: dict[str, dict[str, float]]) -> 
     from llmdev.repo.discovery import open_repository
 
     index = load_index(open_repository(work), show_progress=False)
+    index.history()  # read once per checkout, before the clock starts: every variant shares it
     defaults = {constant: getattr(rank, constant) for settings in variants.values() for constant in settings}
     rankings, seconds = {}, {}
     try:
