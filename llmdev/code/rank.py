@@ -31,8 +31,6 @@ MENTION_BOOST = 2.0
 FOCUS_BOOST = 1.5
 GRAPH_WEIGHT = 0.15  # chosen on the tuning set (docs/benchmarks.md); 0.35 before issue 14
 TEST_FACTOR = 0.6
-TEST_SUBJECT_WEIGHT = 0.0
-TEST_SUBJECT_MAX = 3  # a test's name that fits more source files than this points at none
 SEEDS = 40
 ALPHA = 0.2  # restart probability of the personalised PageRank
 PUSH_EPSILON = 4e-4
@@ -63,9 +61,6 @@ def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = ()) -> 
         (path_scores(summary, terms), PATH_WEIGHT),
         (history_scores(summary, index.history() if terms else None, terms, positions), HISTORY_WEIGHT),
     )
-    if TEST_SUBJECT_WEIGHT:
-        for i, score in test_subjects(summary, seeds).items():
-            seeds[i] = seeds.get(i, 0.0) + TEST_SUBJECT_WEIGHT * score
     for path in _mentioned(summary.paths, query):
         seeds[positions[path]] = seeds.get(positions[path], 0.0) + MENTION_BOOST
     for path in focus:
@@ -151,43 +146,6 @@ def history_scores(summary: "Summary", history: "History | None", terms: list[st
             i = listed[j]
             scores[i] = scores.get(i, 0.0) + idf * count * (BM25_K1 + 1) / (count + norm)
     return scores
-
-
-def test_subjects(summary: "Summary", seeds: dict[int, float]) -> dict[int, float]:
-    """The source files the best-matching tests are named after (test_utils.py -> utils.py,
-    _utils.py; parser_test.go -> parser.go; FooTest.java -> Foo.java), each with its test's score."""
-    tests = [(i, s) for i, s in sorted(seeds.items(), key=lambda kv: -kv[1])[:SEEDS] if is_test_path(summary.paths[i])]
-    if not tests:
-        return {}
-    by_stem: dict[str, list[int]] = {}
-    for i, path in enumerate(summary.paths):
-        if i not in summary.hidden and not is_test_path(path):
-            by_stem.setdefault(_stem(path), []).append(i)
-    scores: dict[int, float] = {}
-    for node, seed in tests:
-        subjects = by_stem.get(_test_subject(summary.paths[node]), [])
-        if len(subjects) <= TEST_SUBJECT_MAX:
-            for i in subjects:
-                scores[i] = max(scores.get(i, 0.0), seed)
-    return scores
-
-
-def _stem(path: str) -> str:
-    return path.rsplit("/", 1)[-1].split(".")[0].lstrip("_").lower()
-
-
-def _test_subject(path: str) -> str:
-    stem = path.rsplit("/", 1)[-1].split(".")[0]
-    for suffix in ("Tests", "Test", "Spec"):
-        if stem.endswith(suffix) and len(stem) > len(suffix):
-            stem = stem[: -len(suffix)]
-    stem = stem.lower()
-    if stem.startswith("test_"):
-        stem = stem[5:]
-    for suffix in ("_tests", "_test", "_spec", "-test", "-spec"):
-        if stem.endswith(suffix):
-            stem = stem[: -len(suffix)]
-    return stem.lstrip("_")
 
 
 def _mentioned(paths: list[str], query: str) -> list[str]:
