@@ -15,6 +15,8 @@ case on the same checkout and the same file list (llmdev's listing):
   aider       (--aider-python) aider's RepoMap.get_ranked_tags, via benchmarks/aider_driver.py
   bm25+hist   (--history-weight W) bm25 + W x BM25 over each file's past commit messages
               (benchmarks/history.py): one signal of issue 14, measured on its own
+  bm25f       (--bm25f-weight W) BM25F over path + text and a field of definitions with their
+              comments and docstrings weighted W (benchmarks/fields.py): another signal, on its own
 
 Metrics: recall@1/5/10 (share of the answer files in the top k) and MRR, per repository and over
 all cases, each with a 95% percentile bootstrap interval over cases (1,000 resamples, fixed seed),
@@ -267,6 +269,13 @@ def build_rankers(args: argparse.Namespace) -> dict:
         for weight in args.history_weight:
             history = HistoryBm25(strong, field, weight)
             rankers[f"bm25+hist({weight:g})"] = lambda work, files, query, h=history: h.rank(work, [f for f in files if is_source(f)], query)
+    definitions = None
+    for weight in args.bm25f_weight or []:
+        from fields import DefinitionsBm25f, DefinitionsField
+
+        definitions = definitions or DefinitionsField()
+        fielded = DefinitionsBm25f(strong, definitions, weight)
+        rankers[f"bm25f({weight:g})"] = lambda work, files, query, f=fielded: f.rank(work, [p for p in files if is_source(p)], query)
     return rankers
 
 
@@ -281,6 +290,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--aider-python", help="python of a venv with aider-chat installed")
     parser.add_argument("--no-llmdev", action="store_true", help="leave llmdev out (to measure a lexical signal quickly)")
     parser.add_argument("--history-weight", type=float, action="append", help="also rank with bm25 + W x BM25 over past commit messages (benchmarks/history.py; repeatable)")
+    parser.add_argument("--bm25f-weight", type=float, action="append", help="also rank with BM25F: path + text and a definitions field (signatures, comments, docstrings) weighted W (benchmarks/fields.py; repeatable)")
     parser.add_argument("--work", default="benchmarks/.work/retrieval", help="where checkouts go")
     parser.add_argument("--json", help="write every case with its rankings here")
     parser.add_argument("--show-heldout-cases", action="store_true", help="allow per-case output for the held-out set")

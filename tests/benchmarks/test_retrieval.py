@@ -99,7 +99,7 @@ def test_case_scores_count_recall_and_reciprocal_rank() -> None:
 
 def test_the_baseline_ranks_source_files_only(tree: Path) -> None:
     (tree / "CHANGES.md").write_text("config loader config loader config loader\n")
-    args = argparse.Namespace(no_llmdev=True, weak_bm25=True, aider_python=None, history_weight=None)
+    args = argparse.Namespace(no_llmdev=True, weak_bm25=True, aider_python=None, history_weight=None, bm25f_weight=None)
     rankers = retrieval.build_rankers(args)
     files = ["CHANGES.md", "src/config_loader.py", "src/server.py"]
     assert rankers["bm25"](tree, files, "config loader") == ["src/config_loader.py"]
@@ -153,3 +153,72 @@ def test_history_field_ranks_a_file_by_what_its_past_commits_said(tmp_path: Path
     ranker = history.HistoryBm25(lexical.strong_bm25(), history.HistoryField(), weight=1.0)
     assert lexical.strong_bm25().rank(repo.root, files, "empty tokenizer") == []
     assert ranker.rank(repo.root, files, "empty tokenizer") == ["app/b.py"]
+
+
+def test_definitions_field_holds_signatures_comments_and_docstrings() -> None:
+    import fields
+
+    source = (
+        "import os\n\n# Read the header.\n# Tolerate truncation.\ndef parse_header(data):\n"
+        '    """Zipfile header.\n\n    More.\n    """\n    body_only = 1\n    return body_only\n'
+    )
+    text = fields.definitions_text("pkg/reader.py", source)
+    assert "Tolerate truncation" in text and "def parse_header(data):" in text and "More." in text
+    assert "body_only" not in text and "import os" not in text
+    go = fields.definitions_text("pkg/retry.go", "package x\n\n// Retry sends again.\nfunc Retry(n int) error {\n\treturn nil\n}\n")
+    assert "Retry sends again" in go and "return nil" not in go
+
+
+def test_bm25f_weight_lifts_a_file_whose_definitions_hold_the_terms(tmp_path: Path) -> None:
+    import fields
+
+    (tmp_path / "defines.py").write_text('def retry_upload():\n    """Retry the upload."""\n    return 1\n')
+    (tmp_path / "mentions.py").write_text("# notes\nx = 1\n" + "y = 2\n" * 3 + "retry = upload = None\n")
+    strong = lexical.strong_bm25()
+    field = fields.DefinitionsField()
+    plain = fields.DefinitionsBm25f(strong, field, 0.0)
+    weighted = fields.DefinitionsBm25f(strong, field, 2.0)
+    files = ["defines.py", "mentions.py"]
+    assert plain.rank(tmp_path, files, "retry upload") == strong.rank(tmp_path, files, "retry upload")
+    scores = fields.bm25f({p: strong.terms(tmp_path, p) for p in files}, {p: field.terms(tmp_path, p) for p in files}, 2.0, ["retry"])
+    plain_scores = fields.bm25f({p: strong.terms(tmp_path, p) for p in files}, {}, 0.0, ["retry"])
+    assert scores["defines.py"] > plain_scores["defines.py"] and scores["mentions.py"] < plain_scores["mentions.py"] + 1e-9
+    assert weighted.rank(tmp_path, files, "retry upload")[0] == "defines.py"
+
+
+def _rank_variants():  # type: ignore[no-untyped-def]
+    path = SCRIPT.with_name("rank_variants.py")
+    spec = importlib.util.spec_from_file_location("rank_variants_benchmark", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_variant_names_numeric_constants_of_the_ranking() -> None:
+    from llmdev.code import rank
+
+    variants = _rank_variants()
+    assert variants.parse_variant("g0=GRAPH_WEIGHT:0,SEEDS:10", rank) == ("g0", {"GRAPH_WEIGHT": 0.0, "SEEDS": 10})
+    for bad in ("g0", "current=GRAPH_WEIGHT:0", "x=GRAPH_WEIGT:0", "x=rank_files:1"):
+        with pytest.raises(ValueError):
+            variants.parse_variant(bad, rank)
+
+
+def test_variants_rank_the_same_checkout_and_the_constants_are_restored(tmp_path: Path) -> None:
+    from llmdev.code import rank
+
+    files = {"app/parser.py": "def parse_header(data):\n    return helper(data)\n", "app/util.py": "def helper(x):\n    return x\n"}
+    repo = GitRepo.create(tmp_path / "repo", files)
+    before = rank.GRAPH_WEIGHT
+    rankings, seconds = _rank_variants().rank_case(repo.root, "parse header", {"current": {}, "g0": {"GRAPH_WEIGHT": 0.0}})
+    assert rank.GRAPH_WEIGHT == before and set(seconds) == {"current", "g0"}
+    assert rankings["current"] == ["app/parser.py", "app/util.py"] and rankings["g0"] == ["app/parser.py"]
+
+
+def test_variants_refuse_to_write_heldout_cases(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT.with_name("rank_variants.py")), "--set", "heldout", "--variant", "g0=GRAPH_WEIGHT:0", "--json", str(tmp_path / "x.json")],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 2 and "no --json with --set heldout" in done.stderr
