@@ -49,20 +49,25 @@ def _task_context(
     repo: "Repository", index: "CodeIndex", query: str, budget: int, focus: list[str], json_output: bool, show_code: bool
 ) -> None:
     from llmdev import console
-    from llmdev.context.select import render_context, select_context
+    from llmdev.context.select import render_context, render_next_files, select_context
 
     selection = select_context(repo, query.strip(), budget=budget, focus=focus, index=index)
     if json_output:
         console.print_json(selection.to_json())
         return
     if show_code:
-        console.print_out(render_context(repo, selection))
+        console.print_out(render_context(repo, selection) + render_next_files(selection) + "\n")
         return
     table = console.table("score", "file", "symbols")
     for ranked in selection.files:
         names = ", ".join(f"{s.name}:{s.line}" for s in ranked.symbols)
-        table.add_row(f"{ranked.score:.3f}", ranked.path, names)
+        table.add_row(f"{ranked.score:.3f}", console.plain(ranked.path), console.plain(names))
     console.print_renderable(table)
+    if selection.next_files:
+        listed = console.table("score", "file", "symbols", title="listed by name only (next best)")
+        for line in selection.next_files:
+            listed.add_row(f"{line.score:.3f}", console.plain(line.path), console.plain(", ".join(line.symbols)))
+        console.print_renderable(listed)
     console.info(f"{selection.tokens} of {selection.budget} tokens")
 
 
