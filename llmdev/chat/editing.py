@@ -28,7 +28,7 @@ def edit_messages(session: "ChatSession", instruction: str) -> tuple[list["Messa
     from llmdev.edits.request import gather_gen_context, gen_messages
 
     settings = session.settings.gen
-    context = gather_gen_context(session.repo, instruction, session.files, context_tokens=settings.context_tokens, map_tokens=settings.map_tokens)
+    context = gather_gen_context(session.repo, instruction, session.files, context_tokens=settings.context_tokens, map_tokens=settings.map_tokens, settings=session.settings)
     if context.added:
         console.info(f"added to the context: {', '.join(context.added)}")
     messages = gen_messages(session.repo.root, instruction, context, chosen_format(COMMAND, session.config, session.model_flag()))

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from llmdev.backends.base import Message
     from llmdev.code.index import CodeIndex
     from llmdev.config.loader import LoadedConfig
+    from llmdev.config.schema import Settings
     from llmdev.context.select import Locator
     from llmdev.repo.discovery import Repository
 
@@ -90,12 +91,13 @@ def gather_gen_context(
     context_tokens: int,
     map_tokens: int,
     locate: "Locator | None" = None,
+    settings: "Settings | None" = None,
 ) -> GenContext:
     """Files and map for an instruction; `paths` are repository-relative files the user named."""
     from llmdev.code.index import load_index
     from llmdev.context.repomap import render_map
 
-    index = load_index(repo, show_progress=False)
+    index = load_index(repo, show_progress=False, settings=settings)  # the settings' private paths stay out
     rendered, found, new = named_files(repo, paths)
     context = GenContext("\n".join(rendered), "", found, [], new)
     if not paths:
@@ -143,6 +145,7 @@ def gen_request(
     shrinks the configured budgets (after a server refused a prompt as too long)."""
     settings = config.settings.gen
     context = gather_gen_context(
-        repo, instruction, paths, context_tokens=int(settings.context_tokens * scale), map_tokens=int(settings.map_tokens * scale)
+        repo, instruction, paths, context_tokens=int(settings.context_tokens * scale), map_tokens=int(settings.map_tokens * scale),
+        settings=config.settings,
     )
     return context, gen_messages(repo.root, instruction.strip(), context, edit_format)

@@ -151,6 +151,17 @@ def test_files_beyond_the_budget_are_listed_by_path_and_symbols(tmp_path: Path, 
     assert "by path" in payload["messages"][0]["content"]
 
 
+def test_private_paths_stay_out_of_the_ranked_context_the_list_and_the_map(tmp_path: Path, use_ollama, monkeypatch, isolated_env: Path, capsys) -> None:
+    code = "def area_of_shape(w, h):\n    return w * h\n"
+    files = {"vault/shape.py": code, "open/shape.py": code, **{f"pkg/shape_{i}.py": code.replace("area", f"area{i}") * 30 for i in range(6)}}
+    monkeypatch.chdir(make_repo(tmp_path / "shapes", files))
+    (isolated_env / "config" / "config.toml").write_text('[privacy]\npaths = ["vault/"]\n[gen]\ncontext_tokens = 900\n')
+    assert run(["gen", "--show-prompt", "fix the area of shape computation"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    text = "".join(m["content"] for m in payload["messages"])
+    assert "open/shape.py" in text and "vault/" not in text
+
+
 def test_new_file(repo: Path, use_ollama) -> None:
     use_ollama.reply("pkg/util.py\n<<<<<<< SEARCH\n=======\ndef helper():\n    return 1\n>>>>>>> REPLACE\n")
     assert run(["gen", "--yes", "add a helper", "pkg/util.py"]) == 0
