@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 from llmdev.context.outline import PROMPT_LINES, MapLine, fit_lines, list_reserve, map_lines, render_lines
 from llmdev.context.snippets import Snippet, file_snippets
@@ -21,8 +21,15 @@ FENCE = "```"
 DATA_FENCE_CHARS = 76  # `<data id="…" kind="code" path="">`, `</data id="…">`, newlines
 PICKED_BOOST = 2.0  # files a locator picked score this many times the best lexical score
 
-# Picks files for a task from the candidate map (query, map lines best first) -> paths, best first.
-Locator = Callable[[str, list[MapLine]], list[str]]
+
+
+class Locator(Protocol):
+    """Picks the files a task needs from the map of the `map_files` best-ranked ones (model-assisted
+    localisation, llmdev.context.locate): paths, best first."""
+
+    map_files: int
+
+    def __call__(self, query: str, lines: list[MapLine]) -> list[str]: ...
 
 
 @dataclass
@@ -76,12 +83,10 @@ def select_context(
     budget: int,
     focus: Sequence[str] = (),
     index: "CodeIndex | None" = None,
-    locate: "Locator | None" = None,
-    locate_files: int = 30,
+    locate: Locator | None = None,
 ) -> ContextSelection:
     """The most relevant code for `query`, as whole definitions, and a list of the next best files,
-    filling at most `budget` tokens together. `locate` may pick files from the map of the
-    `locate_files` best-ranked ones: they go first."""
+    filling at most `budget` tokens together. Files `locate` picks from its map go first."""
     from llmdev.code.index import load_index
     from llmdev.code.rank import rank_files
 
@@ -89,7 +94,7 @@ def select_context(
     ranking = rank_files(index, query, focus=focus)
     scores = ranking.scores
     if locate is not None:
-        offered = map_lines(index, scores, ranking.term_weights, limit=locate_files)
+        offered = map_lines(index, scores, ranking.term_weights, limit=locate.map_files)
         allowed = {line.path for line in offered}  # a pick from outside the map is ignored
         scores = picked_first(scores, [path for path in locate(query, offered) if path in allowed])
     candidates = scores[:CANDIDATE_FILES]

@@ -140,12 +140,17 @@ def gen_request(
     paths: Sequence[str],
     edit_format: "EditFormat | None" = None,
     scale: float = 1.0,
+    model_flag: str | None = None,
 ) -> tuple[GenContext, list["Message"]]:
     """The context and prompt for `gen` (and `compare gen`): `paths` are repository-relative; `scale`
-    shrinks the configured budgets (after a server refused a prompt as too long)."""
+    shrinks the configured budgets (after a server refused a prompt as too long). With
+    `[context] locate = "model"` the model first picks the ranked files (see llmdev.context.locate)."""
+    from llmdev.context.locate import configured_locator
+
     settings = config.settings.gen
+    locate = None if paths else configured_locator(config, model_flag)
     context = gather_gen_context(
         repo, instruction, paths, context_tokens=int(settings.context_tokens * scale), map_tokens=int(settings.map_tokens * scale),
-        settings=config.settings,
+        settings=config.settings, locate=locate,
     )
     return context, gen_messages(repo.root, instruction.strip(), context, edit_format)

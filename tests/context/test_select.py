@@ -138,15 +138,19 @@ def test_picked_files_go_first_and_unknown_picks_are_ignored(sample) -> None:  #
     repo = sample.open()
     seen: list[list[str]] = []
 
-    def locate(query: str, lines: list) -> list[str]:  # type: ignore[type-arg]
-        seen.append([line.path for line in lines])
-        return ["/etc/passwd", "app/cli.py", "app/server.py", "no/such.py"]
+    class Picker:
+        def __init__(self, picks: list[str]) -> None:
+            self.map_files, self.picks = 3, picks
 
-    selection = select_context(repo, "crash when the settings file is empty", budget=400, locate=locate, locate_files=3)
+        def __call__(self, query: str, lines: list) -> list[str]:  # type: ignore[type-arg]
+            seen.append([line.path for line in lines])
+            return self.picks
+
+    selection = select_context(repo, "crash when the settings file is empty", budget=400, locate=Picker(["/etc/passwd", "app/cli.py", "app/server.py", "no/such.py"]))
     assert len(seen) == 1 and len(seen[0]) == 3
     assert "app/cli.py" not in seen[0]  # ranked 4th: outside the map of 3, so its pick is ignored
     assert selection.files[0].path == "app/server.py"
     order = [f.path for f in selection.files] + [path for path, _ in selection.candidates]
     assert "/etc/passwd" not in order and order.index("app/cli.py") > order.index("app/config.py")
-    lexical = select_context(repo, "crash when the settings file is empty", budget=400, locate=lambda q, lines: [])
+    lexical = select_context(repo, "crash when the settings file is empty", budget=400, locate=Picker([]))
     assert lexical.files[0].path == "app/config.py"
