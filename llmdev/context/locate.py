@@ -87,12 +87,20 @@ class ModelLocator:
     """A `Locator` (see llmdev.context.select) that asks a model; `stats` says what happened."""
 
     def __init__(
-        self, config: "LoadedConfig", model_flag: str | None = None, *, use_cache: bool = True, warn: Callable[[str], None] | None = None
+        self,
+        config: "LoadedConfig",
+        model_flag: str | None = None,
+        *,
+        use_cache: bool = True,
+        warn: Callable[[str], None] | None = None,
+        fall_back: bool = True,
     ) -> None:
+        """`fall_back=False` raises a failed request's error instead of using the lexical ranking (`llmdev eval`)."""
         self.config = config
         self.model_flag = model_flag
         self.use_cache = use_cache
         self.warn = warn
+        self.fall_back = fall_back
         self.map_files: int = config.settings.context.locate_files
         self.stats = LocateStats()
 
@@ -101,6 +109,8 @@ class ModelLocator:
         try:
             picks = self._picks(query, lines)
         except LlmdevError as exc:
+            if not self.fall_back:
+                raise
             self._warn(f"model-assisted localisation failed ({exc}); using the lexical ranking")
             picks = []
         self.stats.seconds += time.perf_counter() - started
