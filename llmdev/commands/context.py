@@ -69,10 +69,6 @@ def _show_task_context(repo: "Repository", selection: "ContextSelection", locato
     from llmdev import console
     from llmdev.context.select import render_context, render_next_files
 
-    if locator is not None and not json_output:
-        stats = locator.stats
-        where = " (cached)" if stats.cache_hits else ""
-        console.info(f"{stats.model or 'the model'} picked{where}: {', '.join(stats.picked) or 'nothing'}")
     if json_output:
         data = selection.to_json()
         if locator is not None:

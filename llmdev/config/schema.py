@@ -97,7 +97,7 @@ class ContextConfig(Strict):
 
     locate: Literal["lexical", "model"] = Field(
         default="lexical",
-        description="lexical: llmdev's ranking alone; model: the model first picks files from a map of the best-ranked ones (one cached request per task; the model is [commands.locate] model, else --model, else the default)",
+        description="lexical: llmdev's ranking alone; model: the model first picks files from a map of the best-ranked ones (one cached request per task; the model is --model, else [commands.locate] model, else the default)",
     )
     locate_files: int = Field(default=30, ge=5, le=200, description="files in the map the model picks from")
 

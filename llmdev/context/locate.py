@@ -93,6 +93,7 @@ class ModelLocator:
         *,
         use_cache: bool = True,
         warn: Callable[[str], None] | None = None,
+        inform: Callable[[str], None] | None = None,
         fall_back: bool = True,
     ) -> None:
         """`fall_back=False` raises a failed request's error instead of using the lexical ranking (`llmdev eval`)."""
@@ -100,6 +101,7 @@ class ModelLocator:
         self.model_flag = model_flag
         self.use_cache = use_cache
         self.warn = warn
+        self.inform = inform
         self.fall_back = fall_back
         self.map_files: int = config.settings.context.locate_files
         self.stats = LocateStats()
@@ -115,6 +117,8 @@ class ModelLocator:
             picks = []
         self.stats.seconds += time.perf_counter() - started
         self.stats.picked = picks
+        if picks and self.inform is not None:
+            self.inform(f"{self.stats.model} picked{' (cached)' if self.stats.cache_hits else ''}: {', '.join(picks)}")
         return picks
 
     def _picks(self, query: str, lines: list["MapLine"]) -> list[str]:
@@ -205,4 +209,4 @@ def configured_locator(config: "LoadedConfig", model_flag: str | None, mode: str
 
     if (mode or config.settings.context.locate) != "model":
         return None
-    return ModelLocator(config, model_flag, warn=console.warning)
+    return ModelLocator(config, model_flag, warn=console.warning, inform=console.info)
