@@ -23,7 +23,7 @@ _llmdev() {
         case "$path" in
             "llmdev") candidates="ask chat commit-msg compare completions config context dataset debug doctor eval explain gen hook index map modelfile models plugins review undo usage --model -m --verbose -v --quiet -q --no-color --version --help -h" ;;
             "llmdev ask") candidates="--model -m --dry-run --temperature --seed --max-tokens --help -h" ;;
-            "llmdev chat") candidates="--model -m --help -h" ;;
+            "llmdev chat") candidates="--model -m --locate --help -h" ;;
             "llmdev commit-msg") candidates="--model -m --dry-run --help -h" ;;
             "llmdev compare") candidates="ask commit-msg debug gen review --help -h" ;;
             "llmdev compare ask") candidates="--model -m --format -f --parallel --help -h" ;;
@@ -37,15 +37,15 @@ _llmdev() {
             "llmdev config path") candidates="--help -h" ;;
             "llmdev config show") candidates="--json --help -h" ;;
             "llmdev config trust") candidates="--help -h" ;;
-            "llmdev context") candidates="--budget -b --json --focus -f --staged --range --code --help -h" ;;
+            "llmdev context") candidates="--budget -b --json --focus -f --staged --range --code --locate --help -h" ;;
             "llmdev dataset") candidates="export --help -h" ;;
             "llmdev dataset export") candidates="--task -t --since --limit -n --output -o --model -m --help -h" ;;
             "llmdev debug") candidates="--log --fix --max-rounds --timeout --model -m --dry-run --yes -y --allow-dirty --help -h" ;;
             "llmdev doctor") candidates="--model -m --all --json --help -h" ;;
-            "llmdev eval") candidates="report --model -m --task -t --edit-format --limit -n --since --fresh --json --help -h" ;;
+            "llmdev eval") candidates="report --model -m --task -t --edit-format --limit -n --since --fresh --locate --json --help -h" ;;
             "llmdev eval report") candidates="--since --format -f --html --all-repos --help -h" ;;
             "llmdev explain") candidates="--model -m --dry-run --help -h" ;;
-            "llmdev gen") candidates="--model -m --show-prompt --yes -y --dry-run --no-apply --patch --commit --allow-dirty --help -h" ;;
+            "llmdev gen") candidates="--model -m --show-prompt --yes -y --dry-run --no-apply --patch --commit --allow-dirty --locate --help -h" ;;
             "llmdev hook") candidates="install status uninstall --help -h" ;;
             "llmdev hook install") candidates="--force --tracked --commit-msg --no-commit-msg --help -h" ;;
             "llmdev hook status") candidates="--help -h" ;;
@@ -88,6 +88,7 @@ _llmdev_takes_value() {
         "llmdev ask|--seed") return 0 ;;
         "llmdev ask|--max-tokens") return 0 ;;
         "llmdev chat|--model"|"llmdev chat|-m") return 0 ;;
+        "llmdev chat|--locate") return 0 ;;
         "llmdev commit-msg|--model"|"llmdev commit-msg|-m") return 0 ;;
         "llmdev compare ask|--model"|"llmdev compare ask|-m") return 0 ;;
         "llmdev compare ask|--format"|"llmdev compare ask|-f") return 0 ;;
@@ -106,6 +107,7 @@ _llmdev_takes_value() {
         "llmdev context|--budget"|"llmdev context|-b") return 0 ;;
         "llmdev context|--focus"|"llmdev context|-f") return 0 ;;
         "llmdev context|--range") return 0 ;;
+        "llmdev context|--locate") return 0 ;;
         "llmdev dataset export|--task"|"llmdev dataset export|-t") return 0 ;;
         "llmdev dataset export|--since") return 0 ;;
         "llmdev dataset export|--limit"|"llmdev dataset export|-n") return 0 ;;
@@ -121,11 +123,13 @@ _llmdev_takes_value() {
         "llmdev eval|--edit-format") return 0 ;;
         "llmdev eval|--limit"|"llmdev eval|-n") return 0 ;;
         "llmdev eval|--since") return 0 ;;
+        "llmdev eval|--locate") return 0 ;;
         "llmdev eval report|--since") return 0 ;;
         "llmdev eval report|--format"|"llmdev eval report|-f") return 0 ;;
         "llmdev eval report|--html") return 0 ;;
         "llmdev explain|--model"|"llmdev explain|-m") return 0 ;;
         "llmdev gen|--model"|"llmdev gen|-m") return 0 ;;
+        "llmdev gen|--locate") return 0 ;;
         "llmdev map|--budget"|"llmdev map|-b") return 0 ;;
         "llmdev map|--focus"|"llmdev map|-f") return 0 ;;
         "llmdev map|--query") return 0 ;;
@@ -157,6 +161,7 @@ _llmdev_values() {
         "llmdev ask|--seed") COMPREPLY=($(compgen -f -- "$cur")) ;;
         "llmdev ask|--max-tokens") COMPREPLY=($(compgen -f -- "$cur")) ;;
         "llmdev chat|--model"|"llmdev chat|-m") COMPREPLY=($(compgen -W "$(llmdev completions --list-models 2>/dev/null)" -- "$cur")) ;;
+        "llmdev chat|--locate") COMPREPLY=($(compgen -W "lexical model" -- "$cur")) ;;
         "llmdev commit-msg|--model"|"llmdev commit-msg|-m") COMPREPLY=($(compgen -W "$(llmdev completions --list-models 2>/dev/null)" -- "$cur")) ;;
         "llmdev compare ask|--model"|"llmdev compare ask|-m") COMPREPLY=($(compgen -W "$(llmdev completions --list-models 2>/dev/null)" -- "$cur")) ;;
         "llmdev compare ask|--format"|"llmdev compare ask|-f") COMPREPLY=($(compgen -W "text json markdown" -- "$cur")) ;;
@@ -175,6 +180,7 @@ _llmdev_values() {
         "llmdev context|--budget"|"llmdev context|-b") COMPREPLY=($(compgen -f -- "$cur")) ;;
         "llmdev context|--focus"|"llmdev context|-f") COMPREPLY=($(compgen -f -- "$cur")) ;;
         "llmdev context|--range") COMPREPLY=($(compgen -f -- "$cur")) ;;
+        "llmdev context|--locate") COMPREPLY=($(compgen -W "lexical model" -- "$cur")) ;;
         "llmdev dataset export|--task"|"llmdev dataset export|-t") COMPREPLY=($(compgen -W "review commit-msg gen" -- "$cur")) ;;
         "llmdev dataset export|--since") COMPREPLY=($(compgen -f -- "$cur")) ;;
         "llmdev dataset export|--limit"|"llmdev dataset export|-n") COMPREPLY=($(compgen -f -- "$cur")) ;;
@@ -190,11 +196,13 @@ _llmdev_values() {
         "llmdev eval|--edit-format") COMPREPLY=($(compgen -W "search-replace whole" -- "$cur")) ;;
         "llmdev eval|--limit"|"llmdev eval|-n") COMPREPLY=($(compgen -f -- "$cur")) ;;
         "llmdev eval|--since") COMPREPLY=($(compgen -f -- "$cur")) ;;
+        "llmdev eval|--locate") COMPREPLY=($(compgen -W "lexical model" -- "$cur")) ;;
         "llmdev eval report|--since") COMPREPLY=($(compgen -f -- "$cur")) ;;
         "llmdev eval report|--format"|"llmdev eval report|-f") COMPREPLY=($(compgen -W "text json markdown" -- "$cur")) ;;
         "llmdev eval report|--html") COMPREPLY=($(compgen -f -- "$cur")) ;;
         "llmdev explain|--model"|"llmdev explain|-m") COMPREPLY=($(compgen -W "$(llmdev completions --list-models 2>/dev/null)" -- "$cur")) ;;
         "llmdev gen|--model"|"llmdev gen|-m") COMPREPLY=($(compgen -W "$(llmdev completions --list-models 2>/dev/null)" -- "$cur")) ;;
+        "llmdev gen|--locate") COMPREPLY=($(compgen -W "lexical model" -- "$cur")) ;;
         "llmdev map|--budget"|"llmdev map|-b") COMPREPLY=($(compgen -f -- "$cur")) ;;
         "llmdev map|--focus"|"llmdev map|-f") COMPREPLY=($(compgen -f -- "$cur")) ;;
         "llmdev map|--query") COMPREPLY=($(compgen -f -- "$cur")) ;;

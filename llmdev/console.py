@@ -165,6 +165,13 @@ def _is_table(renderable: Any) -> bool:
     return isinstance(renderable, Table)
 
 
+def plain(text: str) -> Any:
+    """A table cell shown as it is: repository or model text is never read as Rich markup."""
+    from rich.text import Text
+
+    return Text(text)
+
+
 def table(*columns: str, title: str | None = None) -> Any:
     from rich.table import Table
 

@@ -40,6 +40,8 @@ def candidates(session: "ChatSession", before_cursor: str) -> list[Candidate]:
         word = rest.rsplit(" ", 1)[-1]
         if kind == "repo-files":
             return path_candidates(word, repo_paths(session), exclude=set(session.files))
+        if kind == "suggested-files":
+            return suggested_candidates(session, word)
         if kind == "context-files":
             return path_candidates(word, session.files)
         if kind == "models":
@@ -64,6 +66,19 @@ def path_candidates(word: str, paths: Iterable[str], exclude: Collection[str] = 
     leading = [p for p in paths if p.startswith(word)]
     by_name = [p for p in paths if "/" not in word and p not in leading and p.rsplit("/", 1)[-1].startswith(word)]
     return [Candidate(p, len(word)) for p in (leading + by_name)[:MAX_CANDIDATES]]
+
+
+def suggested_candidates(session: "ChatSession", word: str) -> list[Candidate]:
+    """/add's argument: the files suggested to the model first (a number completes to its path), then the others."""
+    from llmdev.chat.suggestions import suggested_files
+
+    suggested = suggested_files(session)
+    meta = {line.path: f"#{n} {', '.join(line.symbols)}".strip() for n, line in enumerate(suggested, 1)}
+    if word.isdigit():
+        number = int(word)
+        return [Candidate(suggested[number - 1].path, len(word), meta[suggested[number - 1].path])] if 1 <= number <= len(suggested) else []
+    paths = list(meta) + [p for p in repo_paths(session) if p not in meta]
+    return [Candidate(c.text, c.replace, meta.get(c.text, "")) for c in path_candidates(word, paths, exclude=set(session.files))]
 
 
 def text_candidates(session: "ChatSession", before_cursor: str) -> list[Candidate]:

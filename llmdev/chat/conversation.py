@@ -86,9 +86,11 @@ def repository_map(session: "ChatSession", budget: int) -> str:
 
 def _render_map(session: "ChatSession", budget: int) -> str:
     try:
+        from llmdev.code.index import load_index
         from llmdev.context.repomap import render_map
 
-        text = render_map(session.repo, budget=budget, focus=list(session.files))
+        index = load_index(session.repo, show_progress=False, settings=session.settings)  # the settings' private paths stay out
+        text = render_map(session.repo, budget=budget, focus=list(session.files), index=index)
     except (ImportError, LlmdevError):
         return ""  # no index yet, or a repository it cannot read: answer without a map
     if not text.strip():
@@ -96,8 +98,8 @@ def _render_map(session: "ChatSession", budget: int) -> str:
     return render(PROMPT, "map", session.repo.root, map=data_fence("map", text.strip())) or ""
 
 
-def system_message(session: "ChatSession", map_text: str, blocks: list[tuple[str, str]]) -> Message:
-    context = "\n\n".join(part for part in [map_text, *(b for _, b in blocks)] if part)
+def system_message(session: "ChatSession", map_text: str, blocks: list[tuple[str, str]], listed: str = "") -> Message:
+    context = "\n\n".join(part for part in [map_text, listed, *(b for _, b in blocks)] if part)
     text = render(PROMPT, "system", session.repo.root, repository=session.repo.root.name, context=context)
     return Message("system", text or "")
 
@@ -105,22 +107,25 @@ def system_message(session: "ChatSession", map_text: str, blocks: list[tuple[str
 def plan_prompt(session: "ChatSession", question: str | None) -> PromptPlan:
     """The next request's messages, fitted to the window; raises UsageError when even the
     files in context and the question alone do not fit."""
+    from llmdev.chat.suggestions import SHARE, suggestion_block
+
     window = session.fitting_window()
     reserved = reserved_tokens(session, window)
     blocks, unreadable = file_blocks(session)
     map_budget = min(session.settings.chat.map_tokens, max(0, (window - reserved) // 8))
     map_text = repository_map(session, map_budget)
+    listed, listed_count = suggestion_block(session, question, max(0, (window - reserved) // SHARE))
     user = Message("user", render(PROMPT, "user", session.repo.root, question=question) or question) if question else None
-    system = system_message(session, map_text, blocks)
+    system = system_message(session, map_text, blocks, listed)
     fixed = estimate_message_tokens(m.content for m in [system, *([user] if user else [])])
-    if fixed + reserved > window and map_text:  # the map is the first thing to give up
-        map_text, system = "", system_message(session, "", blocks)
+    if fixed + reserved > window and (map_text or listed):  # the map and the list are the first things to give up
+        map_text, listed, listed_count, system = "", "", 0, system_message(session, "", blocks)
         fixed = estimate_message_tokens(m.content for m in [system, *([user] if user else [])])
     if fixed + reserved > window:
         raise _too_big(session, fixed, window, reserved)
     fit = fit_history(session.turns, window - reserved - fixed)
     history = [m for turn in session.turns[fit.first_kept :] for m in _turn_messages(turn)]
-    parts = _parts(system, map_text, blocks, fit.tokens, user)
+    parts = _parts(system, [("repository map", map_text), (f"other files, by name ({listed_count})", listed)], blocks, fit.tokens, user)
     return PromptPlan(
         messages=[system, *history, *([user] if user else [])],
         files=[path for path, _ in blocks],
@@ -137,11 +142,13 @@ def _turn_messages(turn: "Turn") -> list[Message]:
     return [Message("user", turn.question), Message("assistant", turn.answer)]
 
 
-def _parts(system: Message, map_text: str, blocks: list[tuple[str, str]], history: int, user: Message | None) -> list[PromptPart]:
-    context_tokens = estimate_tokens(map_text) + sum(estimate_tokens(b) for _, b in blocks)
+def _parts(
+    system: Message, extras: list[tuple[str, str]], blocks: list[tuple[str, str]], history: int, user: Message | None
+) -> list[PromptPart]:
+    """Each part's share; `extras` are (label, text) parts of the system message besides the files."""
+    context_tokens = sum(estimate_tokens(text) for _, text in extras) + sum(estimate_tokens(b) for _, b in blocks)
     parts = [PromptPart("instructions", max(0, estimate_tokens(system.content) - context_tokens) + PER_MESSAGE_TOKENS + 3)]
-    if map_text:
-        parts.append(PromptPart("repository map", estimate_tokens(map_text)))
+    parts.extend(PromptPart(label, estimate_tokens(text)) for label, text in extras if text)
     parts.extend(PromptPart(path, estimate_tokens(block)) for path, block in blocks)
     parts.append(PromptPart("conversation", history))
     if user is not None:

@@ -25,10 +25,15 @@ def edit_messages(session: "ChatSession", instruction: str) -> tuple[list["Messa
     """`gen`'s prompt for the files in context (ranked files when there are none), with the
     conversation so far between its system and user messages, as far as it fits."""
     from llmdev.edits.generate import chosen_format
+    from llmdev.context.locate import configured_locator
     from llmdev.edits.request import gather_gen_context, gen_messages
 
     settings = session.settings.gen
-    context = gather_gen_context(session.repo, instruction, session.files, context_tokens=settings.context_tokens, map_tokens=settings.map_tokens)
+    locate = None if session.files else configured_locator(session.config, session.model_flag())
+    context = gather_gen_context(
+        session.repo, instruction, session.files, context_tokens=settings.context_tokens, map_tokens=settings.map_tokens,
+        settings=session.settings, locate=locate,
+    )
     if context.added:
         console.info(f"added to the context: {', '.join(context.added)}")
     messages = gen_messages(session.repo.root, instruction, context, chosen_format(COMMAND, session.config, session.model_flag()))

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from llmdev.call_types import CallRecord
     from llmdev.config.loader import LoadedConfig
     from llmdev.config.schema import Settings
+    from llmdev.context.outline import MapLine
     from llmdev.repo.discovery import Repository
 
 COMMAND = "chat"
@@ -62,6 +63,7 @@ class ChatSession:
     files: list[str] = field(default_factory=list)  # repository paths in context, in the order added
     own_paths: set[str] = field(default_factory=set)  # files /edit wrote: their changes are ours, not the user's
     turns: list[Turn] = field(default_factory=list)
+    suggested: list["MapLine"] = field(default_factory=list)  # the files last suggested, numbered for /add NUMBER
     usage: dict[str, ModelUsage] = field(default_factory=dict)
     ui: Interaction = field(default_factory=DeclineAll)
     done: bool = False

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from llmdev.chat.session import ChatSession
 
 # What a command's argument completes to (see completion.py).
-ArgumentKind = Literal["none", "repo-files", "context-files", "models", "text"]
+ArgumentKind = Literal["none", "repo-files", "suggested-files", "context-files", "models", "text"]
 Handler = Callable[["ChatSession", str], None]
 
 # Modules whose @slash functions make up the built-in commands, in the order /help lists them.

@@ -51,12 +51,25 @@ def resolve_paths(session: "ChatSession", pattern: str, known: list[str]) -> lis
     return [p for p in known if any(c and p.startswith(c + "/") for c in candidates)]
 
 
-@slash("add", "/add PATH...", "put files (paths, directories or globs) in the context", "repo-files")
+@slash("add", "/add PATH|NUMBER...", "put files (paths, directories, globs, or numbers of the files /context suggests) in the context", "suggested-files")
 def add(session: "ChatSession", argument: str) -> None:
     patterns = split_arguments(argument)
     if not patterns:
-        raise UsageError("/add needs at least one path", "e.g. /add src/app.py 'tests/*.py'")
-    add_paths(session, patterns)
+        raise UsageError("/add needs at least one path", "e.g. /add src/app.py 'tests/*.py', or /add 2 for the second file /context suggests")
+    add_paths(session, [_numbered(session, pattern) for pattern in patterns])
+
+
+def _numbered(session: "ChatSession", pattern: str) -> str:
+    """A number names a suggested file (see /context); `./3` is the file called 3."""
+    from llmdev.chat.suggestions import suggestion_by_number
+
+    if not pattern.isdigit():
+        return pattern
+    path = suggestion_by_number(session, pattern)
+    if path is None:
+        count = len(session.suggested)
+        raise UsageError(f"there is no suggested file number {pattern} ({count} suggested)", f"/context lists them; for a file called {pattern}, write ./{pattern}")
+    return path
 
 
 def add_paths(session: "ChatSession", patterns: list[str]) -> None:
@@ -113,16 +126,29 @@ def context(session: "ChatSession", argument: str) -> None:
     )
     for path in plan.unreadable:
         console.warning(f"{path} cannot be read: it is missing, binary or not UTF-8")
+    show_suggestions(session)
+
+
+def show_suggestions(session: "ChatSession") -> None:
+    """The files the model is told about but not shown, numbered for /add."""
+    if not session.suggested:
+        return
+    table = console.table("#", "file", "symbols", title="other files the model is told about (/add NUMBER adds one)")
+    for number, line in enumerate(session.suggested, 1):
+        table.add_row(str(number), console.plain(line.path), console.plain(", ".join(line.symbols)))
+    console.print_renderable(table)
 
 
 @slash("map", "/map", "show the repository map the model sees")
 def repository_map(session: "ChatSession", argument: str) -> None:
     try:
+        from llmdev.code.index import load_index
         from llmdev.context.repomap import render_map
     except ImportError:
         raise UsageError("the repository map is not available in this installation", "reinstall llmdev") from None
     budget = session.settings.chat.map_tokens or 1024
-    text = render_map(session.repo, budget=budget, focus=list(session.files))
+    index = load_index(session.repo, show_progress=False, settings=session.settings)
+    text = render_map(session.repo, budget=budget, focus=list(session.files), index=index)
     if not text.strip():
         console.info("the repository map is empty: no files with symbols llmdev can parse")
         return

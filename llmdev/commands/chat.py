@@ -6,13 +6,14 @@ from typing import List, Optional
 
 import typer
 
-from llmdev.commands.common import MODEL_OPTION, load, model_flag
+from llmdev.commands.common import LOCATE_OPTION, MODEL_OPTION, LocateMode, apply_locate, load, model_flag
 
 
 def chat(
     ctx: typer.Context,
     files: Optional[List[str]] = typer.Argument(None, metavar="PATH", help="Files to start with in context (paths, directories or globs)."),
     model: Optional[str] = MODEL_OPTION,
+    locate: Optional[LocateMode] = LOCATE_OPTION,
 ) -> None:
     """Talk with the model about this repository; answers stream as Markdown.
 
@@ -20,6 +21,8 @@ def chat(
     Tab completes /commands, file paths and symbol names. Ctrl-C stops an answer, Ctrl-D leaves.
     /help lists the commands: /add /drop /context /map /model /diff /review /edit /undo /run /cost /clear.
     Old turns are left out (and you are told) when the conversation outgrows the model's window.
+    Each prompt also names the next best files for the question (path and main symbols); /context
+    numbers them and /add NUMBER takes one. --locate applies to /edit without files in context.
     Typed input is kept per repository, in .git/llmdev/chat-history.
     """
     from llmdev.chat.app import run_chat
@@ -28,6 +31,7 @@ def chat(
     from llmdev.repo.discovery import open_repository
 
     config = load(ctx)
+    apply_locate(config, locate)
     session = start_session(config, model_flag(ctx, model), open_repository())
     try:
         if files:

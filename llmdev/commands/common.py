@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Literal, Optional
 
 import typer
 
@@ -63,6 +63,20 @@ MODEL_METAVAR = "MODEL"  # also how the completion scripts know to complete mode
 def model_option(help: str) -> typer.models.OptionInfo:
     """The --model/-m option: checked, and completed with aliases and local models."""
     return typer.Option(None, "--model", "-m", metavar=MODEL_METAVAR, help=help, callback=check_model, autocompletion=complete_model)
+
+
+LocateMode = Literal["lexical", "model"]
+LOCATE_OPTION = typer.Option(
+    None,
+    "--locate",
+    help="How the task's files are found: lexical (llmdev's ranking) or model (the model first picks files from a map of the best-ranked ones; one cached request). Default: [context] locate.",
+)
+
+
+def apply_locate(config: "LoadedConfig", mode: str | None) -> None:
+    """--locate overrides [context] locate for this run."""
+    if mode is not None:
+        config.settings.context.locate = mode
 
 
 MODEL_OPTION = model_option("Model or alias (overrides config and routing).")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, List, Literal, Optional
 
 import typer
 
-from llmdev.commands.common import load, model_option
+from llmdev.commands.common import LocateMode, load, model_option
 
 if TYPE_CHECKING:
     from llmdev.evaluation.runner import RunSummary
@@ -55,6 +55,9 @@ def evaluate(
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Most tasks of each kind, newest first (default: [eval] limit, 25)."),
     since: Optional[str] = typer.Option(None, "--since", help="Only commits since this date: 2026-01-31, 12h, 7d, 2w."),
     fresh: bool = typer.Option(False, "--fresh", help="Start new runs instead of resuming unfinished ones."),
+    locate: Optional[LocateMode] = typer.Option(
+        None, "--locate", help="model: score localisation model-assisted on each model too (rows `MODEL [locate]`), beside the lexical row. Default: [context] locate."
+    ),
     json_output: bool = typer.Option(False, "--json", help="Machine-readable summary."),
 ) -> None:
     """Mine tasks from git history, score each model on them (resuming an unfinished run), store the results."""
@@ -73,9 +76,10 @@ def evaluate(
     with console.spinner("mining tasks from the history"):
         tasks = mine_tasks(repo, config.settings.eval, kinds=chosen, since=parse_since(since) if since else None, limit=limit)
     _report_mined(tasks, chosen)
-    needs_model = any(t.kind != "localisation" for t in tasks)
+    located = (locate or config.settings.context.locate) == "model"
+    needs_model = any(t.kind != "localisation" or located for t in tasks)
     options = EvalOptions(_models(ctx, list(models or [])) if needs_model else [], fresh=fresh,
-                          progress=lambda model, total: console.progress(f"eval {model}", total=total), edit_formats=formats)
+                          progress=lambda model, total: console.progress(f"eval {model}", total=total), edit_formats=formats, locate=located)
     summaries = run_eval(repo, config, tasks, options)
     _show(summaries, json_output)
 
@@ -112,7 +116,7 @@ def _show(summaries: list["RunSummary"], json_output: bool) -> None:
             costs = [r.cost_usd for r in results]
             cost = None if any(c is None for c in costs) else sum(c or 0.0 for c in costs)
             work = sum(r.work_s for r in results) / len(results)
-            table.add_row(summary.model, kind, *(str(sum(1 for r in results if r.status == s)) for s in ("ok", "skipped", "error")),
+            table.add_row(console.plain(summary.model), kind, *(str(sum(1 for r in results if r.status == s)) for s in ("ok", "skipped", "error")),
                           score_text(summary.mean(kind)), cost_text(cost), f"{sum(r.model_s for r in results):.1f}", f"{work:.2f}")
     console.print_renderable(table)
 
@@ -159,7 +163,7 @@ def report(
         table = console.table(*HEADERS)
         _keep_whole(table)
         for cells in table_rows(built):
-            table.add_row(*cells)
+            table.add_row(*(console.plain(cell) for cell in cells))  # a label such as `model [locate]` is not markup
         console.print_renderable(table)
 
 

@@ -95,7 +95,7 @@ def explain(
     config = load(ctx)
     spec_path, symbol = split_target(target)
     path = repo.relative(spec_path)
-    request = ExplainRequest(repo, config, model_flag(ctx, model), load_index(repo, show_progress=False), path, symbol)
+    request = ExplainRequest(repo, config, model_flag(ctx, model), load_index(repo, show_progress=False, settings=config.settings), path, symbol)
     if dry_run:
         request.prepare(1.0).print_dry_run(request.messages)
         return

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from llmdev.commands.common import MODEL_OPTION, load, model_flag
+from llmdev.commands.common import LOCATE_OPTION, MODEL_OPTION, LocateMode, apply_locate, load, model_flag
 
 YES_OPTION = typer.Option(False, "--yes", "-y", help="Write the changes without asking.")
 NO_APPLY_OPTION = typer.Option(False, "--dry-run", "--no-apply", help="Ask the model and show the diff; write nothing.")
@@ -27,6 +27,7 @@ def gen(
     patch: bool = typer.Option(False, "--patch", help="Print the change as a patch for `git apply`; write nothing."),
     commit: bool = typer.Option(False, "--commit", help="Commit the change with a generated message."),
     allow_dirty: bool = ALLOW_DIRTY_OPTION,
+    locate: Optional[LocateMode] = LOCATE_OPTION,
 ) -> None:
     """Change code as instructed: see the diff, then write every file or none (`llmdev undo` reverts)."""
     from llmdev.edits.generate import GenRequest
@@ -41,6 +42,7 @@ def gen(
         raise UsageError("--patch writes nothing, so there is nothing to --commit", "use one of them")
     repo = open_repository()
     config = load(ctx)
+    apply_locate(config, locate)
     paths = [repo.relative(f) for f in files or []]
     options = ApplyOptions(yes=yes, no_apply=no_apply, patch=patch, commit=commit, allow_dirty=allow_dirty)
     if not (show_prompt or patch or no_apply):

@@ -92,6 +92,16 @@ class IndexConfig(Strict):
     context_tokens: int = Field(default=8000, gt=0, description="default token budget of `llmdev context`")
 
 
+class ContextConfig(Strict):
+    """How the files of a task's context are found (`llmdev context`, `gen` and chat's `/edit`)."""
+
+    locate: Literal["lexical", "model"] = Field(
+        default="lexical",
+        description="lexical: llmdev's ranking alone; model: the model first picks files from a map of the best-ranked ones (one cached request per task; the model is --model, else [commands.locate] model, else the default)",
+    )
+    locate_files: int = Field(default=30, ge=5, le=200, description="files in the map the model picks from")
+
+
 class ChatConfig(Strict):
     """`llmdev chat`."""
 
@@ -223,6 +233,7 @@ class Settings(Strict):
     chat: ChatConfig = Field(default_factory=ChatConfig)
     files: FilesConfig = Field(default_factory=FilesConfig)
     index: IndexConfig = Field(default_factory=IndexConfig)
+    context: ContextConfig = Field(default_factory=ContextConfig)
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     gen: GenConfig = Field(default_factory=GenConfig)
     debug: DebugConfig = Field(default_factory=DebugConfig)

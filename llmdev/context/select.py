@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
+from llmdev.context.outline import PROMPT_LINES, MapLine, fit_lines, list_reserve, map_lines, render_lines
 from llmdev.context.snippets import Snippet, file_snippets
 from llmdev.tokens import CHARS_PER_TOKEN, estimate_tokens, fill_budget
 
@@ -18,6 +19,17 @@ CANDIDATE_FILES = 25
 CANDIDATE_LIST = 30  # ranked files beyond the budget that --json lists, for a user or model to ask for
 FENCE = "```"
 DATA_FENCE_CHARS = 76  # `<data id="…" kind="code" path="">`, `</data id="…">`, newlines
+PICKED_BOOST = 2.0  # files a locator picked score this many times the best lexical score
+
+
+
+class Locator(Protocol):
+    """Picks the files a task needs from the map of the `map_files` best-ranked ones (model-assisted
+    localisation, llmdev.context.locate): paths, best first."""
+
+    map_files: int
+
+    def __call__(self, query: str, lines: list[MapLine]) -> list[str]: ...
 
 
 @dataclass
@@ -45,6 +57,11 @@ class ContextSelection:
     candidates: list[tuple[str, float]] = field(default_factory=list)
     # What render_context shows for each (path, line): the code lines and the scope label.
     snippets: dict[tuple[str, int], Snippet] = field(default_factory=dict, repr=False)
+    # The best-ranked files (shown or not) with their top symbols, best first: what lists of
+    # files not shown are made from.
+    outline: list[MapLine] = field(default_factory=list, repr=False)
+    # The next best files not in `files` that the prompt lists (path and top symbols), within the budget.
+    next_files: list[MapLine] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the documented `llmdev context --json` shape."""
@@ -60,16 +77,29 @@ class ContextSelection:
 
 
 def select_context(
-    repo: "Repository", query: str, *, budget: int, focus: Sequence[str] = (), index: "CodeIndex | None" = None
+    repo: "Repository",
+    query: str,
+    *,
+    budget: int,
+    focus: Sequence[str] = (),
+    index: "CodeIndex | None" = None,
+    locate: Locator | None = None,
 ) -> ContextSelection:
-    """The most relevant code for `query`, as whole definitions, filling at most `budget` tokens."""
+    """The most relevant code for `query`, as whole definitions, and a list of the next best files,
+    filling at most `budget` tokens together. Files `locate` picks from its map go first."""
     from llmdev.code.index import load_index
     from llmdev.code.rank import rank_files
 
     index = index or load_index(repo, show_progress=False)
     ranking = rank_files(index, query, focus=focus)
-    candidates = ranking.scores[:CANDIDATE_FILES]
+    scores = ranking.scores
+    if locate is not None:
+        offered = map_lines(index, scores, ranking.term_weights, limit=locate.map_files)
+        allowed = {line.path for line in offered}  # a pick from outside the map is ignored
+        scores = picked_first(scores, [path for path in locate(query, offered) if path in allowed])
+    candidates = scores[:CANDIDATE_FILES]
     index.preload((path for path, _ in candidates), full=False)
+    outline = map_lines(index, scores, ranking.term_weights, limit=CANDIDATE_FILES + PROMPT_LINES)
     pattern = _term_pattern(ranking.term_weights)
     pool: list[tuple[float, Snippet]] = []
     for path, score in candidates:
@@ -78,16 +108,40 @@ def select_context(
     pool.sort(key=lambda item: -item[0])
     chosen = fill_budget(
         (snippet for _, snippet in pool),
-        math.floor(budget * CHARS_PER_TOKEN),
+        math.floor((budget - list_reserve(outline, budget)) * CHARS_PER_TOKEN),
         path=lambda s: s.path,
         cost=lambda s: len(s.render()),
         header_cost=lambda p: len(file_header(p)) + len(FILE_FOOTER) + data_fence_cost(p),
     )
     selection = _selection(query, budget, candidates, chosen)
     shown = {f.path for f in selection.files}
-    selection.candidates = [(path, score) for path, score in ranking.scores if path not in shown][:CANDIDATE_LIST]
-    selection.tokens = estimate_tokens(render_context(repo, selection))
+    selection.candidates = [(path, score) for path, score in scores if path not in shown][:CANDIDATE_LIST]
+    selection.outline = outline
+    code_tokens = estimate_tokens(render_context(repo, selection))
+    selection.next_files = next_files(outline, shown, budget - code_tokens)
+    selection.tokens = code_tokens + estimate_tokens(render_next_files(selection))
     return selection
+
+
+def picked_first(scores: list[tuple[str, float]], picked: Sequence[str]) -> list[tuple[str, float]]:
+    """`scores` with the picked files (those it holds) moved to the front, in the order picked."""
+    known = dict(scores)
+    chosen = [path for path in dict.fromkeys(picked) if path in known]
+    if not chosen:
+        return scores
+    top = max(score for _, score in scores) or 1.0
+    front = [(path, top * PICKED_BOOST - rank * 1e-6) for rank, path in enumerate(chosen)]
+    return front + [(path, score) for path, score in scores if path not in chosen]
+
+
+def next_files(outline: Sequence[MapLine], shown: set[str], tokens: int) -> list[MapLine]:
+    """The best files of `outline` not shown, as many as fit in `tokens` (at most PROMPT_LINES)."""
+    return fit_lines([line for line in outline if line.path not in shown][:PROMPT_LINES], tokens)
+
+
+def render_next_files(selection: ContextSelection) -> str:
+    """The files not shown, one fenced line each: path and top symbols ('' when none)."""
+    return render_lines(selection.next_files)
 
 
 def _term_pattern(weights: dict[str, float]) -> re.Pattern[str] | None:

@@ -121,7 +121,7 @@ class GenRequest:
         from llmdev.edits.request import gen_request
 
         edit_format = chosen_format("gen", self.config, self.flag)
-        context, messages = gen_request(self.repo, self.config, self.instruction, self.paths, edit_format, scale)
+        context, messages = gen_request(self.repo, self.config, self.instruction, self.paths, edit_format, scale, self.flag)
         if context.added:
             console.info(f"added to the context: {', '.join(context.added)}")
         if self.caller is None:

@@ -1,5 +1,6 @@
 """Score a localisation task: does the context llmdev builds for the fix's message, at the commit
-before the fix, hold the files and functions the fix changed? No model is involved."""
+before the fix, hold the files and functions the fix changed? Lexical (no model), or model-assisted:
+a model first picks files from the map of the best-ranked ones; its runs are stored as `MODEL [locate]`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from llmdev.code.index import CodeIndex
-    from llmdev.context.select import ContextSelection
+    from llmdev.context.select import ContextSelection, Locator
     from llmdev.evaluation.mining import Task
     from llmdev.repo.discovery import Repository
 
@@ -81,11 +82,24 @@ def score_selection(lines: dict[str, list[int]], index: "CodeIndex", selection: 
     )
 
 
-def score_localisation(repo: "Repository", task: "Task", budget: int) -> LocalisationScore:
+LOCATE_SUFFIX = " [locate]"
+
+
+def locate_label(model: str) -> str:
+    """What a model's model-assisted localisation runs are stored under."""
+    return model + LOCATE_SUFFIX
+
+
+def located_model(label: str) -> str | None:
+    """The model of a `MODEL [locate]` label, else None."""
+    return label[: -len(LOCATE_SUFFIX)] if label.endswith(LOCATE_SUFFIX) else None
+
+
+def score_localisation(repo: "Repository", task: "Task", budget: int, locate: "Locator | None" = None) -> LocalisationScore:
     """`repo` is a work tree at the fix's parent; the fix's message is the question."""
     from llmdev.code.index import load_index
     from llmdev.context.select import select_context
 
     index = load_index(repo, show_progress=False)
-    selection = select_context(repo, task.payload["query"], budget=budget, index=index)
+    selection = select_context(repo, task.payload["query"], budget=budget, index=index, locate=locate)
     return score_selection(task.payload["lines"], index, selection)

@@ -59,21 +59,27 @@ class EvalOptions:
     fresh: bool = False  # start new runs even where an unfinished one could be resumed
     progress: Progress | None = None
     edit_formats: list[str] = field(default_factory=list)  # edit tasks once per format, to compare them
+    locate: bool = False  # localisation tasks also model-assisted, once per model (as `model [locate]`)
 
 
 def _head(repo: "Repository") -> str | None:
     return repo.head_sha()
 
 
-def plan_runs(tasks: Sequence[Task], models: Sequence[str], edit_formats: Sequence[str] = ()) -> list[tuple[str, list[Task]]]:
-    """(model, its tasks): localisation needs no model; the other kinds run on each model, edit
-    tasks once per edit format when formats are given (as `model [format]`)."""
+def plan_runs(
+    tasks: Sequence[Task], models: Sequence[str], edit_formats: Sequence[str] = (), locate: bool = False
+) -> list[tuple[str, list[Task]]]:
+    """(model, its tasks): localisation needs no model, and with `locate` runs model-assisted on each
+    model too (as `model [locate]`); the other kinds run on each model, edit tasks once per edit
+    format when formats are given (as `model [format]`)."""
     from llmdev.evaluation.editing import format_label
+    from llmdev.evaluation.localisation import locate_label
 
     plans: list[tuple[str, list[Task]]] = []
     local = [t for t in tasks if t.kind == LOCALISATION]
     if local:
         plans.append((CONTEXT_MODEL, local))
+        plans += [(locate_label(model), local) for model in models if locate]
     edits = [t for t in tasks if t.kind == EDIT] if edit_formats else []
     needing = [t for t in tasks if t.kind != LOCALISATION and not (edit_formats and t.kind == EDIT)]
     if needing:
@@ -87,10 +93,12 @@ def parallel_tasks(model: str, settings: "Settings") -> int:
     from llmdev.backends.registry import resolve_model
     from llmdev.concurrency import provider_limit
     from llmdev.evaluation.editing import split_label
+    from llmdev.evaluation.localisation import located_model
 
     if model == CONTEXT_MODEL:
         return 1
-    return provider_limit(resolve_model(split_label(model)[0], settings).provider, settings)
+    name = located_model(model) or split_label(model)[0]
+    return provider_limit(resolve_model(name, settings).provider, settings)
 
 
 class _Checkouts:
@@ -180,5 +188,5 @@ def run_eval(repo: "Repository", config: "LoadedConfig", tasks: Sequence[Task], 
     from llmdev.evaluation.scratch import ScratchCheckout
 
     checkouts = _Checkouts(EvalContext(config, ScratchCheckout(repo)))
-    plans = plan_runs(tasks, options.models, options.edit_formats)
+    plans = plan_runs(tasks, options.models, options.edit_formats, options.locate)
     return [run_model(repo, model, list(model_tasks), checkouts, options) for model, model_tasks in plans]

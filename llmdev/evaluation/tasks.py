@@ -40,11 +40,19 @@ def privacy_stop(calls: Sequence["PreparedCall"], model: str) -> str | None:
 
 
 def _localisation(task: Task, model: str, ctx: EvalContext) -> tuple[float, dict]:
-    from llmdev.evaluation.localisation import score_localisation
+    """Lexical under CONTEXT_MODEL; model-assisted under `MODEL [locate]` (no cache: each run asks)."""
+    from llmdev.context.locate import ModelLocator
+    from llmdev.evaluation.localisation import located_model, score_localisation
 
     repo = ctx.scratch.at(task.parent)
-    scored = score_localisation(repo, task, ctx.config.settings.eval.context_tokens)
-    return scored.score, scored.as_json()
+    picker = located_model(model)
+    locator = ModelLocator(ctx.config, picker, use_cache=False, fall_back=False) if picker else None
+    scored = score_localisation(repo, task, ctx.config.settings.eval.context_tokens, locator)
+    if locator is None:
+        return scored.score, scored.as_json()
+    if locator.stats.model and locator.stats.model != picker:
+        raise Skip(f"privacy rules send it to {locator.stats.model} instead")
+    return scored.score, scored.as_json() | {"locate": locator.stats.as_json()}
 
 
 def _review(task: Task, model: str, ctx: EvalContext) -> tuple[float, dict]:

@@ -148,3 +148,14 @@ def test_review_reviews_the_working_tree(session: ChatSession, use_ollama: Ollam
     dispatch(session, "/review")
     assert "eval(text)" in str(use_ollama.last_body()["messages"])
     assert "eval of user input" in capsys.readouterr().out
+
+
+def test_edit_without_files_lets_the_model_locate_them_when_configured(session: ChatSession, use_ollama: OllamaServer, repo_dir: Path) -> None:
+    session.settings.context.locate = "model"
+    use_ollama.reply(json.dumps({"files": ["src/util.py"]}), EDIT)
+    session.ui = Yes()
+    dispatch(session, "/edit accept floats in the number parser")
+    located, edited = use_ollama.model_requests
+    assert located.body["format"]["required"] == ["files"]
+    assert "def parse_number(text):" in edited.body["messages"][-1]["content"]
+    assert "return float(text)" in (repo_dir / "src/util.py").read_text()

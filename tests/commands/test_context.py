@@ -127,3 +127,19 @@ def test_usage_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert run(["context", "task", "--staged"]) == 2
     assert run(["context", "--staged", "--range", "A..B"]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_files_beyond_the_budget_are_listed_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "many"
+    for i in range(6):
+        (root / f"[bold]pkg{i}").mkdir(parents=True)
+        (root / f"[bold]pkg{i}" / "header.py").write_text(f"def parse_header_{i}(line):\n" + "    line = line.strip()\n" * 30 + "    return line\n")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "initial")
+    monkeypatch.chdir(root)
+    assert run(["context", "parse header", "--budget", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "listed by name only" in out and "[bold]pkg" in out and "parse_header_" in out  # markup-like names shown as they are
+    assert run(["context", "parse header", "--budget", "200", "--code"]) == 0
+    assert 'kind="map" path="[bold]pkg' in capsys.readouterr().out

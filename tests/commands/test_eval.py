@@ -75,3 +75,14 @@ def test_report_before_any_run(history: History, capsys: pytest.CaptureFixture[s
 def test_usage_errors(history: History, args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(args) != 0
     assert message in capsys.readouterr().err
+
+
+def test_locate_model_adds_a_model_assisted_row_per_model(history: History, use_ollama: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    use_ollama.reply_with(json.dumps({"files": ["stats.py"]}))
+    assert run(["eval", "-t", "localisation", "--locate", "model", "-m", "local"]) == 0
+    out = capsys.readouterr().out
+    assert "llmdev/context" in out and "ollama/llama3.1:8b [locate]" in out
+    assert len(use_ollama.model_requests) == 1
+    assert run(["eval", "report", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert "ollama/llama3.1:8b [locate]" in json.dumps(rows) and "llmdev/context" in json.dumps(rows)

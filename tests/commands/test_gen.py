@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -135,6 +136,30 @@ def test_ranked_files_are_added_when_none_named(repo: Path, use_ollama, capsys: 
     captured = capsys.readouterr()
     assert "added to the context: calc.py" in captured.err
     assert "return a - b" in json.loads(captured.out)["messages"][1]["content"]
+
+
+def test_files_beyond_the_budget_are_listed_by_path_and_symbols(tmp_path: Path, use_ollama, monkeypatch, isolated_env: Path, capsys) -> None:
+    files = {f"pkg/shape_{i}.py": f"def area_of_shape_{i}(w, h):\n    return w * h * {i}\n" * 40 for i in range(8)}
+    monkeypatch.chdir(make_repo(tmp_path / "shapes", files))
+    (isolated_env / "config" / "config.toml").write_text("[gen]\ncontext_tokens = 1500\nmap_tokens = 0\n")
+    assert run(["gen", "--show-prompt", "fix the area of shape computation"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    user = payload["messages"][1]["content"]
+    listed = user.split("# Other files that may be relevant", 1)[1].split("Files named that do not exist yet", 1)[0]
+    assert 'kind="map" path="pkg/shape_' in listed and ": area_of_shape_" in listed
+    assert not set(payload["files"]) & set(re.findall(r'path="([^"]+)"', listed))  # listed files are not shown
+    assert "by path" in payload["messages"][0]["content"]
+
+
+def test_private_paths_stay_out_of_the_ranked_context_the_list_and_the_map(tmp_path: Path, use_ollama, monkeypatch, isolated_env: Path, capsys) -> None:
+    code = "def area_of_shape(w, h):\n    return w * h\n"
+    files = {"vault/shape.py": code, "open/shape.py": code, **{f"pkg/shape_{i}.py": code.replace("area", f"area{i}") * 30 for i in range(6)}}
+    monkeypatch.chdir(make_repo(tmp_path / "shapes", files))
+    (isolated_env / "config" / "config.toml").write_text('[privacy]\npaths = ["vault/"]\n[gen]\ncontext_tokens = 900\n')
+    assert run(["gen", "--show-prompt", "fix the area of shape computation"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    text = "".join(m["content"] for m in payload["messages"])
+    assert "open/shape.py" in text and "vault/" not in text
 
 
 def test_new_file(repo: Path, use_ollama) -> None:

@@ -127,3 +127,27 @@ def test_a_models_tasks_run_in_parallel_within_its_providers_limit(history: Hist
     (parallel,) = _eval(history, ["ollama/llama3:8b"], [COMMIT_MSG, REVIEW], fresh=True)
     assert use_ollama.max_in_flight == 3
     assert [(r.task_id, r.status, r.score) for r in parallel.results] == [(r.task_id, r.status, r.score) for r in one_by_one.results]
+
+
+def test_localisation_is_scored_lexical_and_model_assisted_side_by_side(history: History, use_ollama: Any) -> None:
+    from llmdev.evaluation.localisation import locate_label
+
+    use_ollama.reply_with(json.dumps({"files": ["/etc/passwd", "cli.py", "stats.py"]}))  # cli.py comes after the fix: not in the map
+    lexical, located = _eval(history, ["ollama/llama3.1:8b"], [LOCALISATION], locate=True)
+    assert (lexical.model, located.model) == (CONTEXT_MODEL, locate_label("ollama/llama3.1:8b"))
+    assert lexical.results[0].details.get("locate") is None and use_ollama.model_requests[0].body["format"]
+    (result,) = located.results
+    assert result.status == "ok" and result.details["locate"]["picked"] == ["stats.py"] and result.score == 1.0
+    assert result.details["locate"]["requests"] == 1 and result.input_tokens > 0 and result.model_s > 0
+    assert len(use_ollama.model_requests) == 1
+    _eval(history, ["ollama/llama3.1:8b"], [LOCALISATION], locate=True, fresh=True)
+    assert len(use_ollama.model_requests) == 2  # an evaluation asks every time: no cache
+    stored = {run.model for run, _ in load_runs(str(history.root))}
+    assert stored == {CONTEXT_MODEL, locate_label("ollama/llama3.1:8b")}
+
+
+def test_a_failed_localisation_request_is_an_error_not_a_lexical_score(history: History, use_ollama: Any) -> None:
+    use_ollama.fail_next(times=10, status=400, message="bad request")
+    lexical, located = _eval(history, ["ollama/llama3.1:8b"], [LOCALISATION], locate=True)
+    assert lexical.results[0].status == "ok"
+    assert located.results[0].status == "error" and located.results[0].score is None
