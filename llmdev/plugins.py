@@ -23,11 +23,12 @@ BUILTIN_PLUGINS = (
 
 # These hooks decide what leaves the machine: a plugin failing in one refuses the call
 # rather than letting the prompt through unchecked.
-REQUEST_HOOKS = frozenset({"route_request", "guard_request"})
+REQUEST_HOOKS = frozenset({"route_request", "guard_request", "guard_run"})
 # How `llmdev plugins` describes hooks that add nothing it can list.
 HOOK_ROLES = {
     "route_request": "routes requests",
     "guard_request": "guards requests",
+    "guard_run": "guards runs",
     "model_call_finished": "observes finished calls",
 }
 

@@ -197,6 +197,16 @@ def _part(call: "PreparedCall", plan: "ReviewPlan", config: "LoadedConfig", opti
         raise ModelError(f"{where}: {exc.message}", exc.hint) from None
 
 
+def guard_the_run(plan: "ReviewPlan", config: "LoadedConfig", options: RunOptions) -> None:
+    """Let guards check the requests that will be sent, together (a budget counts their sum); each
+    passed alone when it was prepared. Requests the cache answers send nothing and are left out."""
+    from llmdev.plugins import hook
+
+    to_send = [c for c in plan.calls if not (options.use_cache and cache.load(cache.request_key(c)) is not None)]
+    if to_send:
+        hook().guard_run(calls=to_send, settings=config.settings)
+
+
 def parallel_requests(plan: "ReviewPlan", config: "LoadedConfig") -> int:
     """How many of the plan's requests may run at once: the largest limit among its providers."""
     from llmdev.concurrency import provider_limit
@@ -218,6 +228,7 @@ def run_review(plan: "ReviewPlan", config: "LoadedConfig", options: RunOptions |
         if options.on_progress is not None:
             options.on_progress(done, len(plan.calls))
 
+    guard_the_run(plan, config, options)
     _keep_one_window(plan, config)
     answers = run_ordered(lambda call: _part(call, plan, config, options), plan.calls, parallel_requests(plan, config), progress)
     for answer in answers:
