@@ -7,7 +7,7 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from llmdev.backends.base import ContextOverflow, Message
 from llmdev.errors import ModelError
@@ -129,11 +129,15 @@ def _ask(call: "PreparedCall", config: "LoadedConfig", warnings: list[str], wind
     )
 
 
+def _cached(entry: dict[str, Any], model: str) -> _Answer:
+    reply = ParsedReply(cache.cached_findings(entry), str(entry.get("summary", "")))
+    return _Answer(reply, str(entry.get("model") or model), cached=True)
+
+
 def _answer(call: "PreparedCall", config: "LoadedConfig", options: RunOptions, window: int = 0) -> _Answer:
     key = cache.request_key(call)
     if options.use_cache and (entry := cache.load(key)) is not None:
-        reply = ParsedReply(cache.cached_findings(entry), str(entry.get("summary", "")))
-        return _Answer(reply, str(entry.get("model") or call.model), cached=True)
+        return _cached(entry, str(call.model))
     warnings: list[str] = []
     answer = _ask(call, config, warnings, window)
     answer.warnings = warnings
@@ -162,6 +166,18 @@ def _combine(plan: "ReviewPlan", answers: list[_Answer], config: "LoadedConfig",
     )
     model = answers[0].model if answers else plan.model
     return ReviewResult(inline, summary, plan.reviewed, plan.skipped, model, usage, suppressed, plan.spec.describe())
+
+
+def replay(plan: "ReviewPlan", keys: list[str], config: "LoadedConfig", options: RunOptions) -> ReviewResult | None:
+    """The review merged from the cached replies to its requests, in plan order; None when one
+    of them is gone. Nothing is sent."""
+    answers = []
+    for key in keys:
+        entry = cache.load(key)
+        if entry is None:
+            return None
+        answers.append(_cached(entry, plan.model))
+    return _combine(plan, answers, config, options)
 
 
 def _keep_one_window(plan: "ReviewPlan", config: "LoadedConfig") -> None:
