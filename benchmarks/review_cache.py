@@ -7,7 +7,10 @@ miss: the same work plus one answer from a loopback Ollama server that replies a
 interleaved, medians. Start-up is that of a real command doing no repository work (`llmdev config path`).
 Target: a hit within 0.3 s plus start-up.
 
-Usage: python benchmarks/review_cache.py --repo /work/scale/sympy [--files 10] [--runs 7]
+Usage: python benchmarks/review_cache.py --repo /work/scale/sympy [--files 10] [--runs 7] [--against DIR]
+
+--against DIR also times the hit and the miss with the `llmdev` and `plugins` folders of another
+checkout (see benchmarks/startup.py), interleaved with these; both sides then run as `python -m llmdev`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ sys.path.insert(0, str(ROOT))  # the fake servers live in tests/servers
 
 from tests.servers import OllamaServer  # noqa: E402
 from sandbox import llmdev_dirs  # noqa: E402
+from startup import source_path  # noqa: E402
 
 MODEL = "ollama/llama3.1:8b"
 ADDED = '''
@@ -61,13 +65,21 @@ def timed(argv: list[str], root: Path, env: dict[str, str]) -> tuple[float, int]
     return elapsed, proc.returncode
 
 
+def sides(options: argparse.Namespace, env: dict[str, str]) -> list[tuple[str, list[str], dict[str, str]]]:
+    """(label, how to run llmdev, its environment) for this checkout and, with --against, the other."""
+    if options.against is None:
+        return [("", [str(Path(sys.executable).with_name("llmdev"))], env)]
+    return [(f"{label}: ", [sys.executable, "-m", "llmdev"], {**env, "PYTHONPATH": source_path(root)})
+            for label, root in (("this", ROOT), ("against", options.against))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repo", type=Path, required=True, help="a git repository to clone (it is not changed)")
     parser.add_argument("--files", type=int, default=10)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--against", type=Path, help="another checkout's root (with llmdev/ and plugins/) to time alongside")
     options = parser.parse_args()
-    llmdev = str(Path(sys.executable).with_name("llmdev"))
     with tempfile.TemporaryDirectory(prefix="llmdev-review-cache-") as tmp, OllamaServer() as server:
         root, home = Path(tmp) / "repo", Path(tmp) / "home"
         subprocess.run(["git", "clone", "-q", str(options.repo), str(root)], check=True)
@@ -75,25 +87,25 @@ def main() -> None:
         env.update(llmdev_dirs(home), NO_COLOR="1", OLLAMA_HOST=server.url)
         server.reply_with(lambda body: json.dumps({"findings": [], "summary": "Looks fine."}))
         changed = stage_change(root, options.files)
-        review = [llmdev, "review", "--staged", "-m", MODEL]
-        cold, _ = timed([llmdev, "index"], root, env)
-        first, _ = timed(review, root, env)
-        requests_per_review = len(server.model_requests)
-        times: dict[str, list[float]] = {"start-up (config path)": [], "miss (--no-cache)": [], "hit": []}
+        runs = sides(options, env)
+        cold, _ = timed([*runs[0][1], "index"], root, runs[0][2])
+        for _, launcher, side_env in runs:  # fill the cache (and, for this checkout, what it remembers)
+            timed([*launcher, "review", "--staged", "-m", MODEL], root, side_env)
+        times: dict[str, list[float]] = {}
         hit_requests = 0
         for _ in range(options.runs):
-            times["start-up (config path)"].append(timed([llmdev, "config", "path"], root, env)[0])
-            times["miss (--no-cache)"].append(timed([*review, "--no-cache"], root, env)[0])
-            before = len(server.model_requests)
-            times["hit"].append(timed(review, root, env)[0])
-            hit_requests += len(server.model_requests) - before
-        print(f"{options.repo.name}: {len(changed)} files changed, {requests_per_review} request(s) per review; "
-              f"index (cold) {cold:.2f} s, first review {first:.2f} s")
-        floor = statistics.median(times["start-up (config path)"])
-        print(f"{'case':<26} {'median s':>9} {'min s':>7} {'- start-up':>11}   ({options.runs} runs each, interleaved)")
+            for label, launcher, side_env in runs:
+                review = [*launcher, "review", "--staged", "-m", MODEL]
+                for case, argv in (("start-up (config path)", [*launcher, "config", "path"]), ("miss (--no-cache)", [*review, "--no-cache"]), ("hit", review)):
+                    before = len(server.model_requests)
+                    times.setdefault(label + case, []).append(timed(argv, root, side_env)[0])
+                    hit_requests += (len(server.model_requests) - before) if case == "hit" else 0
+        print(f"{options.repo.name}: {len(changed)} files changed; index (cold) {cold:.2f} s")
+        print(f"{'case':<34} {'median s':>9} {'min s':>7} {'- start-up':>11}   ({options.runs} runs each, interleaved)")
         for name, values in times.items():
+            floor = statistics.median(times[name.split(": ")[0] + ": start-up (config path)" if ": " in name else "start-up (config path)"])
             median = statistics.median(values)
-            print(f"{name:<26} {median:>9.3f} {min(values):>7.3f} {median - floor:>11.3f}")
+            print(f"{name:<34} {median:>9.3f} {min(values):>7.3f} {median - floor:>11.3f}")
         print(f"requests sent by the hits: {hit_requests}")
 
 
