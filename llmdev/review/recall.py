@@ -32,8 +32,7 @@ if TYPE_CHECKING:
     from llmdev.config.loader import LoadedConfig
     from llmdev.repo.diff_types import DiffSpec
     from llmdev.repo.discovery import Repository
-    from llmdev.review.findings import SkippedFile
-    from llmdev.review.findings import ReviewResult
+    from llmdev.review.findings import ReviewResult, SkippedFile
     from llmdev.review.plan import Change, ReviewPlan
 
 KEY_VERSION = 1  # bump when anything new goes into a review prompt
@@ -54,10 +53,10 @@ class Recalled:
 
 
 def _worktree_state(repo: "Repository") -> bytes | None:
-    from llmdev.repo.files import IGNORE_FILE
-
     """HEAD and every difference git sees from it, with the bytes of each file changed in the
     working tree or untracked; None during a merge conflict (such a review is never recalled)."""
+    from llmdev.repo.files import IGNORE_FILE
+
     status = repo.git_bytes("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames", check=False)
     if not status.startswith(b"# branch"):
         return None
