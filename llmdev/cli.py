@@ -1,50 +1,23 @@
-"""The Typer app: global options over a group that loads each command when it is used."""
+"""The entry point: the Typer app (global options over a group that loads each command when it is
+used), and before it, for help and the version, the texts rendered ahead (llmdev.fast_help).
+
+Nothing heavy is imported at module level: `llmdev --help` must not pay for Typer.
+"""
 
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
-import typer
-
-from llmdev import __version__, console
-from llmdev.commands.common import AppState, model_option
-from llmdev.errors import EXIT_INTERRUPTED, EXIT_USAGE, LlmdevError
-
-try:  # typer >= 0.20 vendors click
-    from typer._click.exceptions import ClickException
-except ImportError:  # pragma: no cover
-    from click.exceptions import ClickException  # type: ignore[no-redef]
-
-HELP = """Review, generate and debug code with a local Llama 3 (Ollama) or GPT-4o.
-
-Exit codes: 0 ok, 1 failure (or review findings at --fail-on), 2 usage or
-configuration error, 3 model unavailable or failed, 130 interrupted.
-"""
+TYPE_CHECKING = False  # typing itself costs start-up time
+if TYPE_CHECKING:
+    import typer
 
 
-def _version(value: bool) -> None:
-    if value:
-        console.print_out(f"llmdev {__version__}\n")
-        raise typer.Exit()
+def build_app() -> "typer.Typer":
+    import typer
 
-
-def _global_options(
-    ctx: typer.Context,
-    model: Optional[str] = model_option("Model or alias for this run, e.g. ollama/llama3.1:8b, openai/gpt-4o, local."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show more detail on stderr."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors and results."),
-    no_color: bool = typer.Option(False, "--no-color", help="No colours (also: NO_COLOR=1)."),
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
-) -> None:
-    console.configure(quiet=quiet, verbose=verbose, no_color=no_color)
-    ctx.obj = AppState(model=model)
-
-
-def build_app() -> typer.Typer:
     from llmdev.commands.lazy import LazyGroup
+    from llmdev.commands.root import HELP, global_options
 
     app = typer.Typer(
         cls=LazyGroup,
@@ -56,12 +29,22 @@ def build_app() -> typer.Typer:
         rich_markup_mode=None,  # plain help: Rich's help renderer costs ~90 ms of start-up
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    app.callback()(_global_options)
+    app.callback()(global_options)
     return app
 
 
 def run(args: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; errors become one line on stderr."""
+    import typer
+
+    from llmdev import console
+    from llmdev.errors import EXIT_INTERRUPTED, EXIT_USAGE, LlmdevError
+
+    try:  # typer >= 0.20 vendors click
+        from typer._click.exceptions import ClickException
+    except ImportError:  # pragma: no cover
+        from click.exceptions import ClickException  # type: ignore[no-redef]
+
     app = build_app()
     try:
         result = app(args=args, prog_name="llmdev", standalone_mode=False)
@@ -82,4 +65,10 @@ def run(args: list[str] | None = None) -> int:
 
 
 def main() -> None:
-    sys.exit(run())
+    from llmdev.fast_help import answer_ahead
+
+    args = sys.argv[1:]
+    ready = answer_ahead(args)
+    if ready is not None:
+        sys.exit(ready.write())
+    sys.exit(run(args))

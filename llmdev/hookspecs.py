@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, Callable
 import pluggy
 
 if TYPE_CHECKING:
-    from llmdev.call_types import CallRecord, RouteRequest
+    from llmdev.call_types import CallRecord, PreparedCall, RouteRequest
+    from llmdev.config.schema import Settings
 
 hookspec = pluggy.HookspecMarker("llmdev")
 hookimpl = pluggy.HookimplMarker("llmdev")
@@ -52,6 +53,15 @@ def guard_request(request: "RouteRequest") -> None:
     Called after every `route_request`. A guard may redact `request.messages`, reroute to a
     local model, or refuse by raising `llmdev.errors.LlmdevError`; it adds its name to
     `request.checked_by` so llmdev knows it ran. Order guards with `tryfirst`/`trylast`.
+    """
+
+
+@hookspec
+def guard_run(calls: "list[PreparedCall]", settings: "Settings") -> None:
+    """Check the calls a run plans, together, before any of them is sent (a review split into parts).
+
+    Each call has passed `guard_request` alone; refuse the run by raising `llmdev.errors.LlmdevError`
+    when they break a limit together (the budget guard sums their estimates).
     """
 
 

@@ -12,8 +12,7 @@ from typing import Any, Callable
 import pluggy
 
 from llmdev import hookspecs
-
-ENTRY_POINT_GROUP = "llmdev"
+from llmdev.plugin_settings import ENTRY_POINT_GROUP, PluginSettings, read_plugin_settings
 
 # Built-ins go through the same hooks as third-party plugins.
 BUILTIN_PLUGINS = (
@@ -24,11 +23,12 @@ BUILTIN_PLUGINS = (
 
 # These hooks decide what leaves the machine: a plugin failing in one refuses the call
 # rather than letting the prompt through unchecked.
-REQUEST_HOOKS = frozenset({"route_request", "guard_request"})
+REQUEST_HOOKS = frozenset({"route_request", "guard_request", "guard_run"})
 # How `llmdev plugins` describes hooks that add nothing it can list.
 HOOK_ROLES = {
     "route_request": "routes requests",
     "guard_request": "guards requests",
+    "guard_run": "guards runs",
     "model_call_finished": "observes finished calls",
 }
 
@@ -50,16 +50,6 @@ class PluginState:
 
     def find(self, name: str) -> PluginInfo | None:
         return next((info for info in self.plugins if info.name == name), None)
-
-
-@dataclass
-class PluginSettings:
-    """The `[plugins]` tables, read before the full configuration is validated."""
-
-    disable: set[str] = field(default_factory=set)
-    user_local: list[Path] = field(default_factory=list)  # trusted: the user wrote them
-    repo_local: list[str] = field(default_factory=list)  # need `llmdev plugins trust`
-    repo_root: Path | None = None
 
 
 _state: PluginState | None = None
@@ -129,30 +119,6 @@ def _register(manager: pluggy.PluginManager, infos: list[PluginInfo], name: str,
         return
     location = getattr(plugin, "__file__", None)
     infos.append(PluginInfo(name, source, location=str(location) if location else None))
-
-
-def read_plugin_settings(cwd: Path | None = None) -> PluginSettings:
-    """`[plugins]` from the user config and the repository config, without validating the rest."""
-    from llmdev.config.loader import find_repo_root, read_toml, repo_layer, user_config_path
-    from llmdev.errors import ConfigError
-
-    found = PluginSettings(repo_root=find_repo_root(cwd))
-    try:
-        user_path = user_config_path()
-        user = read_toml(user_path).get("plugins", {}) if user_path.is_file() else {}
-        layer = repo_layer(found.repo_root) if found.repo_root is not None else None
-    except ConfigError:
-        return found  # the command's own config load reports the broken file
-    repo = layer.data.get("plugins", {}) if layer is not None else {}
-    for table in (user, repo):
-        if isinstance(table, dict) and isinstance(table.get("disable"), list):
-            found.disable.update(str(name) for name in table["disable"])
-    if isinstance(user, dict) and isinstance(user.get("local"), list):
-        base = user_config_path().parent
-        found.user_local = [base / Path(str(p)).expanduser() for p in user["local"]]
-    if isinstance(repo, dict) and isinstance(repo.get("local"), list):
-        found.repo_local = [str(p) for p in repo["local"]]
-    return found
 
 
 def _load_entry_points(manager: pluggy.PluginManager, infos: list[PluginInfo], disable: set[str]) -> None:

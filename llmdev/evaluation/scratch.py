@@ -1,7 +1,8 @@
 """A private checkout of the repository for looking at old commits, so the user's work tree is never touched.
 
 It is a `git clone --shared` in the user cache dir: it borrows the repository's objects (any commit
-reachable there can be checked out without copying), and keeps its own code index between runs.
+reachable there can be checked out without copying), and keeps its own code index between runs,
+started from a copy of the repository's (`seed_index`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,26 @@ def scratch_dir(repo: Repository, slot: int = 0) -> "Path":
 
     key = hashlib.sha256(str(repo.common_dir).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return user_cache_dir() / "eval" / (f"{repo.root.name}-{key}" + (f"-{slot}" if slot else ""))
+
+
+def seed_index(source: Repository, clone: Repository) -> None:
+    """Start a new clone's code index as a copy of the repository's. Parsed files are stored by blob
+    SHA, so the files the clone's commits share with those already indexed are not parsed again.
+    A copy rather than one shared store: indexing a clone prunes what its git does not hold, which
+    in the repository's store would drop the parsed files of the user's uncommitted work."""
+    import sqlite3
+    from contextlib import closing
+
+    from llmdev.code.store import store_path
+
+    original, target = store_path(source.common_dir), store_path(clone.common_dir)
+    if not original.is_file() or target.exists():
+        return
+    try:  # SQLite's online backup: a consistent copy even while another llmdev writes the original
+        with closing(sqlite3.connect(original, timeout=5)) as reader, closing(sqlite3.connect(target)) as writer:
+            reader.backup(writer)
+    except sqlite3.Error:
+        target.unlink(missing_ok=True)  # the clone indexes from scratch, as without a copy
 
 
 class ScratchCheckout:
@@ -46,6 +67,7 @@ class ScratchCheckout:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         run_git(self.path.parent, ("clone", "--quiet", "--shared", "--no-checkout", str(self.source.root), str(self.path)))
         self._repo = open_repository(self.path)
+        seed_index(self.source, self._repo)
         return self._repo
 
     def at(self, sha: str) -> Repository:

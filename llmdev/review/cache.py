@@ -32,14 +32,14 @@ def request_key(prepared: "PreparedCall") -> str:
     return digest.hexdigest()
 
 
-def _path(key: str) -> Path:
+def entry_path(key: str) -> Path:
     return cache_root() / key[:2] / f"{key}.json"
 
 
 def load(key: str) -> dict[str, Any] | None:
     """The cached entry, or None when absent or unreadable (a broken entry is a miss, not an error)."""
     try:
-        data = json.loads(_path(key).read_text(encoding="utf-8"))
+        data = json.loads(entry_path(key).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
@@ -58,6 +58,6 @@ def store(key: str, findings: list[Finding], summary: str, model: str, usage: di
 
     entry = {"findings": [f.as_json() for f in findings], "summary": summary, "model": model, "usage": usage}
     try:
-        write_private_text(_path(key), json.dumps(scrub_values(entry)))
+        write_private_text(entry_path(key), json.dumps(scrub_values(entry)))
     except OSError:
         pass

@@ -7,7 +7,7 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from llmdev.backends.base import ContextOverflow, Message
 from llmdev.errors import ModelError
@@ -129,11 +129,15 @@ def _ask(call: "PreparedCall", config: "LoadedConfig", warnings: list[str], wind
     )
 
 
+def _cached(entry: dict[str, Any], model: str) -> _Answer:
+    reply = ParsedReply(cache.cached_findings(entry), str(entry.get("summary", "")))
+    return _Answer(reply, str(entry.get("model") or model), cached=True)
+
+
 def _answer(call: "PreparedCall", config: "LoadedConfig", options: RunOptions, window: int = 0) -> _Answer:
     key = cache.request_key(call)
     if options.use_cache and (entry := cache.load(key)) is not None:
-        reply = ParsedReply(cache.cached_findings(entry), str(entry.get("summary", "")))
-        return _Answer(reply, str(entry.get("model") or call.model), cached=True)
+        return _cached(entry, str(call.model))
     warnings: list[str] = []
     answer = _ask(call, config, warnings, window)
     answer.warnings = warnings
@@ -162,6 +166,18 @@ def _combine(plan: "ReviewPlan", answers: list[_Answer], config: "LoadedConfig",
     )
     model = answers[0].model if answers else plan.model
     return ReviewResult(inline, summary, plan.reviewed, plan.skipped, model, usage, suppressed, plan.spec.describe())
+
+
+def replay(plan: "ReviewPlan", keys: list[str], config: "LoadedConfig", options: RunOptions) -> ReviewResult | None:
+    """The review merged from the cached replies to its requests, in plan order; None when one
+    of them is gone. Nothing is sent."""
+    answers = []
+    for key in keys:
+        entry = cache.load(key)
+        if entry is None:
+            return None
+        answers.append(_cached(entry, plan.model))
+    return _combine(plan, answers, config, options)
 
 
 def _keep_one_window(plan: "ReviewPlan", config: "LoadedConfig") -> None:
@@ -197,6 +213,16 @@ def _part(call: "PreparedCall", plan: "ReviewPlan", config: "LoadedConfig", opti
         raise ModelError(f"{where}: {exc.message}", exc.hint) from None
 
 
+def guard_the_run(plan: "ReviewPlan", config: "LoadedConfig", options: RunOptions) -> None:
+    """Let guards check the requests that will be sent, together (a budget counts their sum); each
+    passed alone when it was prepared. Requests the cache answers send nothing and are left out."""
+    from llmdev.plugins import hook
+
+    to_send = [c for c in plan.calls if not (options.use_cache and cache.load(cache.request_key(c)) is not None)]
+    if to_send:
+        hook().guard_run(calls=to_send, settings=config.settings)
+
+
 def parallel_requests(plan: "ReviewPlan", config: "LoadedConfig") -> int:
     """How many of the plan's requests may run at once: the largest limit among its providers."""
     from llmdev.concurrency import provider_limit
@@ -218,6 +244,7 @@ def run_review(plan: "ReviewPlan", config: "LoadedConfig", options: RunOptions |
         if options.on_progress is not None:
             options.on_progress(done, len(plan.calls))
 
+    guard_the_run(plan, config, options)
     _keep_one_window(plan, config)
     answers = run_ordered(lambda call: _part(call, plan, config, options), plan.calls, parallel_requests(plan, config), progress)
     for answer in answers:

@@ -149,6 +149,36 @@ class _Inputs:
         return _prepare_batches(plan.batches, self.rules, self.config, self.model_flag), plan
 
 
+@dataclass
+class Change:
+    """What a review is planned from, before any context: the diffs, the rules, the model's window."""
+
+    diffs: list["FileDiff"]
+    send: list["FileDiff"]
+    empty: list[str]
+    skipped: list[SkippedFile]
+    rules: str
+    rules_cut: bool
+    selected: str  # the model before routing
+    window: int  # its window; 0 when there is nothing to send
+
+
+def read_change(repo: "Repository", config: "LoadedConfig", spec: "DiffSpec", paths: Sequence[str] = (), model_flag: str | None = None) -> Change:
+    """The diffs, the files to send, the rules and the selected model with its window."""
+    from llmdev.backends.registry import resolve_model
+    from llmdev.calls import select_model
+    from llmdev.repo.diffs import get_diff
+
+    settings = config.settings
+    review = settings.review
+    diffs = get_diff(repo, spec, paths, context_lines=review.context_lines, max_kb=settings.files.max_file_kb)
+    send, empty, skipped = select_files(diffs, review.exclude)
+    rules, rules_cut = review_rules(review, config.repo_root)
+    selected = str(resolve_model(select_model(COMMAND, model_flag, settings), settings))
+    window = model_window(selected, config) if send else 0
+    return Change(diffs, send, empty, skipped, rules, rules_cut, selected, window)
+
+
 def plan_review(
     repo: "Repository",
     config: "LoadedConfig",
@@ -156,23 +186,17 @@ def plan_review(
     paths: Sequence[str] = (),
     model_flag: str | None = None,
     max_window: int | None = None,
+    change: Change | None = None,
 ) -> ReviewPlan:
     """Everything up to the model call: diffs, context, batching and the prepared requests.
-    `max_window` caps the window planned for (after the server refused a request as too long)."""
-    from llmdev.backends.registry import resolve_model
-    from llmdev.calls import select_model
-    from llmdev.repo.diffs import get_diff
+    `max_window` caps the window planned for (after the server refused a request as too long);
+    `change` is what `read_change` found, when the caller has it already."""
     from llmdev.review.context_text import hunk_contexts
 
-    settings = config.settings
-    review = settings.review
-    diffs = get_diff(repo, spec, paths, context_lines=review.context_lines, max_kb=settings.files.max_file_kb)
-    send, empty, skipped = select_files(diffs, review.exclude)
-    rules, rules_cut = review_rules(review, config.repo_root)
-    inputs = _Inputs(config, model_flag, rules, send, hunk_contexts(repo, send, spec) if send else {})
-    selected = str(resolve_model(select_model(COMMAND, model_flag, settings), settings))
-    window = model_window(selected, config) if send else 0
-    window = min(window, max_window) if max_window else window
+    change = change or read_change(repo, config, spec, paths, model_flag)
+    send = change.send
+    inputs = _Inputs(config, model_flag, change.rules, send, hunk_contexts(repo, send, spec) if send else {})
+    window = min(change.window, max_window) if max_window else change.window
     calls, plan = inputs.plan(window) if send else ([], Plan([], [], []))
     # Routing plugins may move a request to another model (privacy reroutes to a local one);
     # when that model's window is smaller, plan again for it so that nothing overflows.
@@ -180,8 +204,8 @@ def plan_review(
     if smallest < window:
         window = smallest
         calls, plan = inputs.plan(window)
-    skipped += list(dict.fromkeys(plan.skipped))
-    reviewed = sorted({p for b in plan.batches for p in b.paths()} | set(empty))
+    skipped = change.skipped + list(dict.fromkeys(plan.skipped))
+    reviewed = sorted({p for b in plan.batches for p in b.paths()} | set(change.empty))
     return ReviewPlan(
-        spec, diffs, calls, plan.batches, reviewed, skipped, plan.notes, changed_lines(send), window, rules_cut, selected
+        spec, change.diffs, calls, plan.batches, reviewed, skipped, plan.notes, changed_lines(send), window, change.rules_cut, change.selected
     )

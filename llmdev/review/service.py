@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from llmdev.repo.diff_types import DiffSpec
     from llmdev.repo.discovery import Repository
     from llmdev.review.ci import CiContext
-    from llmdev.review.plan import ReviewPlan
+    from llmdev.review.plan import Change, ReviewPlan
 
 
 @dataclass(frozen=True)
@@ -126,30 +126,64 @@ def exit_code(result: ReviewResult, fail_on: str) -> int:
     return EXIT_OK
 
 
-def run_review_command(config: "LoadedConfig", args: ReviewArgs, model_flag: str | None) -> int:
-    from llmdev.repo.discovery import open_repository
+def _plan_and_run(repo: "Repository", config: "LoadedConfig", spec: "DiffSpec", args: ReviewArgs, model_flag: str | None,
+                  change: "Change", baseline: Path | None) -> "tuple[ReviewPlan, ReviewResult | None]":
+    """Plan the review and send it (no result for --dry-run); plan again, finer, once, when the
+    server counts more tokens than llmdev estimated."""
     from llmdev.review.engine import ReviewOverflow
-    from llmdev.review.output import CiReports, emit, emit_ci
     from llmdev.review.plan import plan_review
 
-    repo = open_repository(config.repo_root)
-    ci = _ci_context(args)
-    spec = choose_spec(repo, args, ci)
     paths = [repo.relative(p) for p in args.paths]
-    plan = plan_review(repo, config, spec, paths, model_flag)
+    plan = plan_review(repo, config, spec, paths, model_flag, change=change)
     _report_plan(plan, config, args.dry_run)
     if args.dry_run:
-        return _dry_run(plan)
-    baseline = baseline_path(repo, config) if args.use_baseline or args.update_baseline else None
+        return plan, None
     try:
-        result = _run(plan, config, baseline, args.use_cache)
-    except ReviewOverflow as overflow:  # the server counts more tokens than llmdev estimated: split finer, once
+        return plan, _run(plan, config, baseline, args.use_cache)
+    except ReviewOverflow as overflow:
         smaller = overflow.smaller_window(plan.window)
         if smaller is None:
             raise
         console.warning(f"{overflow.message}; planning the review again for {smaller} tokens")
-        plan = plan_review(repo, config, spec, paths, model_flag, max_window=smaller)
-        result = _run(plan, config, baseline, args.use_cache)
+        plan = plan_review(repo, config, spec, paths, model_flag, max_window=smaller, change=change)
+        return plan, _run(plan, config, baseline, args.use_cache)
+
+
+def _review(repo: "Repository", config: "LoadedConfig", spec: "DiffSpec", args: ReviewArgs,
+            model_flag: str | None) -> "tuple[ReviewPlan | None, ReviewResult | None]":
+    """(plan, result): from the cache before any context is built when nothing the prompts depend on
+    changed (review/recall.py; no plan), else planned and sent (no result for --dry-run)."""
+    from llmdev.review import recall
+    from llmdev.review.plan import read_change
+
+    change = read_change(repo, config, spec, [repo.relative(p) for p in args.paths], model_flag)
+    baseline = baseline_path(repo, config) if args.use_baseline or args.update_baseline else None
+    remembered = config.settings.review.cache
+    key = None
+    if change.send and not args.dry_run and (args.use_cache or remembered):
+        key = recall.state_key(repo, config, spec, [repo.relative(p) for p in args.paths], change)
+    if key is not None and args.use_cache:
+        result = recall.recalled_review(key, spec, change, config, baseline)
+        if result is not None:
+            console.detail(f"{spec.describe()}: answered from the review cache ({result.usage.cached_requests} request(s)); nothing sent")
+            return None, result
+    plan, result = _plan_and_run(repo, config, spec, args, model_flag, change, baseline)
+    if key is not None and remembered and result is not None:
+        recall.remember(key, plan, change, config)
+    return plan, result
+
+
+def run_review_command(config: "LoadedConfig", args: ReviewArgs, model_flag: str | None) -> int:
+    from llmdev.repo.discovery import open_repository
+    from llmdev.review.output import CiReports, emit, emit_ci
+
+    repo = open_repository(config.repo_root)
+    ci = _ci_context(args)
+    spec = choose_spec(repo, args, ci)
+    plan, result = _review(repo, config, spec, args, model_flag)
+    if result is None:
+        assert plan is not None
+        return _dry_run(plan)
     if args.update_baseline:
         _update_baseline(result, baseline_path(repo, config))
     if result.partial:

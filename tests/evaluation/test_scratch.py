@@ -34,3 +34,22 @@ def test_staged_shows_a_commit_as_it_was_before_it_was_made(history: History) ->
     assert repo.head_sha() == history.docs
     assert (scratch.at(history.fix).root / "tests" / "test_stats.py").exists()
     assert staged_diff(scratch.at(history.fix)) == []
+
+
+def test_a_new_clone_starts_from_the_repository_code_index(history: History) -> None:
+    from llmdev.code.index import load_index
+
+    source = open_repository(history.root)
+    assert load_index(source, show_progress=False).stats.parsed_files > 0
+    for slot in (0, 1):
+        clone = ScratchCheckout(source, slot=slot).at(history.repo.git("rev-parse", "HEAD").strip())
+        stats = load_index(clone, show_progress=False).stats
+        assert stats.files > 0 and stats.parsed_files == 0  # every file came from the copied store
+        assert stats.store != load_index(source, show_progress=False).stats.store  # a copy, not the same file
+
+
+def test_without_a_repository_index_the_clone_indexes_itself(history: History) -> None:
+    from llmdev.code.index import load_index
+
+    clone = ScratchCheckout(open_repository(history.root), slot=2).at(history.buggy)
+    assert load_index(clone, show_progress=False).stats.parsed_files > 0

@@ -112,3 +112,31 @@ def test_a_review_over_the_budget_is_refused_before_any_request(project: GitRepo
     with pytest.raises(LlmdevError, match="per_run_usd.*nothing was sent"):
         plan_review(git, load_config(cwd=project.root), parse_spec(git, staged=True), model_flag="gpt4o")
     assert use_openai.model_requests == []
+
+
+def test_parts_under_the_cap_alone_but_over_it_together_are_refused_before_any_request(project: GitRepo, use_openai: Any) -> None:
+    for path in FILES:
+        project.stage(path, BODY)
+    config_dir = Path(os.environ["LLMDEV_CONFIG_DIR"])
+    base = '[providers.openai]\nkind = "openai"\nlocal = false\nconcurrency = 4\n[context_windows]\n"openai/gpt-4o" = 8192\n'
+    (config_dir / "config.toml").write_text(base)
+    git = open_repository(project.root)
+    spec = parse_spec(git, staged=True)
+    estimates = [c.estimate.usd for c in plan_review(git, load_config(cwd=project.root), spec, model_flag="gpt4o").calls]  # type: ignore[union-attr]
+    assert len(estimates) >= 3
+    cap = max(estimates) * 1.5  # every part fits alone; together they do not
+    (config_dir / "config.toml").write_text(f"[budget]\nper_run_usd = {cap}\n" + base)
+    config = load_config(cwd=project.root)
+    plan = plan_review(git, config, spec, model_flag="gpt4o")  # each part passes the per-request check
+    with pytest.raises(LlmdevError) as refused:
+        run_review(plan, config, RunOptions(use_cache=False))
+    message = refused.value.message
+    assert f"the {len(estimates)} remote requests this run plans" in message
+    assert f"estimated at ${sum(estimates):.4f} in all" in message and "per_run_usd" in message and "nothing was sent" in message
+    assert "review fewer files" in (refused.value.hint or "")
+    assert use_openai.model_requests == []
+    (config_dir / "config.toml").write_text(f"[budget]\nper_run_usd = {sum(estimates) * 1.01}\n" + base)
+    use_openai.reply_with(lambda body: reply(summary="Fine."))
+    config = load_config(cwd=project.root)
+    run_review(plan_review(git, config, spec, model_flag="gpt4o"), config, RunOptions(use_cache=False))
+    assert len(use_openai.model_requests) == len(estimates)

@@ -28,7 +28,7 @@ def _spent(usd: float, run_id: str = RUN_ID, days_ago: int = 0) -> None:
 
 def test_it_is_loaded_from_its_entry_point() -> None:
     info = plugin_state().find("cost_guard")
-    assert info is not None and info.error is None and info.hooks == ["guard_request"]
+    assert info is not None and info.error is None and info.hooks == ["guard_request", "guard_run"]
 
 
 def test_without_a_budget_nothing_is_refused() -> None:
@@ -74,3 +74,17 @@ def test_a_request_the_privacy_router_keeps_local_costs_nothing(write_config: Ca
     key = "AKIA" + "Q3FAKE7T2LZ4WXQ9"
     prepared = prepare("ask", [Message("user", f"key = {key}")], load_config())
     assert str(prepared.model) == "ollama/llama3.1:8b" and prepared.estimate.usd == 0  # type: ignore[union-attr]
+
+
+def test_a_run_is_refused_when_its_calls_together_break_the_day_cap(write_config: Callable[[str], None]) -> None:
+    from llmdev_cost_guard import guard_run
+
+    write_config("[budget]\nper_day_usd = 0.10\n")
+    _spent(0.01, run_id="this-morning")
+    calls = [_prepare(), _prepare()]  # ~$0.035 each: each fits alone, and both together too
+    guard_run(calls=calls, settings=load_config().settings)
+    with pytest.raises(LlmdevError, match=r"the 3 remote requests this run plans .* estimated at \$0.10\d+ in all; "
+                                          r"with \$0.0100 already spent today that would exceed \[budget\] per_day_usd = \$0.10"):
+        guard_run(calls=[*calls, _prepare()], settings=load_config().settings)
+    local = [_prepare("local") for _ in range(5)]
+    guard_run(calls=[*calls, *local], settings=load_config().settings)  # local calls cost nothing
