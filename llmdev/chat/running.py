@@ -58,7 +58,7 @@ def debug_failure(session: "ChatSession", failure: "Failure") -> None:
 
     settings = session.settings.debug
     files = repo_listing(session, fresh=True).paths()
-    debugging = DebugSession(session.repo, files, settings.timeout, settings.output_chars, session.repo.root)
+    debugging = DebugSession(session.repo, files, settings.timeout, settings.output_chars, session.repo.root, settings=session.settings)
     options = ApplyOptions(own_paths=set(session.own_paths))
     diagnoses: list[str] = []
 

@@ -158,7 +158,7 @@ def debug(
         console.success("the command passes; nothing to debug")
         return 0
     files = list_files(repo).paths()
-    session = DebugSession(repo, files, settings.timeout, settings.output_chars, Path.cwd())
+    session = DebugSession(repo, files, settings.timeout, settings.output_chars, Path.cwd(), settings=config.settings)
     context = session.context(failure)
     runner = edits_task("debug", config, session.messages(failure, context), repo.root, context.files, files, need_edits=False)
     return _run(ctx, "debug", runner, chosen, fmt, parallel)

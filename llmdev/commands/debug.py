@@ -94,7 +94,7 @@ def debug(
         console.success("the command passes; nothing to debug")
         return
     files = list_files(repo).paths()
-    session = DebugSession(repo, files, timeout or settings.timeout, settings.output_chars, Path.cwd())
+    session = DebugSession(repo, files, timeout or settings.timeout, settings.output_chars, Path.cwd(), settings=config.settings)
     session.edit_format = chosen_format("debug", config, model_flag(ctx, model))
     if dry_run:
         context = session.context(failure)

@@ -52,7 +52,12 @@ class _Side:
 
 
 def diff_context(
-    repo: "Repository", diffs: list["FileDiff"], *, index: "CodeIndex | None" = None, new_side_rev: str | None = ":"
+    repo: "Repository",
+    diffs: list["FileDiff"],
+    *,
+    index: "CodeIndex | None" = None,
+    new_side_rev: str | None = ":",
+    settings: object = None,
 ) -> list[HunkContext]:
     """One HunkContext per hunk. The old side is parsed from the old blob; the new side is the
     index's copy of the file when it is the same blob, else parsed from `new_side_rev`
@@ -60,7 +65,7 @@ def diff_context(
     from llmdev.code.index import load_index
     from llmdev.repo.files import read_blobs
 
-    index = index or load_index(repo, show_progress=False)
+    index = index or load_index(repo, show_progress=False, settings=settings)
     texts = _TextCache(repo)
     contexts: list[HunkContext] = []
     shown = [d for d in diffs if not (d.binary or d.skipped_reason or not d.hunks)]

@@ -81,11 +81,12 @@ class DebugSession:
     cwd: Path
     attempts: list[str] = field(default_factory=list)
     edit_format: "EditFormat | None" = None  # how the prompt asks for edits: the model's format
+    settings: object = None  # the run's settings: their private paths stay out of the index
 
     def context(self, failure: Failure) -> FailureContext:
         from llmdev.code.index import load_index
 
-        index = load_index(self.repo, show_progress=False)
+        index = load_index(self.repo, show_progress=False, settings=self.settings)
         return gather_failure_context(self.repo, failure.output, index=index, files=self.files, cwd=self.cwd)
 
     def messages(self, failure: Failure, context: FailureContext) -> list["Message"]:

@@ -95,11 +95,13 @@ def located_model(label: str) -> str | None:
     return label[: -len(LOCATE_SUFFIX)] if label.endswith(LOCATE_SUFFIX) else None
 
 
-def score_localisation(repo: "Repository", task: "Task", budget: int, locate: "Locator | None" = None) -> LocalisationScore:
+def score_localisation(
+    repo: "Repository", task: "Task", budget: int, locate: "Locator | None" = None, settings: object = None
+) -> LocalisationScore:
     """`repo` is a work tree at the fix's parent; the fix's message is the question."""
     from llmdev.code.index import load_index
     from llmdev.context.select import select_context
 
-    index = load_index(repo, show_progress=False)
+    index = load_index(repo, show_progress=False, settings=settings)
     selection = select_context(repo, task.payload["query"], budget=budget, index=index, locate=locate)
     return score_selection(task.payload["lines"], index, selection)

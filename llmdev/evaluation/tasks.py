@@ -47,7 +47,7 @@ def _localisation(task: Task, model: str, ctx: EvalContext) -> tuple[float, dict
     repo = ctx.scratch.at(task.parent)
     picker = located_model(model)
     locator = ModelLocator(ctx.config, picker, use_cache=False, fall_back=False) if picker else None
-    scored = score_localisation(repo, task, ctx.config.settings.eval.context_tokens, locator)
+    scored = score_localisation(repo, task, ctx.config.settings.eval.context_tokens, locator, ctx.config.settings)
     if locator is None:
         return scored.score, scored.as_json()
     if locator.stats.model and locator.stats.model != picker:

@@ -66,7 +66,9 @@ def callers_block(context: "HunkContext") -> str:
     return f"Callers of the changed {names}:\n" + fence_rows("caller", rows)
 
 
-def hunk_contexts(repo: "Repository", diffs: list["FileDiff"], spec: "DiffSpec") -> dict[tuple[str, int], tuple[str, ...]]:
+def hunk_contexts(
+    repo: "Repository", diffs: list["FileDiff"], spec: "DiffSpec", settings: object = None
+) -> dict[tuple[str, int], tuple[str, ...]]:
     """(path, hunk number) -> context blocks, from the code index (repository intelligence).
 
     An enclosing definition is given once per file, with the first hunk inside it."""
@@ -75,7 +77,7 @@ def hunk_contexts(repo: "Repository", diffs: list["FileDiff"], spec: "DiffSpec")
 
     where = {id(h): (d.path, i) for d in diffs for i, h in enumerate(d.hunks)}
     by_file: dict[str, list["HunkContext"]] = {}
-    for context in diff_context(repo, diffs, new_side_rev=new_side_rev(spec)):
+    for context in diff_context(repo, diffs, new_side_rev=new_side_rev(spec), settings=settings):
         if id(context.hunk) in where:
             by_file.setdefault(context.path, []).append(context)
     found: dict[tuple[str, int], tuple[str, ...]] = {}

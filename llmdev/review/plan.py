@@ -195,7 +195,7 @@ def plan_review(
 
     change = change or read_change(repo, config, spec, paths, model_flag)
     send = change.send
-    inputs = _Inputs(config, model_flag, change.rules, send, hunk_contexts(repo, send, spec) if send else {})
+    inputs = _Inputs(config, model_flag, change.rules, send, hunk_contexts(repo, send, spec, config.settings) if send else {})
     window = min(change.window, max_window) if max_window else change.window
     calls, plan = inputs.plan(window) if send else ([], Plan([], [], []))
     # Routing plugins may move a request to another model (privacy reroutes to a local one);

@@ -27,3 +27,20 @@ def test_enclosing_code_is_given_once_and_elides_what_the_diff_shows(project: Gi
     assert "… lines 9-15 are in the diff" in enclosing and "… lines 24-30 are in the diff" in enclosing
     assert "   20       step_18 = items[18]" in enclosing
     assert not any(b.startswith("Enclosing") for b in second)  # given once per file
+
+
+def test_code_under_the_users_private_paths_is_not_review_context(project: GitRepo) -> None:
+    from llmdev.config.schema import Settings
+
+    project.write("internal/signing.py", "def sign_payload(data):\n    return data + 'secret-salt'\n")
+    project.write("app.py", "from internal.signing import sign_payload\n\n\ndef send(data):\n    return data\n")
+    project.commit("two files")
+    project.stage("app.py", "from internal.signing import sign_payload\n\n\ndef send(data):\n    return sign_payload(data)\n")
+    repo = open_repository(project.root)
+    spec = parse_spec(repo, staged=True)
+    diffs = get_diff(repo, spec)
+    everything = "\n".join(b for blocks in hunk_contexts(repo, diffs, spec).values() for b in blocks)
+    assert "internal/signing.py" in everything  # without the setting, the definition used is context
+    private = Settings.model_validate({"privacy": {"paths": ["internal/**"]}})
+    kept = "\n".join(b for blocks in hunk_contexts(repo, diffs, spec, private).values() for b in blocks)
+    assert "internal/signing.py" not in kept and "sign_payload(data):" not in kept
