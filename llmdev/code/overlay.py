@@ -36,6 +36,7 @@ def overlay(base: Summary, shas: dict[str, str], old: dict[str, ParsedFile], new
         base.centrality + [0.0] * len(added),
         base.shas + [shas[p] for p in added],
         load_terms=base.load_terms,
+        uses=base.uses,  # reference counts as saved: a symbol's weight in a map, not corrected
     )
     if added:
         summary.path_parts = _merged_parts(base.path_parts, path_parts_of(added, len(base.paths)))

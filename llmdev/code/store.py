@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 from llmdev.code.tags import ParsedFile
 
 # Bump when ParsedFile's row layout or the tag extraction changes meaning.
-INDEX_VERSION = 14
+INDEX_VERSION = 15
 STORE_NAME = "index.sqlite"
 CHUNK = 500
 KEEP_SUMMARIES = 4

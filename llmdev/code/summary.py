@@ -37,7 +37,7 @@ TERM_BUCKETS = 256
 # Names are many more than terms (every referenced name of every file): small buckets, so a
 # query reads the names it asks for and little else.
 NAME_BUCKETS = 4096
-DEFINERS, REFERRERS = 0, 1  # which name table a stored bucket row belongs to
+DEFINERS, REFERRERS, USES = 0, 1, 2  # which name table a stored bucket row belongs to
 
 
 def term_bucket(term: str) -> int:
@@ -133,6 +133,8 @@ class Summary:
     postings: dict[str, bytes] = field(default_factory=dict)  # term -> packed (file index, count) pairs
     name_parts: dict[str, list[str]] = field(default_factory=dict)  # sub-word term -> defined names containing it
     load_terms: TermLoader | None = None
+    # Defined name -> how many files reference it (for a symbol's weight without its referrers).
+    uses: "NameTable | None" = None
     # Files changed since the summary was saved (see overlay.py): hidden ones are gone.
     hidden: set[int] = field(default_factory=set)
     delta: Delta | None = None
@@ -177,6 +179,19 @@ class Summary:
     def name_rows(self) -> Iterator[tuple[int, bytes]]:
         yield from self.definers.rows(DEFINERS)
         yield from self.referrers.rows(REFERRERS)
+        yield from NameTable(uses_of(self.definers, self.referrers)).rows(USES)
+
+    def users(self, name: str) -> int:
+        """How many files reference `name` (a defined name; read with `prefetch_users`)."""
+        if self.uses is None:
+            return len(self.referrers.get(name, ()))
+        return self.uses.get(name, 0)
+
+    def prefetch_users(self, names: Iterable[str]) -> None:
+        if self.uses is None:
+            self.referrers.prefetch(names)
+        else:
+            self.uses.prefetch(names)
 
     def term_rows(self) -> Iterator[tuple[int, bytes]]:
         """(bucket, marshalled {term: (postings, names)}) rows, so a query reads a few small rows."""
@@ -191,7 +206,8 @@ class Summary:
             return None
         definers = NameTable(load=lambda buckets: load_names(DEFINERS, buckets))
         referrers = NameTable(load=lambda buckets: load_names(REFERRERS, buckets))
-        return cls(paths, lengths, definers, referrers, edges, path_parts, centrality, shas, load_terms=load_terms)
+        uses = NameTable(load=lambda buckets: load_names(USES, buckets))
+        return cls(paths, lengths, definers, referrers, edges, path_parts, centrality, shas, load_terms=load_terms, uses=uses)
 
 
 def term_rows(postings: "Mapping[str, bytes | array]", name_parts: dict[str, list[str]]) -> Iterator[tuple[int, bytes]]:
@@ -227,6 +243,11 @@ class Delta:
             if term in counts:
                 kept.extend((node, counts[term]))
         return kept.tobytes(), names + [n for n in self.name_parts.get(term, ()) if n not in names]
+
+
+def uses_of(definers: "NameTable | dict[str, list[int]]", referrers: "NameTable | dict[str, list[int]]") -> dict[str, Any]:
+    """Defined name -> the number of files referencing it."""
+    return {name: len(referrers.get(name, ())) for name in definers}
 
 
 def name_parts_of(definers: Iterable[str]) -> dict[str, list[str]]:

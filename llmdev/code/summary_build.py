@@ -19,6 +19,7 @@ from llmdev.code.summary import (
     MAX_LINKS,
     DEFINERS,
     REFERRERS,
+    USES,
     NameTable,
     Summary,
     name_pieces,
@@ -26,6 +27,7 @@ from llmdev.code.summary import (
     name_weight,
     path_parts_of,
     term_rows,
+    uses_of,
 )
 from llmdev.code.tags import ParsedFile
 
@@ -167,6 +169,7 @@ class SummaryBuilder:
     def name_rows(self) -> Iterator[tuple[int, bytes]]:
         yield from NameTable(self.definers).rows(DEFINERS)
         yield from NameTable(self.referrers).rows(REFERRERS)
+        yield from NameTable(uses_of(self.definers, self.referrers)).rows(USES)
 
     def summary(self, *, with_terms: bool) -> Summary:
         """The summary once every file was added (waits for the file graph); without the term

@@ -38,12 +38,12 @@ class MapLine:
 
 def top_symbols(index: "CodeIndex", path: str, weights: dict[str, float]) -> tuple[str, ...]:
     """The file's definitions that match the task's terms, then the most referenced ones."""
-    referrers = index.summary.referrers
+    summary = index.summary
 
     def weight(tag: "Tag") -> float:
         named = sum(weights.get(piece, 0.0) for piece in split_identifier(tag.name))
         private = 0.5 if tag.name.startswith("_") else 0.0
-        return NAME_BONUS * named + math.log2(2 + len(referrers.get(tag.name, ()))) - private
+        return NAME_BONUS * named + math.log2(2 + summary.users(tag.name)) - private
 
     best = sorted(index.definition_tags(path), key=lambda tag: (-weight(tag), tag.line))
     return tuple(list(dict.fromkeys(tag.name for tag in best))[:MAX_SYMBOLS])
@@ -60,6 +60,8 @@ def map_lines(
     """The first `limit` ranked files not in `exclude`, each with its top symbols."""
     chosen = [(path, score) for path, score in scores if path not in exclude][:limit]
     index.preload((path for path, _ in chosen), full=False)
+    # Who references each defined name is read from the index file: all of them in one go.
+    index.summary.prefetch_users(tag.name for path, _ in chosen for tag in index.definition_tags(path))
     return [MapLine(path, score, top_symbols(index, path, weights)) for path, score in chosen]
 
 

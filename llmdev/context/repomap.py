@@ -77,12 +77,12 @@ def _file_entries(index: "CodeIndex", path: str, score: float, position: int, we
     """One entry per definition; a file without definitions is listed by name alone."""
     # Rank order matters more than raw score gaps, so blend the score with the position.
     file_weight = score + 1.0 / (position + 2)
-    referrers = index.summary.referrers
+    summary = index.summary
     entries = [MapEntry(path, 0, "", file_weight * 0.5)]
     tags = index.definition_tags(path)
-    referrers.prefetch(tag.name for tag in tags)
+    summary.prefetch_users(tag.name for tag in tags)
     for tag in tags:
-        used_by = len(referrers.get(tag.name, ()))
+        used_by = summary.users(tag.name)
         named = sum(weights.get(p, 0.0) for p in split_identifier(tag.name))
         weight = math.log2(2 + used_by) + NAME_BONUS * named - (0.5 if tag.name.startswith("_") else 0.0)
         text = "".join(f"│{line}\n" for line in tag.signature.splitlines())

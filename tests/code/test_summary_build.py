@@ -141,3 +141,19 @@ def test_an_early_graph_child_that_is_never_sent_its_tables_ends(monkeypatch: py
     process = builder._child.process
     builder._child.close()  # e.g. the files changed while parsing and a new build started
     assert not process.is_alive() and process.exitcode == 0
+
+
+def test_a_saved_summary_counts_the_users_of_each_defined_name_without_reading_its_referrers() -> None:
+    entries = _parsed(12)
+    shas = {path: f"{i:040x}" for i, path in enumerate(sorted(entries))}
+    store = BlobStore(None)
+    refresh = SummaryRefresh.start(store, shas)
+    for path in sorted(entries):
+        refresh.feed(shas[path], facts_of(entries[path]))  # type: ignore[arg-type]
+    built = refresh.finish(shas, FreshParses(store))
+    saved = SummaryRefresh.start(store, shas).saved
+    assert saved is not None and saved.uses is not None
+    names = list(built.definers)
+    saved.prefetch_users(names)
+    assert [saved.users(n) for n in names] == [len(built.referrers.get(n, ())) for n in names]
+    assert any(saved.users(n) > 1 for n in names) and saved.referrers._read == set()  # referrers never read
