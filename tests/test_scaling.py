@@ -87,9 +87,10 @@ def litellm() -> Iterator[OpenAIServer]:
         yield server
 
 
-def _proxy_config(litellm: OpenAIServer, extra: str = "") -> None:
+def _proxy_config(litellm: OpenAIServer, extra: str = "", local: bool | None = None) -> None:
+    declared = "" if local is None else f"local = {str(local).lower()}\n"
     _user_config(
-        f'[providers.proxy]\nkind = "openai"\nbase_url = "{litellm.url}/v1"\napi_key_env = "TEAM_PROXY_KEY"\n'
+        f'[providers.proxy]\nkind = "openai"\nbase_url = "{litellm.url}/v1"\napi_key_env = "TEAM_PROXY_KEY"\n{declared}'
         f'[prices."azure/gpt-4o"]\ninput = 2.5\noutput = 10.0\n{extra}'
     )
 
@@ -151,6 +152,33 @@ def test_a_proxy_not_declared_local_gets_the_privacy_rules(litellm: OpenAIServer
     monkeypatch.setenv("TEAM_PROXY_KEY", "sk-team-proxy")
     assert run(["ask", "-m", "proxy/ollama/llama3.1", f"why is {secret} refused?"]) == 0
     assert secret not in json.dumps(litellm.last_body()) and "[REDACTED:aws-access-key" in json.dumps(litellm.last_body())
+
+
+def test_declared_local_a_proxy_escapes_redaction_and_the_budget(
+    litellm: OpenAIServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What `local = true` would do to a proxy in front of a cloud API: why it must not be declared so."""
+    secret = "AKIA" + "Q3FAKE7T2LZ4WXQ9"
+    monkeypatch.setenv("TEAM_PROXY_KEY", "sk-team-proxy")
+    _proxy_config(litellm, "[budget]\nper_run_usd = 0.000001\n")
+    assert run(["ask", "-m", "proxy/azure/gpt-4o", f"why is {secret} refused?"]) != 0
+    assert "per_run_usd" in capsys.readouterr().err and litellm.model_requests == []
+    _proxy_config(litellm, "[budget]\nper_run_usd = 0.000001\n", local=True)
+    assert run(["ask", "-m", "proxy/azure/gpt-4o", f"why is {secret} refused?"]) == 0
+    assert secret in json.dumps(litellm.last_body())  # sent as written, past the budget
+    (row,) = read()
+    assert not row.remote and row.cost_usd > 0
+
+
+def test_a_name_the_proxy_does_not_list_is_refused_with_the_names_it_does(
+    litellm: OpenAIServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _proxy_config(litellm)
+    monkeypatch.setenv("TEAM_PROXY_KEY", "sk-team-proxy")
+    assert run(["ask", "-m", "proxy/llama3.1", "hi"]) == 3
+    err = " ".join(capsys.readouterr().err.split())
+    assert "model 'llama3.1' is not served by proxy" in err and "azure/gpt-4o, ollama/llama3.1" in err
+    assert litellm.model_requests == []
 
 
 # -- a vLLM server shared by a team: window from /v1/models, concurrency sized to max-num-seqs --
