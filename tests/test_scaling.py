@@ -112,11 +112,13 @@ def test_a_model_name_with_slashes_reaches_the_proxy_as_written_with_the_proxys_
     assert row.cost_usd is None  # remote and no [prices] entry: unknown, not free
 
 
-def test_the_proxy_model_is_priced_by_the_name_behind_the_prefix(
+def test_the_proxy_model_is_priced_and_sized_by_its_names(
     litellm: OpenAIServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _proxy_config(litellm)
+    _proxy_config(litellm, '[context_windows]\n"proxy/azure/gpt-4o" = 128000\n')
     monkeypatch.setenv("TEAM_PROXY_KEY", "sk-team-proxy")
+    backend = get_backend("proxy", load_config().settings)
+    assert backend.context_length("azure/gpt-4o") == 128000 and backend.context_length("ollama/llama3.1") is None
     assert run(["ask", "-m", "proxy/azure/gpt-4o", "hi"]) == 0
     assert litellm.last_body()["model"] == "azure/gpt-4o"
     (row,) = read()
@@ -351,3 +353,17 @@ def test_a_fixed_num_ctx_is_sent_by_every_run_to_every_member(
     chats = [r for m in members for r in m.model_requests]
     assert len(chats) == 3 and all(m.model_requests for m in members)
     assert {r.body["options"]["num_ctx"] for r in chats} == {16384}
+
+
+# -- the page itself --
+
+
+def test_every_config_example_on_the_page_is_a_valid_config() -> None:
+    page = (Path(__file__).parents[1] / "docs" / "scaling.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```toml\n(.*?)```", page, re.S)
+    assert len(examples) == 3
+    for example in examples:
+        _user_config(example)
+        settings = load_config().settings
+        declared = [name for name in settings.providers if name not in ("ollama", "openai")]
+        assert len(declared) == 1 and settings.providers[declared[0]].concurrency
