@@ -183,6 +183,19 @@ def test_a_name_the_proxy_does_not_list_is_refused_with_the_names_it_does(
     assert litellm.model_requests == []
 
 
+def test_doctor_and_models_show_the_proxy_without_sending_a_prompt(
+    litellm: OpenAIServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _proxy_config(litellm, '[aliases]\nteam-gpt4o = "proxy/azure/gpt-4o"\n')
+    monkeypatch.setenv("TEAM_PROXY_KEY", "sk-team-proxy")
+    assert run(["doctor", "-m", "proxy/ollama/llama3.1"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "proxy: key TEAM_PROXY_KEY" in out and "answers (2 models)" in out and "proxy: model ollama/llama3.1 │ ✓ │ offered" in out
+    assert run(["models"]) == 0
+    assert "│ proxy/azure/gpt-4o │ team-gpt4o │ yes │" in " ".join(capsys.readouterr().out.split())
+    assert litellm.model_requests == []
+
+
 # -- a vLLM server shared by a team: window from /v1/models, concurrency sized to max-num-seqs --
 
 
