@@ -282,7 +282,11 @@ class _Forward(BaseHTTPRequestHandler):
         upstream = http.client.HTTPConnection(member.hostname, member.port, timeout=30)
         try:
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-            upstream.request(self.command, self.path, body=body or None, headers=headers)
+            try:
+                upstream.request(self.command, self.path, body=body or None, headers=headers)
+            except ConnectionRefusedError:  # a member that is down: what nginx answers then
+                self._send_bad_gateway()
+                return
             answer = upstream.getresponse()
             self.send_response(answer.status)
             for key, value in answer.getheaders():
@@ -297,6 +301,14 @@ class _Forward(BaseHTTPRequestHandler):
         finally:
             upstream.close()
             self.server.count(self.path, -1)
+
+    def _send_bad_gateway(self) -> None:
+        page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+        self.send_response(502)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
 
     do_GET = do_POST = _forward
 
@@ -380,3 +392,15 @@ def test_every_config_example_on_the_page_is_a_valid_config() -> None:
         settings = load_config().settings
         declared = [name for name in settings.providers if name not in ("ollama", "openai")]
         assert len(declared) == 1 and settings.providers[declared[0]].concurrency
+
+
+def test_a_member_that_is_down_is_answered_by_the_next_one(
+    pool: tuple[Balancer, list[OllamaServer]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    balancer, members = pool
+    members[1].reply_with("from the member that is up")
+    members[0].stop()
+    _user_config(_ollama_config("pool", balancer.url, 2))
+    for _ in range(3):
+        assert run(["ask", "-m", "pool/llama3.1:8b", "hi"]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out == "from the member that is up\n" * 3
