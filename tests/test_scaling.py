@@ -27,6 +27,7 @@ from llmdev.usage.store import read
 from tests.gitrepo import GitRepo
 from tests.review.support import finding, reply, user_prompt
 from tests.servers import OllamaServer, OpenAIServer
+from tests.servers.base import estimate_server_tokens
 
 
 
@@ -230,6 +231,22 @@ def test_a_split_review_keeps_at_most_the_configured_requests_in_flight(vllm: Op
     assert parallel[2] >= 5 and vllm.max_in_flight == 4
     assert parallel == sequential and len(parallel[0]) == 2 * len(FILES)
     assert {r.body["model"] for r in vllm.model_requests} == {VLLM_MODEL}
+
+
+def test_a_vllm_that_counts_more_tokens_makes_the_review_split_finer_once(
+    vllm: OpenAIServer, split_change: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vllm.flavour = "vllm"  # its over-window answer: HTTP 400 BadRequestError, the numbers in the message
+    vllm.token_scale = 1.6
+    _vllm_config(vllm, 1)
+    assert run(["review", "--staged", "-m", f"vllm/{VLLM_MODEL}", "-f", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert len(json.loads(out)["findings"]) == 2 * len(FILES)
+    assert f"the window of {VLLM_MODEL} is {VLLM_WINDOW}; planning the review again for" in " ".join(err.split())
+    counted = [int(estimate_server_tokens(r.body["messages"]) * 1.6) + r.body["max_tokens"] for r in vllm.model_requests]
+    assert counted[0] > VLLM_WINDOW and all(n <= VLLM_WINDOW for n in counted[1:])  # refused once, then a finer plan
+    # the refusal was not taken for a refused response_format: structured output stays on
+    assert {r.body["response_format"]["type"] for r in vllm.model_requests} == {"json_schema"}
 
 
 # -- an Ollama pool: members behind a round-robin balancer --
