@@ -44,9 +44,10 @@ Built-in behaviour:
     full window          Ollama ends with done_reason "length" when prompt + reply reach num_ctx
     /api/show versions   OllamaServer.show_variant: "model_info" (llama.context_length), "qwen2"
                          (qwen2.context_length), "parameters" (no model_info; `num_ctx N` in parameters)
-    compatible servers   OpenAIServer.flavour = "llama-server" | "llama-cpp-python" replays their
-                         quirks (meta.n_ctx and /props, exceed_context_size_error, json_schema
-                         refused as HTTP 500, no usage chunk, an over-window stream with no event)
+    compatible servers   OpenAIServer.flavour = "llama-server" | "llama-cpp-python" | "vllm" replays
+                         their quirks (meta.n_ctx and /props, exceed_context_size_error, json_schema
+                         refused as HTTP 500, no usage chunk, an over-window stream with no event;
+                         vLLM: max_model_len, input + max_tokens over the window -> 400 BadRequestError)
     pull                 OllamaServer /api/pull streams progress and adds the model (context
                          server.pull_context_length); names outside server.pullable (when set) fail
                          with a mid-stream error line
