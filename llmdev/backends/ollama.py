@@ -101,6 +101,20 @@ def _parameter_num_ctx(parameters: str | None) -> int | None:
     return None
 
 
+def _busy(exc: BaseException) -> bool:
+    """An HTTP answer worth asking again after a wait (metadata requests, sent with httpx)."""
+    import httpx
+
+    return isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code in RETRIED_STATUSES
+
+
+def _asked_wait(exc: BaseException) -> float | None:
+    from llmdev.backends.retry import retry_after_s
+
+    response = getattr(exc, "response", None)
+    return retry_after_s(dict(response.headers)) if response is not None else None
+
+
 def _ns(value: int | None) -> float | None:
     return value / 1e9 if value else None
 
@@ -181,20 +195,25 @@ class OllamaBackend:
         import httpx
 
         seconds = min(self.timeout, METADATA_TIMEOUT)
-        try:
-            timeout = httpx.Timeout(seconds, connect=self.connect_timeout)
-            key = os.environ.get("OLLAMA_API_KEY")  # as the `ollama` client sends it
-            headers = {"Authorization": f"Bearer {key}"} if key else {}
-            # Over plain http there is no TLS to verify, and loading the CA bundle costs ~50 ms a request.
-            verify = not self.base_url.startswith("http://")
+        timeout = httpx.Timeout(seconds, connect=self.connect_timeout)
+        key = os.environ.get("OLLAMA_API_KEY")  # as the `ollama` client sends it
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        # Over plain http there is no TLS to verify, and loading the CA bundle costs ~50 ms a request.
+        verify = not self.base_url.startswith("http://")
+
+        def send() -> "httpx.Response":
             response = httpx.request(method, f"{self.base_url}{path}", timeout=timeout, headers=headers, verify=verify, **request)
             response.raise_for_status()
-            answer = response.json()
+            return response
+
+        attempts = Attempts()
+        try:  # retried as chat is: a load balancer in front of a pool answers 502/503 while a member is down
+            answer = with_retries(send, retries=self.max_retries, transient=_busy, asked_wait=_asked_wait, attempts=attempts).json()
             if not isinstance(answer, dict):
                 raise ValueError("not a JSON object")
             return answer
         except Exception as exc:
-            raise self._error(exc, model, seconds) from None
+            raise self._error(exc, model, seconds, attempts=attempts) from None
 
     def version(self) -> str:
         """The server's version from /api/version (the `ollama` client has no call for it)."""

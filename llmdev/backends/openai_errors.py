@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from llmdev.backends.base import Check, ContextOverflow
-from llmdev.backends.structured import error_fields, rejected_as_invalid
+from llmdev.backends.structured import VLLM_OVERFLOW, error_fields, rejected_as_invalid
 from llmdev.errors import ModelError
 
 if TYPE_CHECKING:
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 # OpenAI: "maximum context length is 1000 tokens. However, your messages resulted in 2000 tokens".
 _OPENAI_OVERFLOW = re.compile(r"context length is (\d+) tokens.*?resulted in (\d+) tokens", re.S)
+_VLLM_REPLY = re.compile(r"'max_tokens' or 'max_completion_tokens' is too large: (\d+)\.")
 
 
 def transient(exc: BaseException) -> bool:
@@ -43,17 +44,20 @@ def asked_wait(exc: BaseException) -> float | None:
 
 
 def overflow(exc: Any, model: str | None) -> ContextOverflow | None:
-    """llama-server's `exceed_context_size_error` or OpenAI's `context_length_exceeded`, with the numbers."""
+    """llama-server's `exceed_context_size_error`, OpenAI's `context_length_exceeded` or vLLM's message, with the numbers."""
     body = exc.body if isinstance(getattr(exc, "body", None), dict) else {}
     _, kind, message = error_fields(exc)
     prompt, window = body.get("n_prompt_tokens"), body.get("n_ctx")
-    if "exceed_context_size_error" not in kind and "context_length_exceeded" not in kind:
+    vllm = VLLM_OVERFLOW.search(message)
+    if "exceed_context_size_error" not in kind and "context_length_exceeded" not in kind and vllm is None:
         return None
-    if not isinstance(window, int) and (found := _OPENAI_OVERFLOW.search(message)):
+    if not isinstance(window, int) and (found := _OPENAI_OVERFLOW.search(message) or vllm):
         window, prompt = int(found.group(1)), int(found.group(2))
     hint = "send less: fewer files or a smaller change, or pick a model with a larger window"
     if isinstance(prompt, int) and isinstance(window, int):
-        return ContextOverflow(f"the prompt is {prompt} tokens, the window of {model} is {window}", hint, prompt, window)
+        reply = _VLLM_REPLY.search(message)  # vLLM counts the reply's room too
+        room = f" and up to {reply.group(1)} for the reply" if reply else ""
+        return ContextOverflow(f"the prompt is {prompt} tokens{room}, the window of {model} is {window}", hint, prompt, window)
     return ContextOverflow(f"the prompt is too long for {model}: {message}", hint, None, None)
 
 

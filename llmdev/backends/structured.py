@@ -20,6 +20,10 @@ STORE_NAME = "structured-output.json"
 # What a server says when it rejects the request's shape (pydantic, FastAPI, llama.cpp grammar).
 _INVALID = re.compile(r"validation error|literal_error|Input should be|'loc': \('body'|response_format|json_schema|grammar|samplers", re.I)
 _OVERFLOW = ("context_length_exceeded", "exceed_context_size_error")
+# vLLM says so only in the message (type BadRequestError): "maximum context length is 8192 tokens and your request
+# has 7000 input tokens (2048 > 8192 - 7000)" when input + max_tokens is over, "... tokens. However, your request has ..."
+# when the input alone is.
+VLLM_OVERFLOW = re.compile(r"maximum context length is (\d+) tokens(?:\. However,| and) your request has (\d+) input tokens", re.I)
 
 
 def _store_path() -> Path:
@@ -96,8 +100,8 @@ def rejected_as_invalid(exc: BaseException) -> bool:
 
 def rejects_format(exc: BaseException) -> bool:
     """The server refused the structured-output request (not a full window or a bad key)."""
-    status, kind, _ = error_fields(exc)
-    if status in (401, 403, 404) or any(code in kind for code in _OVERFLOW):
+    status, kind, message = error_fields(exc)
+    if status in (401, 403, 404) or any(code in kind for code in _OVERFLOW) or VLLM_OVERFLOW.search(message):
         return False
     return rejected_as_invalid(exc)
 

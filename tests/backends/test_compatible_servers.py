@@ -43,6 +43,26 @@ def llama_server() -> "object":
     server.stop()
 
 
+def test_vllms_over_window_answers_are_overflows_with_its_numbers() -> None:
+    server = _server("vllm", window=2048)
+    try:
+        backend = _backend(server, max_retries=2)
+        with pytest.raises(ContextOverflow) as alone:  # the input alone is over the window
+            backend.chat("tiny", [Message("user", "x" * 10000)], ChatOptions())
+        with pytest.raises(ContextOverflow) as with_reply:  # the input fits, not with the reply's room
+            backend.chat("tiny", [Message("user", "x" * 6000)], ChatOptions(max_output_tokens=1000), lambda _: None)
+        with pytest.raises(ContextOverflow):  # not taken for a refused response_format: no other format is tried
+            backend.chat("tiny", [Message("user", "x" * 10000)], STRUCTURED)
+    finally:
+        server.stop()
+    assert (alone.value.prompt_tokens, alone.value.window) == (2504, 2048)
+    assert str(alone.value).startswith("the prompt is 2504 tokens, the window of tiny is 2048 — send less")
+    assert (with_reply.value.prompt_tokens, with_reply.value.window) == (1504, 2048)
+    assert str(with_reply.value).startswith("the prompt is 1504 tokens and up to 1000 for the reply, the window of tiny is 2048")
+    assert len(server.model_requests) == 3  # none was sent again
+    assert server.model_requests[2].body["response_format"]["type"] == "json_schema"
+
+
 def test_a_stream_that_closes_without_a_finish_reason_is_an_error(llama_cpp_python: OpenAIServer) -> None:
     with pytest.raises(ModelError) as caught:
         _backend(llama_cpp_python).chat("tiny", [Message("user", "x" * 20000)], ChatOptions(), lambda _: None)

@@ -167,6 +167,17 @@ def test_list_models_and_context_length(ollama_server: OllamaServer) -> None:
     assert backend.context_length("absent") is None
 
 
+def test_a_busy_answer_to_show_is_asked_again_after_its_retry_after(ollama_server: OllamaServer) -> None:
+    ollama_server.fail_next(status=502, message="bad gateway", paths=("/api/show",))
+    ollama_server.fail_next(status=503, message="busy", retry_after=0.3, paths=("/api/show",))
+    started = time.monotonic()
+    assert ollama_backend(ollama_server, request={"max_retries": 2}).trained_length("llama3.1:8b") == 131072
+    assert len(ollama_server.requests_to("/api/show")) == 3 and time.monotonic() - started >= 0.3
+    ollama_server.fail_next(status=503, message="busy", times=2, paths=("/api/show",))
+    with pytest.raises(ModelError, match="busy"):
+        ollama_backend(ollama_server, request={"max_retries": 1}).trained_length("llama3:8b")
+
+
 def test_a_fixed_num_ctx_caps_the_context_length(ollama_server: OllamaServer) -> None:
     backend = ollama_backend(ollama_server, ollama={"num_ctx": 16384})
     assert backend.context_length("llama3.1:8b") == 16384  # trained for 131072, run with 16384

@@ -30,7 +30,7 @@ Faults, for the next matching model request(s) (keywords are `Fault` fields):
     server.fail_next(mid_stream=True, message="llama runner process has terminated", after_chunks=2)
         Ollama: HTTP 200, two chunks, then a last line {"error": ...}
         OpenAI: HTTP 200, two chunks, then the connection is cut (a broken stream)
-    server.fail_next(status=500, paths=("/api/pull",))   faults on other paths
+    server.fail_next(status=500, paths=("/api/pull",))   faults on other paths (Ollama: /api/pull, /api/show)
 Built-in behaviour:
     unknown model        Ollama 404 `model "x" not found, try pulling it first` (chat), `model 'x' not found` (show);
                          OpenAI 404 code model_not_found
@@ -44,9 +44,10 @@ Built-in behaviour:
     full window          Ollama ends with done_reason "length" when prompt + reply reach num_ctx
     /api/show versions   OllamaServer.show_variant: "model_info" (llama.context_length), "qwen2"
                          (qwen2.context_length), "parameters" (no model_info; `num_ctx N` in parameters)
-    compatible servers   OpenAIServer.flavour = "llama-server" | "llama-cpp-python" replays their
-                         quirks (meta.n_ctx and /props, exceed_context_size_error, json_schema
-                         refused as HTTP 500, no usage chunk, an over-window stream with no event)
+    compatible servers   OpenAIServer.flavour = "llama-server" | "llama-cpp-python" | "vllm" replays
+                         their quirks (meta.n_ctx and /props, exceed_context_size_error, json_schema
+                         refused as HTTP 500, no usage chunk, an over-window stream with no event;
+                         vLLM: max_model_len, input + max_tokens over the window -> 400 BadRequestError)
     pull                 OllamaServer /api/pull streams progress and adds the model (context
                          server.pull_context_length); names outside server.pullable (when set) fail
                          with a mid-stream error line

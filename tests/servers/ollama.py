@@ -82,6 +82,10 @@ class OllamaServer(FakeServer):
         }
 
     def _show(self, handler: Handler, body: dict[str, Any]) -> None:
+        fault = self.take_fault("/api/show")
+        if fault is not None:
+            self._send_fault(handler, fault)
+            return
         name = body.get("model") or body.get("name") or ""
         known = self._find(name)
         if known is None:

@@ -22,7 +22,24 @@ LLAMA_CPP_PYTHON_REJECTION = (
     "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or "
     "'json_object'\", 'input': 'json_schema', 'ctx': {'expected': \"'text' or 'json_object'\"}}]"
 )
-FLAVOURS = ("openai", "llama-server", "llama-cpp-python")
+FLAVOURS = ("openai", "llama-server", "llama-cpp-python", "vllm")
+
+
+def _vllm_refusal(limit: int, wanted: int, cap: int | None) -> tuple[int, dict[str, Any]] | None:
+    """vLLM's two over-window answers (its serving_engine input validation, v0.10-v0.11)."""
+    if wanted >= limit:
+        message = (
+            f"This model's maximum context length is {limit} tokens. However, your request has {wanted} input tokens. "
+            "Please reduce the length of the input messages."
+        )
+    elif cap and wanted + cap > limit:
+        message = (
+            f"'max_tokens' or 'max_completion_tokens' is too large: {cap}. This model's maximum context length is "
+            f"{limit} tokens and your request has {wanted} input tokens ({cap} > {limit} - {wanted}). None"
+        )
+    else:
+        return None
+    return 400, {"error": {"message": message, "type": "BadRequestError", "param": None, "code": 400}}
 
 
 class OpenAIServer(FakeServer):
@@ -35,6 +52,8 @@ class OpenAIServer(FakeServer):
                           answers, over-window 400 `exceed_context_size_error` with the numbers
       "llama-cpp-python"  json_schema refused as HTTP 500 (json_object + schema accepted), no usage
                           chunk, any model name answers, an over-window stream is 200 with no event
+      "vllm"              /v1/models `max_model_len`; over the window (input + max_tokens, as vLLM
+                          counts) a 400 of type BadRequestError whose message holds the numbers
     """
 
     model_paths = ("/v1/chat/completions",)
@@ -67,7 +86,7 @@ class OpenAIServer(FakeServer):
 
     def _model(self, name: str) -> dict[str, Any]:
         entry: dict[str, Any] = {"id": name, "object": "model", "created": 1715367049, "owned_by": "system"}
-        if self.report_context and self.models[name] is not None:
+        if (self.report_context or self.flavour == "vllm") and self.models[name] is not None:
             entry["max_model_len"] = self.models[name]
         if self.flavour == "llama-server":
             entry["owned_by"] = "llamacpp"
@@ -85,7 +104,7 @@ class OpenAIServer(FakeServer):
         name = body.get("model") or ""
         if not name and self.flavour == "openai":
             return 400, error_body("you must provide a model parameter", "invalid_request_error", None)
-        if self.flavour != "openai":  # real compatible servers answer for any name with the one model they have
+        if self.flavour not in ("openai", "vllm"):  # llama.cpp's servers answer for any name with the one model they have
             name = next(iter(self.models))
         if name not in self.models:
             message = f"The model `{name}` does not exist or you do not have access to it."
@@ -95,6 +114,8 @@ class OpenAIServer(FakeServer):
             return 500, error_body(LLAMA_CPP_PYTHON_REJECTION, "internal_server_error", None)
         limit = self.models[name]
         wanted = int(estimate_server_tokens(body.get("messages") or []) * self.token_scale)
+        if limit is not None and self.flavour == "vllm":
+            return _vllm_refusal(limit, wanted, body.get("max_completion_tokens") or body.get("max_tokens"))
         if limit is not None and wanted > limit and self.flavour == "llama-server":
             message = f"request ({wanted} tokens) exceeds the available context size ({limit} tokens), try increasing it"
             error = {"code": 400, "message": message, "type": "exceed_context_size_error", "n_prompt_tokens": wanted, "n_ctx": limit}
