@@ -45,7 +45,7 @@ def test_file_graph_from_a_child_process_equals_the_one_worked_out_here(monkeypa
         builder.add(facts_of(entries[path]))  # type: ignore[arg-type]
     child = summary_build._GraphInChild.start(builder.references, builder.definers)
     if child is None:
-        pytest.skip("no fork on this platform")
+        pytest.skip("no fork here, or other threads are running (forking is refused then)")
     assert child.result() == file_graph(builder.references, builder.definers)
     monkeypatch.setattr(summary_build, "GRAPH_CHILD_MIN_FILES", 1)
     summary, rows = builder.finish()
@@ -121,7 +121,7 @@ def test_a_graph_child_forked_before_the_files_are_added_gives_the_same_graph(mo
     builder = SummaryBuilder(paths, [f"{i:040x}" for i in range(len(paths))])
     builder.fork_graph_child()
     if builder._child is None:
-        pytest.skip("no fork on this platform")
+        pytest.skip("no fork here, or other threads are running (forking is refused then)")
     early = builder._child.process
     for path in paths:
         builder.add(facts_of(entries[path]))  # type: ignore[arg-type]
@@ -137,7 +137,7 @@ def test_an_early_graph_child_that_is_never_sent_its_tables_ends(monkeypatch: py
     builder = SummaryBuilder(["a.py"], ["0" * 40])
     builder.fork_graph_child()
     if builder._child is None:
-        pytest.skip("no fork on this platform")
+        pytest.skip("no fork here, or other threads are running (forking is refused then)")
     process = builder._child.process
     builder._child.close()  # e.g. the files changed while parsing and a new build started
     assert not process.is_alive() and process.exitcode == 0
