@@ -72,6 +72,7 @@ class CodeIndex:
         self._tags: dict[str, list[Tag]] = {}
         self._untaggable: set[str] = set()
         self._named: dict[str, dict[str, list[Tag]]] = {}  # path -> its definitions by name
+        self._blobs: dict[str, ParsedFile | None] = {}  # blob -> its stored parse (blob_tags)
 
     def history(self) -> "History | None":
         """What past commits said about each file (history.py), read on first use; None without commits."""
@@ -126,6 +127,19 @@ class CodeIndex:
                 self._untaggable.add(sha)  # content gone: not asked again in this run
         self.store.put_many(done.items())
         return done
+
+    def prefetch_blobs(self, shas: Iterable[str]) -> None:
+        """Read the stored parses of these blobs (e.g. both sides of a diff) in one go, for `blob_tags`."""
+        wanted = [sha for sha in shas if sha not in self._blobs]
+        if wanted:
+            found = self.store.get_many(wanted)
+            self._blobs.update((sha, found.get(sha)) for sha in wanted)
+
+    def stored_blob(self, sha: str) -> ParsedFile | None:
+        """A blob's stored parse (prefetched or read now), or None."""
+        if sha not in self._blobs:
+            self.prefetch_blobs([sha])
+        return self._blobs.get(sha)
 
     def definition_tags(self, path: str) -> list[Tag]:
         """Only the definitions of `path` (cheaper than `tags` when references are not needed)."""
@@ -329,7 +343,7 @@ def _stats(listing: object, missing: list, shas: dict[str, str], store: BlobStor
 
 def blob_tags(index: CodeIndex, path: str, sha: str | None, load: Callable[[], str | None]) -> list[Tag] | None:
     """Tags of one blob (e.g. a staged or old version), from the store when known, else parsed from `load()`."""
-    cached = index.store.get_many([sha]).get(sha) if sha else None
+    cached = index.stored_blob(sha) if sha else None
     if cached is not None and cached.tagged:
         return tags_of(cached)
     text = load()
@@ -338,4 +352,5 @@ def blob_tags(index: CodeIndex, path: str, sha: str | None, load: Callable[[], s
     parsed = add_tags(cached, text) if cached is not None else parse_file(path, text)
     if sha:
         index.store.put_many([(sha, parsed)])
+        index._blobs[sha] = parsed
     return tags_of(parsed)

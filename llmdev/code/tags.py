@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from llmdev.code.languages import grammar, is_test_path, language_for, tag_query
 from llmdev.code.terms import looks_random, term_and_identifier_counts, term_counts
@@ -22,9 +22,9 @@ DefRow = tuple[str, str, int, int, str]
 RefRow = tuple[str, str, int]
 
 
-@dataclass(frozen=True)
-class Tag:
-    """A definition (class, function, method, ...) or a reference to a name, with 1-based inclusive lines."""
+class Tag(NamedTuple):
+    """A definition (class, function, method, ...) or a reference to a name, with 1-based inclusive
+    lines. A named tuple: files have thousands of them, made each time a file's tags are asked for."""
 
     name: str
     kind: str

@@ -70,6 +70,7 @@ def diff_context(
     contexts: list[HunkContext] = []
     shown = [d for d in diffs if not (d.binary or d.skipped_reason or not d.hunks)]
     blobs = read_blobs(repo, [b for d in shown for b in (d.old_blob, d.new_blob) if b and b != NULL_SHA])
+    index.prefetch_blobs(blobs)  # the parsed rows of every side, read in one go
     for diff in shown:
         old = _side(repo, index, diff.old_path, diff.old_blob, None, blobs, fallback=False) if diff.old_path and diff.old_blob else _Side([], [])
         new = _side(repo, index, diff.path, diff.new_blob, new_side_rev, blobs, fallback=True) if diff.status != "deleted" else _Side([], [])
