@@ -14,12 +14,20 @@ from pathlib import Path
 
 KEY_FILE = "redaction.key"
 _keys: dict[Path, bytes] = {}
+# The environment the user data dir is worked out from: the key's path is worked out again only
+# when one of them changes (every fenced block of a prompt asks for it).
+DATA_DIR_ENV = ("LLMDEV_DATA_DIR", "XDG_DATA_HOME", "HOME", "USERPROFILE", "APPDATA", "LOCALAPPDATA")
+_paths: dict[tuple[str | None, ...], Path] = {}
 
 
 def _key_path() -> Path:
-    from llmdev.usage.store import data_dir
+    environment = tuple(os.environ.get(name) for name in DATA_DIR_ENV)
+    path = _paths.get(environment)
+    if path is None:
+        from llmdev.usage.store import data_dir
 
-    return data_dir() / KEY_FILE
+        path = _paths[environment] = data_dir() / KEY_FILE
+    return path
 
 
 def _load_key(path: Path) -> bytes:
