@@ -4,6 +4,10 @@ the case where looking up definitions used to read every defining file's whole t
 Target: at most 0.5 s warm. Prints a hash of the prompts, to check a change leaves them as they were.
 
 Usage: python benchmarks/review_local_work.py [--files N] [--changed N] [--runs N] [--profile]
+       python benchmarks/review_local_work.py --repo PATH [--changed N] [--runs N]
+
+With --repo, a clone of that git repository (e.g. sympy) is used instead: N of its source files
+(not tests; chosen with a fixed seed) get a small helper function appended, and are staged.
 """
 
 from __future__ import annotations
@@ -62,6 +66,23 @@ def build_repo(root: Path, files: int, changed: int) -> None:
     git(root, "add", "-A")
 
 
+HELPER = "\n\ndef _bench_helper(expr):\n    from sympy import simplify, Symbol\n    x = Symbol('x')\n    return simplify(expr.subs(x, 1)).doit()\n"
+
+
+def change_clone(source: Path, root: Path, changed: int) -> None:
+    """A clone of `source` with `changed` of its Python source files edited and staged."""
+    import random
+
+    subprocess.run(["git", "clone", "-q", str(source), str(root)], check=True)
+    listed = subprocess.run(["git", "ls-files", "*.py"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    files = sorted(p for p in listed if "/tests/" not in p and not p.startswith("tests/"))
+    random.Random(7).shuffle(files)
+    for path in files[:changed]:
+        with open(root / path, "a", encoding="utf-8") as handle:
+            handle.write(HELPER)
+    git(root, "add", "-A")
+
+
 def plan_once(root: Path) -> tuple[float, str]:
     from llmdev.config.loader import load_config
     from llmdev.repo.diffs import parse_spec
@@ -82,16 +103,21 @@ def main() -> None:
     parser.add_argument("--changed", type=int, default=95)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print where one warm plan spends its time")
+    parser.add_argument("--repo", type=Path, help="a real git repository to clone and change instead of the synthetic one")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp, OllamaServer() as server:
         home, root = Path(tmp) / "home", Path(tmp) / "repo"
-        root.mkdir()
         os.environ.update(llmdev_dirs(home), NO_COLOR="1", OLLAMA_HOST=server.url)
-        build_repo(root, args.files, args.changed)
+        if args.repo:
+            change_clone(args.repo.resolve(), root, args.changed)
+        else:
+            root.mkdir()
+            build_repo(root, args.files, args.changed)
         cold, digest = plan_once(root)
         warm = [plan_once(root)[0] for _ in range(args.runs)]
-        print(f"{args.files} files, {args.changed} changed; load average {os.getloadavg()[0]:.2f}")
+        what = f"a clone of {args.repo}" if args.repo else f"{args.files} files"
+        print(f"{what}, {args.changed} changed; load average {os.getloadavg()[0]:.2f}")
         print(f"first plan (builds the code index): {cold:.2f} s; warm: median {statistics.median(warm):.3f} s, "
               f"min {min(warm):.3f} s; prompts sha256 {digest}")
         if args.profile:
