@@ -157,7 +157,7 @@ class SummaryRefresh:
 
 
 def _with_terms(summary: Summary, builder: SummaryBuilder) -> Summary:
-    summary.postings = {term: pairs.tobytes() for term, pairs in builder.postings.items()}
+    summary.postings = builder.packed_postings()
     summary.name_parts = builder.name_parts
     return summary
 

@@ -140,12 +140,7 @@ class BlobStore:
         return found
 
     def get_summary(self, key: str) -> bytes | None:
-        try:
-            row = self._db.execute("SELECT payload FROM summaries WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error as exc:
-            self._reset(str(exc))
-            return None
-        return row[0] if row else None
+        return self._payload("summaries", key)
 
     def latest_summary(self) -> tuple[str, bytes] | None:
         """The most recently saved summary, as (key, payload)."""
@@ -212,12 +207,7 @@ class BlobStore:
 
     def get_history(self, key: str) -> bytes | None:
         """A saved commit-message history (see history.py), or None."""
-        try:
-            row = self._db.execute("SELECT payload FROM histories WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error as exc:
-            self._reset(str(exc))
-            return None
-        return row[0] if row else None
+        return self._payload("histories", key)
 
     def recent_histories(self) -> list[tuple[str, bytes]]:
         """The saved histories as (key, payload), newest first."""
@@ -229,14 +219,7 @@ class BlobStore:
 
     def put_history(self, key: str, payload: bytes) -> None:
         """Keep the newest few histories: one per recent HEAD."""
-        try:
-            with self._db:
-                self._db.execute("INSERT OR REPLACE INTO histories (key, payload, saved) VALUES (?, ?, ?)", (key, payload, time.time()))
-                self._db.execute(
-                    "DELETE FROM histories WHERE key NOT IN (SELECT key FROM histories ORDER BY saved DESC LIMIT ?)", (KEEP_HISTORIES,)
-                )
-        except sqlite3.Error as exc:
-            self.notes.append(f"could not save the commit history to the index cache ({exc})")
+        self._put_newest("histories", key, payload, KEEP_HISTORIES, "the commit history")
 
     def get_meta(self, name: str) -> str | None:
         try:
@@ -255,23 +238,29 @@ class BlobStore:
 
     def get_listing(self, key: str) -> bytes | None:
         """`list_files`' saved decisions about tracked files (repo/files.py), or None."""
+        return self._payload("listings", key)
+
+    def put_listing(self, key: str, payload: bytes) -> None:
+        """Keep the newest few: one per recent state of the git index."""
+        self._put_newest("listings", key, payload, KEEP_LISTINGS, "the file listing")
+
+    def _payload(self, table: str, key: str) -> bytes | None:
+        """The payload saved under `key` in one of the keyed tables, or None."""
         try:
-            row = self._db.execute("SELECT payload FROM listings WHERE key = ?", (key,)).fetchone()
+            row = self._db.execute(f"SELECT payload FROM {table} WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error as exc:
             self._reset(str(exc))
             return None
         return row[0] if row else None
 
-    def put_listing(self, key: str, payload: bytes) -> None:
-        """Keep the newest few: one per recent state of the git index."""
+    def _put_newest(self, table: str, key: str, payload: bytes, keep: int, what: str) -> None:
+        """Save `payload` under `key` and keep only the `keep` newest rows of `table`."""
         try:
             with self._db:
-                self._db.execute("INSERT OR REPLACE INTO listings (key, payload, saved) VALUES (?, ?, ?)", (key, payload, time.time()))
-                self._db.execute(
-                    "DELETE FROM listings WHERE key NOT IN (SELECT key FROM listings ORDER BY saved DESC LIMIT ?)", (KEEP_LISTINGS,)
-                )
+                self._db.execute(f"INSERT OR REPLACE INTO {table} (key, payload, saved) VALUES (?, ?, ?)", (key, payload, time.time()))
+                self._db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM {table} ORDER BY saved DESC LIMIT ?)", (keep,))
         except sqlite3.Error as exc:
-            self.notes.append(f"could not save the file listing to the index cache ({exc})")
+            self.notes.append(f"could not save {what} to the index cache ({exc})")
 
     def put_many(self, items: Iterable[tuple[str, ParsedFile]]) -> None:
         self.put_encoded([encode(sha, parsed) for sha, parsed in items])

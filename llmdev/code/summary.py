@@ -113,8 +113,7 @@ class NameTable:
         """(kind x NAME_BUCKETS + bucket, marshalled {name: files}) rows for the store."""
         buckets: dict[int, dict[str, list[int]]] = {}
         for name, nodes in self.to_dict().items():
-            bucket = zlib.crc32(name.encode("utf-8", "surrogateescape")) % NAME_BUCKETS
-            buckets.setdefault(bucket, {})[name] = nodes
+            buckets.setdefault(name_bucket(name), {})[name] = nodes
         for bucket, table in buckets.items():
             yield kind * NAME_BUCKETS + bucket, marshal.dumps(table)
 
@@ -177,9 +176,7 @@ class Summary:
         return marshal.dumps((self.paths, self.lengths, self.edges, self.path_parts, self.centrality, self.shas))
 
     def name_rows(self) -> Iterator[tuple[int, bytes]]:
-        yield from self.definers.rows(DEFINERS)
-        yield from self.referrers.rows(REFERRERS)
-        yield from NameTable(uses_of(self.definers, self.referrers)).rows(USES)
+        return name_rows(self.definers, self.referrers)
 
     def users(self, name: str) -> int:
         """How many files reference `name` (a defined name; read with `prefetch_users`)."""
@@ -245,9 +242,14 @@ class Delta:
         return kept.tobytes(), names + [n for n in self.name_parts.get(term, ()) if n not in names]
 
 
-def uses_of(definers: "NameTable | dict[str, list[int]]", referrers: "NameTable | dict[str, list[int]]") -> dict[str, Any]:
-    """Defined name -> the number of files referencing it."""
-    return {name: len(referrers.get(name, ())) for name in definers}
+def name_rows(definers: "NameTable | dict[str, list[int]]", referrers: "NameTable | dict[str, list[int]]") -> Iterator[tuple[int, bytes]]:
+    """The store rows of the name tables: who defines, who references, and how many files use
+    each defined name."""
+    definers = definers if isinstance(definers, NameTable) else NameTable(definers)
+    referrers = referrers if isinstance(referrers, NameTable) else NameTable(referrers)
+    yield from definers.rows(DEFINERS)
+    yield from referrers.rows(REFERRERS)
+    yield from NameTable({name: len(referrers.get(name, ())) for name in definers}).rows(USES)  # type: ignore[misc]
 
 
 def name_parts_of(definers: Iterable[str]) -> dict[str, list[str]]:

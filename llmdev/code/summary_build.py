@@ -17,17 +17,14 @@ from llmdev.code.summary import (
     BACK_LINK,
     MAX_DEFINERS,
     MAX_LINKS,
-    DEFINERS,
-    REFERRERS,
-    USES,
     NameTable,
     Summary,
     name_pieces,
     pack_links,
     name_weight,
     path_parts_of,
+    name_rows,
     term_rows,
-    uses_of,
 )
 from llmdev.code.tags import ParsedFile
 
@@ -167,9 +164,10 @@ class SummaryBuilder:
         return term_rows(self.postings, self.name_parts)
 
     def name_rows(self) -> Iterator[tuple[int, bytes]]:
-        yield from NameTable(self.definers).rows(DEFINERS)
-        yield from NameTable(self.referrers).rows(REFERRERS)
-        yield from NameTable(uses_of(self.definers, self.referrers)).rows(USES)
+        return name_rows(self.definers, self.referrers)
+
+    def packed_postings(self) -> dict[str, bytes]:
+        return {term: pairs.tobytes() for term, pairs in self.postings.items()}
 
     def summary(self, *, with_terms: bool) -> Summary:
         """The summary once every file was added (waits for the file graph); without the term
@@ -177,7 +175,7 @@ class SummaryBuilder:
         child, self._child = self._child, None
         graph = child.result() if child is not None else None
         edges, centrality = graph or file_graph(self.references, self.definers)
-        postings = {term: pairs.tobytes() for term, pairs in self.postings.items()} if with_terms else {}
+        postings = self.packed_postings() if with_terms else {}
         return Summary(
             self.paths,
             self.lengths,
