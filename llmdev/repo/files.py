@@ -103,16 +103,13 @@ def list_files(
         tracked = _TrackedFiles.decide(checker, _parse_index(staged), dirty)
         if cache is not None and key:
             cache.put_listing(key, tracked.dumps())
-    listing = FileListing()
-    if dirty:
-        listing.files = [RepoFile(*row) for row in tracked.files if row[0] not in dirty]
-        listing.skipped = [SkippedFile(shown, why) for p, why, shown in tracked.skipped if p not in dirty or why == "submodule"]
-        again = [(row[0], _IndexEntry("100644", row[1])) for row in tracked.files if row[0] in dirty]
-        again += [(row[0], _IndexEntry("100644", "")) for row in tracked.skipped if row[0] in dirty and row[1] != "submodule"]
-    else:
-        listing.files = list(map(RepoFile._make, tracked.files))
-        listing.skipped = list(map(SkippedFile._make, tracked.shown_skipped()))
-        again = []
+    # Files git reports changed are looked at again: their content, type or size may differ.
+    listing = FileListing(
+        [RepoFile(path, sha, size) for path, sha, size in tracked.files if path not in dirty],
+        [SkippedFile(shown, why) for path, why, shown in tracked.skipped if path not in dirty or why == "submodule"],
+    )
+    again = [(path, _IndexEntry("100644", sha)) for path, sha, _ in tracked.files if path in dirty]
+    again += [(path, _IndexEntry("100644", "")) for path, why, _ in tracked.skipped if path in dirty and why != "submodule"]
     again += [(path, _IndexEntry(mode, sha, conflicted)) for path, mode, sha, conflicted in tracked.pending]
     again += [(p, None) for p in decode(untracked).split("\0") if p]
     to_hash = checker.sort_out(again, dirty, listing)
@@ -175,12 +172,8 @@ class _TrackedFiles:
         decided.skipped = [(s.path, s.reason, _printable(s.path)) for s in listing.skipped]
         kept = {f.path for f in listing.files} | {s.path for s in listing.skipped}
         # A file that vanished between git's answer and the check is looked at again next time.
-        decided.pending += [(p, e.mode, e.sha, False) for p, e in unchanged if p not in kept and e is not None]
+        decided.pending += [(p, e.mode, e.sha, False) for p, e in unchanged if p not in kept and e]
         return decided
-
-    def shown_skipped(self) -> list[tuple[str, str]]:
-        """(path as shown, reason) of each skipped file, in order."""
-        return [(shown, why) for _, why, shown in self.skipped]
 
     def dumps(self) -> bytes:
         return marshal.dumps((self.files, self.skipped, self.pending))
