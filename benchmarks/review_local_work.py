@@ -73,7 +73,9 @@ def change_clone(source: Path, root: Path, changed: int) -> None:
     """A clone of `source` with `changed` of its Python source files edited and staged."""
     import random
 
-    subprocess.run(["git", "clone", "-q", str(source), str(root)], check=True)
+    cloned = subprocess.run(["git", "clone", "-q", str(source), str(root)], capture_output=True, text=True)
+    if cloned.returncode != 0:
+        raise SystemExit(f"cannot clone {source}: {cloned.stderr.strip()} (give a git repository)")
     listed = subprocess.run(["git", "ls-files", "*.py"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
     files = sorted(p for p in listed if "/tests/" not in p and not p.startswith("tests/"))
     random.Random(7).shuffle(files)

@@ -66,7 +66,12 @@ def llmdev(python: str, *args: str) -> list[str]:
 
 
 def tracked_files(root: Path) -> list[str]:
-    out = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True).stdout
+    if not root.is_dir():
+        raise SystemExit(f"{root}: no such directory; give the work tree of a git repository")
+    done = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{root}: not a git work tree ({done.stderr.decode(errors='replace').strip()})")
+    out = done.stdout
     return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
