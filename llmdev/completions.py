@@ -97,8 +97,9 @@ def model_names() -> list[str]:
         settings = load_config().settings
     except Exception:  # a broken config must not break <Tab>
         return []
-    quick = settings.model_copy(update={"request": settings.request.model_copy(
-        update={"timeout": MODEL_PROBE_TIMEOUT_S, "connect_timeout": MODEL_PROBE_TIMEOUT_S})})
+    from llmdev.config.schema import replace
+
+    quick = replace(settings, request=replace(settings.request, timeout=MODEL_PROBE_TIMEOUT_S, connect_timeout=MODEL_PROBE_TIMEOUT_S))
     names = sorted(settings.aliases)
     for provider, config in sorted(quick.providers.items()):
         if config.kind != "ollama":

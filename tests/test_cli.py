@@ -44,6 +44,19 @@ def test_start_up_does_not_import_heavy_libraries(args: list[str]) -> None:
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY []"
 
 
+def test_a_command_that_reads_the_configuration_stays_off_pydantic(tmp_path: Path) -> None:
+    """Typer from 0.29 and a pydantic schema each cost ~0.1-0.2 s of every command's start-up."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".llmdev.toml").write_text('model = "gpt4o"\n[review]\nrules = "one block"\n')
+    code = (
+        "import sys\nfrom llmdev.cli import run\nrc = run(['config', 'show', '--json'])\n"
+        "print('HEAVY', rc, sorted(m for m in ('pydantic', *%r) if m in sys.modules))" % (HEAVY,)
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert '"review.rules"' in proc.stdout and '"one block"' in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "HEAVY 0 []"
+
+
 def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["frobnicate"]) == 2
     assert "No such command" in capsys.readouterr().err

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from llmdev.concurrency import default_limit, provider_limit, provider_slot, run_ordered
-from llmdev.config.schema import ProviderConfig, Settings
+from llmdev.config.schema import ProviderConfig, SchemaError, Settings, parse
 
 
 def test_results_come_back_in_the_order_of_the_items_when_they_end_in_reverse() -> None:
@@ -67,8 +67,8 @@ def test_default_limits_follow_the_kind_of_server(monkeypatch: pytest.MonkeyPatc
 def test_a_configured_concurrency_wins_and_must_be_positive() -> None:
     settings = Settings(providers={"vllm": ProviderConfig(kind="openai", base_url="http://x/v1", concurrency=16)})
     assert provider_limit("vllm", settings) == 16
-    with pytest.raises(ValueError, match="concurrency"):
-        ProviderConfig(kind="openai", concurrency=0)
+    with pytest.raises(SchemaError, match="concurrency: expected `int` >= 1"):
+        parse(ProviderConfig, {"kind": "openai", "concurrency": 0})
 
 
 def test_a_provider_slot_holds_requests_to_the_limit_across_threads() -> None:

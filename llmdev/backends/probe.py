@@ -16,10 +16,13 @@ def model_status(reference: str, settings: "Settings") -> str:
     """`model ollama/x: reachable (…)`, or what is wrong and how to fix it; never raises."""
     from llmdev.backends.registry import get_backend, resolve_model
 
-    quick = settings.model_copy(update={"request": settings.request.model_copy(update={
-        "timeout": min(settings.request.timeout, PROBE_TIMEOUT_S),
-        "connect_timeout": min(settings.request.connect_timeout, PROBE_TIMEOUT_S),
-    })})
+    from llmdev.config.schema import replace
+
+    quick = replace(settings, request=replace(
+        settings.request,
+        timeout=min(settings.request.timeout, PROBE_TIMEOUT_S),
+        connect_timeout=min(settings.request.connect_timeout, PROBE_TIMEOUT_S),
+    ))
     try:
         ref = resolve_model(reference, quick)
         checks = get_backend(ref.provider, quick).checks(ref.name)

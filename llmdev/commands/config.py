@@ -50,9 +50,10 @@ def show(ctx: typer.Context, json_output: bool = typer.Option(False, "--json", h
     import os
 
     from llmdev import console
+    from llmdev.config.schema import dump
 
     config = load(ctx)
-    rows = [(k, v, config.source_of(k)) for k, v in _flatten(config.settings.model_dump(mode="json", exclude_none=True))]
+    rows = [(k, v, config.source_of(k)) for k, v in _flatten(dump(config.settings, drop_none=True))]
     keys = sorted({p.api_key_env for p in config.settings.providers.values() if p.api_key_env})
     secrets = [(f"env {k}", "set" if os.environ.get(k) else "not set", "environment") for k in keys]
     if json_output:

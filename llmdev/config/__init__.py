@@ -1,5 +1,5 @@
 """Layered configuration: defaults < user file < repository file < environment < flags.
 
-`loader` reads and merges the layers (light to import); `schema` holds the pydantic models
-(imported only when settings are validated, to keep start-up fast).
+`loader` reads and merges the layers (light to import); `schema` holds the tables they must fit
+(msgspec structs, imported when settings are validated).
 """

@@ -6,9 +6,12 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from llmdev.errors import ConfigError
+
+if TYPE_CHECKING:
+    from llmdev.config.schema import Problem, Settings
 
 REPO_CONFIG = ".llmdev.toml"
 DEFAULT_SOURCE = "default"
@@ -24,7 +27,7 @@ class Layer:
 class LoadedConfig:
     """The merged settings plus, for every leaf key, the layer that set it."""
 
-    settings: Any  # llmdev.config.schema.Settings; typed loosely to keep pydantic off import
+    settings: Settings
     sources: dict[str, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     repo_root: Path | None = None
@@ -168,30 +171,27 @@ def _blame(loc: tuple[Any, ...], sources: dict[str, str]) -> str:
 
 
 def validate(merged: dict[str, Any], sources: dict[str, str]) -> Any:
-    from pydantic import ValidationError
-
-    from llmdev.config.schema import Settings
+    from llmdev.config.schema import SchemaError, Settings, parse
 
     try:
-        return Settings.model_validate(merged)
-    except ValidationError as exc:
+        return parse(Settings, merged)
+    except SchemaError as exc:
         raise ConfigError(
-            "; ".join(_problems(exc.errors(), sources)),
+            "; ".join(_problems(exc.problems, sources)),
             "see `llmdev config show` for valid keys and `llmdev config path` for the files",
         ) from None
 
 
-def _problems(errors: list[Any], sources: dict[str, str]) -> list[str]:
-    """Every validation error, naming its file and key; a file's unknown keys in one entry."""
+def _problems(problems: list[Problem], sources: dict[str, str]) -> list[str]:
+    """Every validation problem, naming its file and key; a file's unknown keys in one entry."""
     unknown: dict[str, list[str]] = {}
     others = []
-    for error in errors:
-        key = ".".join(str(p) for p in error["loc"])
-        where = _blame(error["loc"], sources)
-        if error["type"] == "extra_forbidden":
-            unknown.setdefault(where, []).append(key)
+    for problem in problems:
+        where = _blame(problem.loc, sources)
+        if problem.unknown:
+            unknown.setdefault(where, []).append(problem.key)
         else:
-            others.append(f"{where}: {key}: {error['msg'].lower()}")
+            others.append(f"{where}: {problem.key}: {problem.message}")
     named = [f"{where}: {keys[0]}: unknown key" if len(keys) == 1 else f"{where}: unknown keys {', '.join(keys)}"
              for where, keys in unknown.items()]
     return named + others
@@ -204,7 +204,7 @@ def load_config(
     flags: Mapping[str, Any] | None = None,
 ) -> LoadedConfig:
     """Merge every layer, validate, and return the settings with their provenance."""
-    from llmdev.config.schema import Settings
+    from llmdev.config.schema import Settings, dump
 
     environ = os.environ if environ is None else environ
     root = find_repo_root(cwd)
@@ -228,7 +228,7 @@ def load_config(
     if flags := {k: v for k, v in (flags or {}).items() if v is not None}:
         layers.append(Layer("command line", dict(flags)))
 
-    merged: dict[str, Any] = Settings().model_dump(mode="python", exclude_none=True)
+    merged: dict[str, Any] = dump(Settings(), drop_none=True)
     sources: dict[str, str] = {}
     for layer in layers:
         merged = merge(merged, layer.data)

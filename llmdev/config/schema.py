@@ -1,14 +1,104 @@
-"""What a configuration file may contain. Unknown keys are errors, so typos are caught."""
+"""What a configuration file may contain. Unknown keys are errors, so typos are caught.
 
-from __future__ import annotations
-
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+The tables are msgspec structs: they import and validate in a few milliseconds, which every command
+pays at start-up. `parse` checks a whole table and reports every problem, not only the first.
+"""
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+import functools
+from typing import Annotated, Any, Callable, Literal, Mapping, NamedTuple, TypeVar
+
+import msgspec
+from msgspec import Meta, field
+from msgspec.structs import replace
+
+__all__ = ["Problem", "SchemaError", "dump", "parse", "replace"]
+
+T = TypeVar("T", bound="Strict")
+
+
+class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A configuration table: unknown keys are errors; fields are passed by name."""
+
+
+class Problem(NamedTuple):
+    """One thing wrong in a configuration table: where (key path) and what."""
+
+    loc: tuple[str, ...]
+    message: str
+    unknown: bool = False
+
+    @property
+    def key(self) -> str:
+        """The dotted key, list positions in brackets: `review.rules[2]`."""
+        return ".".join(self.loc).replace(".[", "[")
+
+
+class SchemaError(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.key}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+def parse(cls: type[T], data: Any) -> T:
+    """`data` (plain TOML values) checked against `cls`, every problem at once in a `SchemaError`."""
+    problems: list[Problem] = []
+    value = _table(cls, data, (), problems)
+    if problems:
+        raise SchemaError(problems)
+    return value
+
+
+def dump(table: Strict, *, drop_none: bool = False) -> dict[str, Any]:
+    """Plain values (dicts, lists, str, numbers, bool, None), as a TOML file would give them."""
+    data = msgspec.to_builtins(table)
+    return _without_none(data) if drop_none else data
+
+
+def _without_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: _without_none(v) if isinstance(v, dict) else v for k, v in data.items() if v is not None}
+
+
+def _table(cls: type[T], data: Any, loc: tuple[str, ...], problems: list[Problem]) -> T:
+    if not isinstance(data, Mapping):
+        problems.append(Problem(loc, f"expected a table, got {type(data).__name__}"))
+        return None  # type: ignore[return-value]
+    fields = _fields(cls)
+    values: dict[str, Any] = {}
+    for key, raw in data.items():
+        spec = fields.get(key)
+        if spec is None:
+            problems.append(Problem((*loc, str(key)), "unknown key", unknown=True))
+            continue
+        before = BEFORE.get((cls, key))
+        values[key] = _value(spec.type, before(raw) if before else raw, (*loc, key), problems)
+    for name, spec in fields.items():
+        if name not in data and spec.default is msgspec.NODEFAULT and spec.default_factory is msgspec.NODEFAULT:
+            problems.append(Problem((*loc, name), "missing: this key is required"))
+    return None if problems else cls(**values)  # type: ignore[return-value]
+
+
+@functools.lru_cache(maxsize=None)
+def _fields(cls: type[Strict]) -> dict[str, msgspec.structs.FieldInfo]:
+    return {f.name: f for f in msgspec.structs.fields(cls)}
+
+
+def _value(kind: Any, raw: Any, loc: tuple[str, ...], problems: list[Problem]) -> Any:
+    if isinstance(kind, type) and issubclass(kind, Strict):
+        return _table(kind, raw, loc, problems)
+    bare = kind.__origin__ if hasattr(kind, "__metadata__") else kind  # Annotated[dict[...], Meta(description)]
+    if getattr(bare, "__origin__", None) is dict:  # each entry checked on its own, so errors name its key
+        if not isinstance(raw, Mapping):
+            problems.append(Problem(loc, f"expected a table, got {type(raw).__name__}"))
+            return None
+        return {str(k): _value(bare.__args__[1], v, (*loc, str(k)), problems) for k, v in raw.items()}
+    try:
+        return msgspec.convert(raw, kind)
+    except msgspec.ValidationError as exc:
+        message, _, at = str(exc).partition(" - at `$")
+        inner = at.rstrip("`").lstrip(".")  # where inside the value: a list position such as [2]
+        problems.append(Problem((*loc, inner) if inner else loc, message[:1].lower() + message[1:]))
+        return None
 
 
 class ProviderConfig(Strict):
@@ -17,12 +107,9 @@ class ProviderConfig(Strict):
     kind: Literal["ollama", "openai"]
     base_url: str | None = None
     api_key_env: str | None = None
-    timeout: float | None = Field(default=None, gt=0, description="seconds; defaults to [request] timeout")
-    local: bool | None = Field(default=None, description="runs where privacy rules need not apply; default: ollama, or a loopback base_url")
-    concurrency: int | None = Field(
-        default=None, ge=1, le=64,
-        description="requests in flight at once; default: OLLAMA_NUM_PARALLEL or 2 (ollama), 8 (api.openai.com), 4 (other servers)",
-    )
+    timeout: Annotated[float, Meta(gt=0, description="seconds; defaults to [request] timeout")] | None = None
+    local: Annotated[bool, Meta(description="runs where privacy rules need not apply; default: ollama, or a loopback base_url")] | None = None
+    concurrency: Annotated[int, Meta(ge=1, le=64, description="requests in flight at once; default: OLLAMA_NUM_PARALLEL or 2 (ollama), 8 (api.openai.com), 4 (other servers)")] | None = None
 
 
 class CommandConfig(Strict):
@@ -30,18 +117,18 @@ class CommandConfig(Strict):
 
 
 class RequestConfig(Strict):
-    timeout: float = Field(default=300.0, gt=0, description="seconds to wait for a model reply")
-    connect_timeout: float = Field(default=5.0, gt=0)
-    temperature: float | None = Field(default=None, ge=0, le=2)
+    timeout: Annotated[float, Meta(gt=0, description="seconds to wait for a model reply")] = 300.0
+    connect_timeout: Annotated[float, Meta(gt=0)] = 5.0
+    temperature: Annotated[float, Meta(ge=0, le=2)] | None = None
     seed: int | None = None
-    max_output_tokens: int | None = Field(default=None, gt=0)
-    max_retries: int = Field(default=2, ge=0, le=10)
+    max_output_tokens: Annotated[int, Meta(gt=0)] | None = None
+    max_retries: Annotated[int, Meta(ge=0, le=10)] = 2
 
 
 class OllamaConfig(Strict):
     keep_alive: str = "5m"
-    num_ctx: int | None = Field(default=None, gt=0, description="fixed context window; default: sized from the model")
-    min_ctx: int = Field(default=8192, gt=0, description="smallest num_ctx llmdev sends")
+    num_ctx: Annotated[int, Meta(gt=0, description="fixed context window; default: sized from the model")] | None = None
+    min_ctx: Annotated[int, Meta(gt=0, description="smallest num_ctx llmdev sends")] = 8192
 
 
 Severity = Literal["info", "low", "medium", "high", "critical"]
@@ -50,65 +137,57 @@ Severity = Literal["info", "low", "medium", "high", "critical"]
 class ReviewHookConfig(Strict):
     """The git pre-commit / prepare-commit-msg hooks."""
 
-    block_on: Severity = Field(default="high", description="block the commit on findings at or above this severity")
-    timeout: float = Field(default=120.0, gt=0, description="seconds the hook waits for the model before letting the commit through")
-    fail_closed: bool = Field(default=False, description="block the commit when the model is unreachable or too slow")
-    commit_msg: bool = Field(default=False, description="`llmdev hook install` also installs prepare-commit-msg")
+    block_on: Annotated[Severity, Meta(description="block the commit on findings at or above this severity")] = "high"
+    timeout: Annotated[float, Meta(gt=0, description="seconds the hook waits for the model before letting the commit through")] = 120.0
+    fail_closed: Annotated[bool, Meta(description="block the commit when the model is unreachable or too slow")] = False
+    commit_msg: Annotated[bool, Meta(description="`llmdev hook install` also installs prepare-commit-msg")] = False
 
 
 class ReviewConfig(Strict):
     """`llmdev review`, the hooks and the CI job."""
 
-    rules: list[str] = Field(default_factory=list, description="the project's review rules, added to every review prompt")
-    rules_file: str = Field(default="REVIEW.md", description="repository file with more rules, read when present")
-    fail_on: Severity | Literal["never"] = Field(default="never", description="exit 1 on findings at or above this")
-    min_severity: Severity = Field(default="info", description="findings below this are dropped")
-    exclude: list[str] = Field(default_factory=list, description="gitignore-style patterns of files never reviewed")
-    baseline: str = Field(default=".llmdev/review-baseline.json", description="repository file of dismissed findings")
-    cache: bool = Field(default=True, description="reuse results for an identical request")
-    max_requests: int = Field(default=12, ge=1, le=200, description="most model requests one review may make")
-    context_lines: int = Field(default=3, ge=0, le=50, description="unchanged lines around each hunk")
-    output_tokens: int = Field(default=2048, ge=256, description="room kept in the context window for the reply")
-    max_request_tokens: int = Field(default=32768, ge=2048, description="most tokens one review request uses, even in a larger window")
-    hook: ReviewHookConfig = Field(default_factory=ReviewHookConfig)
-
-    @field_validator("rules", mode="before")
-    @classmethod
-    def _rules_as_list(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value  # a single multi-line string is one rule block
+    rules: Annotated[list[str], Meta(description="the project's review rules, added to every review prompt")] = field(default_factory=list)
+    rules_file: Annotated[str, Meta(description="repository file with more rules, read when present")] = "REVIEW.md"
+    fail_on: Annotated[Severity | Literal["never"], Meta(description="exit 1 on findings at or above this")] = "never"
+    min_severity: Annotated[Severity, Meta(description="findings below this are dropped")] = "info"
+    exclude: Annotated[list[str], Meta(description="gitignore-style patterns of files never reviewed")] = field(default_factory=list)
+    baseline: Annotated[str, Meta(description="repository file of dismissed findings")] = ".llmdev/review-baseline.json"
+    cache: Annotated[bool, Meta(description="reuse results for an identical request")] = True
+    max_requests: Annotated[int, Meta(ge=1, le=200, description="most model requests one review may make")] = 12
+    context_lines: Annotated[int, Meta(ge=0, le=50, description="unchanged lines around each hunk")] = 3
+    output_tokens: Annotated[int, Meta(ge=256, description="room kept in the context window for the reply")] = 2048
+    max_request_tokens: Annotated[int, Meta(ge=2048, description="most tokens one review request uses, even in a larger window")] = 32768
+    hook: ReviewHookConfig = field(default_factory=ReviewHookConfig)
 
 
 class FilesConfig(Strict):
     """Which repository files llmdev reads, on top of .gitignore and .llmdevignore."""
 
-    exclude: list[str] = Field(default_factory=list, description="gitignore-style patterns to leave out")
-    max_file_kb: int = Field(default=1024, gt=0, description="files (and file diffs) larger than this are skipped")
+    exclude: Annotated[list[str], Meta(description="gitignore-style patterns to leave out")] = field(default_factory=list)
+    max_file_kb: Annotated[int, Meta(gt=0, description="files (and file diffs) larger than this are skipped")] = 1024
 
 
 class IndexConfig(Strict):
     """The code index, `llmdev map` and `llmdev context`."""
 
-    map_tokens: int = Field(default=2048, gt=0, description="default token budget of `llmdev map`")
-    context_tokens: int = Field(default=8000, gt=0, description="default token budget of `llmdev context`")
+    map_tokens: Annotated[int, Meta(gt=0, description="default token budget of `llmdev map`")] = 2048
+    context_tokens: Annotated[int, Meta(gt=0, description="default token budget of `llmdev context`")] = 8000
 
 
 class ContextConfig(Strict):
     """How the files of a task's context are found (`llmdev context`, `gen` and chat's `/edit`)."""
 
-    locate: Literal["lexical", "model"] = Field(
-        default="lexical",
-        description="lexical: llmdev's ranking alone; model: the model first picks files from a map of the best-ranked ones (one cached request per task; the model is --model, else [commands.locate] model, else the default)",
-    )
-    locate_files: int = Field(default=30, ge=5, le=200, description="files in the map the model picks from")
+    locate: Annotated[Literal["lexical", "model"], Meta(description="lexical: llmdev's ranking alone; model: the model first picks files from a map of the best-ranked ones (one cached request per task; the model is --model, else [commands.locate] model, else the default)")] = "lexical"
+    locate_files: Annotated[int, Meta(ge=5, le=200, description="files in the map the model picks from")] = 30
 
 
 class ChatConfig(Strict):
     """`llmdev chat`."""
 
-    output_tokens: int = Field(default=2048, ge=256, description="room kept in the context window for each answer")
-    map_tokens: int = Field(default=1024, ge=0, description="tokens of repository map in each prompt; 0 leaves it out")
-    submit: Literal["enter", "alt-enter"] = Field(default="enter", description="the key that sends a message; the other one adds a line")
-    history: bool = Field(default=True, description="keep typed input across sessions, per repository")
+    output_tokens: Annotated[int, Meta(ge=256, description="room kept in the context window for each answer")] = 2048
+    map_tokens: Annotated[int, Meta(ge=0, description="tokens of repository map in each prompt; 0 leaves it out")] = 1024
+    submit: Annotated[Literal["enter", "alt-enter"], Meta(description="the key that sends a message; the other one adds a line")] = "enter"
+    history: Annotated[bool, Meta(description="keep typed input across sessions, per repository")] = True
 
 
 def default_aliases() -> dict[str, str]:
@@ -119,20 +198,20 @@ class PrivacyConfig(Strict):
     """What may be sent to a remote model (see docs/routing.md)."""
 
     enabled: bool = True
-    action: Literal["reroute", "redact", "refuse"] = Field(default="redact", description="what to do with a prompt holding secrets or private files")
-    local_model: str = Field(default="local", description="model used when action is reroute")
-    reroute_locked: bool = Field(default=False, description="reroute even when --model named the remote model (else refuse)")
-    paths: list[str] = Field(default_factory=list, description="more gitignore-style patterns never sent remotely, on top of the built-ins")
-    allow_paths: list[str] = Field(default_factory=list, description="patterns exempted from the private paths")
-    allow_kinds: list[str] = Field(default_factory=list, description="secret kinds not checked, e.g. jwt")
-    allowlist: list[str] = Field(default_factory=list, description="regular expressions of values that are not secrets")
+    action: Annotated[Literal["reroute", "redact", "refuse"], Meta(description="what to do with a prompt holding secrets or private files")] = "redact"
+    local_model: Annotated[str, Meta(description="model used when action is reroute")] = "local"
+    reroute_locked: Annotated[bool, Meta(description="reroute even when --model named the remote model (else refuse)")] = False
+    paths: Annotated[list[str], Meta(description="more gitignore-style patterns never sent remotely, on top of the built-ins")] = field(default_factory=list)
+    allow_paths: Annotated[list[str], Meta(description="patterns exempted from the private paths")] = field(default_factory=list)
+    allow_kinds: Annotated[list[str], Meta(description="secret kinds not checked, e.g. jwt")] = field(default_factory=list)
+    allowlist: Annotated[list[str], Meta(description="regular expressions of values that are not secrets")] = field(default_factory=list)
 
 
 class PriceConfig(Strict):
-    input: float = Field(default=0.0, ge=0, description="USD per 1M input tokens")
-    cached_input: float | None = Field(default=None, ge=0, description="USD per 1M cached input tokens")
-    output: float = Field(default=0.0, ge=0, description="USD per 1M output tokens")
-    per_hour: float = Field(default=0.0, ge=0, description="USD per hour the model works (local hardware)")
+    input: Annotated[float, Meta(ge=0, description="USD per 1M input tokens")] = 0.0
+    cached_input: Annotated[float, Meta(ge=0, description="USD per 1M cached input tokens")] | None = None
+    output: Annotated[float, Meta(ge=0, description="USD per 1M output tokens")] = 0.0
+    per_hour: Annotated[float, Meta(ge=0, description="USD per hour the model works (local hardware)")] = 0.0
 
 
 def default_prices() -> dict[str, PriceConfig]:
@@ -143,19 +222,19 @@ def default_prices() -> dict[str, PriceConfig]:
 
 
 class BudgetConfig(Strict):
-    per_run_usd: float | None = Field(default=None, ge=0, description="most one llmdev run may spend on remote models")
-    per_day_usd: float | None = Field(default=None, ge=0, description="most a day may spend (from the usage log)")
-    expected_output_tokens: int = Field(default=1000, gt=0, description="reply size assumed when a request sets no maximum")
+    per_run_usd: Annotated[float, Meta(ge=0, description="most one llmdev run may spend on remote models")] | None = None
+    per_day_usd: Annotated[float, Meta(ge=0, description="most a day may spend (from the usage log)")] | None = None
+    expected_output_tokens: Annotated[int, Meta(gt=0, description="reply size assumed when a request sets no maximum")] = 1000
 
 
 class UsageConfig(Strict):
-    log: bool = Field(default=True, description="record every model call in the usage database")
-    compare_with: str = Field(default="openai/gpt-4o", description="remote model local traffic is priced against")
+    log: Annotated[bool, Meta(description="record every model call in the usage database")] = True
+    compare_with: Annotated[str, Meta(description="remote model local traffic is priced against")] = "openai/gpt-4o"
 
 
 class PluginsConfig(Strict):
-    disable: list[str] = Field(default_factory=list, description="plugin names not to load")
-    local: list[str] = Field(default_factory=list, description="plugin files or folders to load; a repository's only after `llmdev plugins trust`")
+    disable: Annotated[list[str], Meta(description="plugin names not to load")] = field(default_factory=list)
+    local: Annotated[list[str], Meta(description="plugin files or folders to load; a repository's only after `llmdev plugins trust`")] = field(default_factory=list)
 
 
 def default_context_windows() -> dict[str, int]:
@@ -173,69 +252,68 @@ def default_providers() -> dict[str, ProviderConfig]:
 class GenConfig(Strict):
     """`llmdev gen` and `llmdev explain`."""
 
-    context_tokens: int = Field(default=6000, ge=500, description="tokens of file contents in the prompt")
-    map_tokens: int = Field(default=1024, ge=0, description="tokens of repository map in the prompt; 0 leaves it out")
-    edit_format: dict[str, Literal["search-replace", "whole"]] = Field(
-        default_factory=dict,
-        description="edit format by model (provider/model, or a glob such as 'ollama/*'); unset: whole files for small models, search-replace for GPT-4-class and 30B+ models",
-    )
+    context_tokens: Annotated[int, Meta(ge=500, description="tokens of file contents in the prompt")] = 6000
+    map_tokens: Annotated[int, Meta(ge=0, description="tokens of repository map in the prompt; 0 leaves it out")] = 1024
+    edit_format: Annotated[dict[str, Literal["search-replace", "whole"]], Meta(description="edit format by model (provider/model, or a glob such as 'ollama/*'); unset: whole files for small models, search-replace for GPT-4-class and 30B+ models")] = field(default_factory=dict)
 
 
 class DebugConfig(Strict):
     """`llmdev debug`."""
 
-    timeout: float = Field(default=300.0, gt=0, description="seconds the command may run before it is stopped")
-    max_rounds: int = Field(default=3, ge=1, le=10, description="fix-and-re-run rounds of `llmdev debug --fix`")
-    output_chars: int = Field(default=12000, ge=1000, description="characters of the command's output (its end) in the prompt")
+    timeout: Annotated[float, Meta(gt=0, description="seconds the command may run before it is stopped")] = 300.0
+    max_rounds: Annotated[int, Meta(ge=1, le=10, description="fix-and-re-run rounds of `llmdev debug --fix`")] = 3
+    output_chars: Annotated[int, Meta(ge=1000, description="characters of the command's output (its end) in the prompt")] = 12000
 
 
 
 class EvalConfig(Strict):
     """`llmdev eval` and `llmdev dataset export`: tasks mined from the repository's history."""
 
-    limit: int = Field(default=25, ge=1, description="most tasks of each kind per run (newest first)")
-    context_tokens: int = Field(default=8000, gt=0, description="token budget of the context a localisation task scores")
-    max_files: int = Field(default=6, ge=1, description="commits changing more source files than this make no task")
-    max_lines: int = Field(default=400, ge=1, description="commits changing more lines than this make no task")
-    fix_pattern: str = Field(
-        default=r"\b(fix(e[sd]|ing)?|bug(fix)?|regression|crash(es|ed)?|broken|incorrect|wrong)\b",
-        description="regular expression (case-insensitive) on a commit message that marks a fix",
-    )
-    line_slack: int = Field(default=3, ge=0, le=50, description="a review finding this many lines from a fixed line still counts")
+    limit: Annotated[int, Meta(ge=1, description="most tasks of each kind per run (newest first)")] = 25
+    context_tokens: Annotated[int, Meta(gt=0, description="token budget of the context a localisation task scores")] = 8000
+    max_files: Annotated[int, Meta(ge=1, description="commits changing more source files than this make no task")] = 6
+    max_lines: Annotated[int, Meta(ge=1, description="commits changing more lines than this make no task")] = 400
+    fix_pattern: Annotated[str, Meta(description="regular expression (case-insensitive) on a commit message that marks a fix")] = r"\b(fix(e[sd]|ing)?|bug(fix)?|regression|crash(es|ed)?|broken|incorrect|wrong)\b"
+    line_slack: Annotated[int, Meta(ge=0, le=50, description="a review finding this many lines from a fixed line still counts")] = 3
 
 
 class ModelfileConfig(Strict):
     """`llmdev modelfile`: an Ollama model tuned for this repository."""
 
-    base: str = Field(default="llama3.1:8b", description="the Ollama model the project model is built FROM")
-    alias: str = Field(default="project", description="the alias `llmdev modelfile` registers for it")
-    max_ctx: int = Field(default=32768, ge=2048, description="largest num_ctx it will choose")
+    base: Annotated[str, Meta(description="the Ollama model the project model is built FROM")] = "llama3.1:8b"
+    alias: Annotated[str, Meta(description="the alias `llmdev modelfile` registers for it")] = "project"
+    max_ctx: Annotated[int, Meta(ge=2048, description="largest num_ctx it will choose")] = 32768
 
 
 class Settings(Strict):
     """The effective configuration after all layers are merged."""
 
     model: str = "local"
-    aliases: dict[str, str] = Field(default_factory=default_aliases)
-    providers: dict[str, ProviderConfig] = Field(default_factory=default_providers)
-    context_windows: dict[str, int] = Field(
-        default_factory=default_context_windows,
-        description="context window in tokens by model ref (provider/model), for servers that do not report one",
-    )
-    commands: dict[str, CommandConfig] = Field(default_factory=dict)
-    request: RequestConfig = Field(default_factory=RequestConfig)
-    ollama: OllamaConfig = Field(default_factory=OllamaConfig)
-    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
-    prices: dict[str, PriceConfig] = Field(default_factory=default_prices)
-    budget: BudgetConfig = Field(default_factory=BudgetConfig)
-    usage: UsageConfig = Field(default_factory=UsageConfig)
-    plugins: PluginsConfig = Field(default_factory=PluginsConfig)
-    chat: ChatConfig = Field(default_factory=ChatConfig)
-    files: FilesConfig = Field(default_factory=FilesConfig)
-    index: IndexConfig = Field(default_factory=IndexConfig)
-    context: ContextConfig = Field(default_factory=ContextConfig)
-    review: ReviewConfig = Field(default_factory=ReviewConfig)
-    gen: GenConfig = Field(default_factory=GenConfig)
-    debug: DebugConfig = Field(default_factory=DebugConfig)
-    eval: EvalConfig = Field(default_factory=EvalConfig)
-    modelfile: ModelfileConfig = Field(default_factory=ModelfileConfig)
+    aliases: dict[str, str] = field(default_factory=default_aliases)
+    providers: dict[str, ProviderConfig] = field(default_factory=default_providers)
+    context_windows: Annotated[dict[str, int], Meta(description="context window in tokens by model ref (provider/model), for servers that do not report one")] = field(default_factory=default_context_windows)
+    commands: dict[str, CommandConfig] = field(default_factory=dict)
+    request: RequestConfig = field(default_factory=RequestConfig)
+    ollama: OllamaConfig = field(default_factory=OllamaConfig)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    prices: dict[str, PriceConfig] = field(default_factory=default_prices)
+    budget: BudgetConfig = field(default_factory=BudgetConfig)
+    usage: UsageConfig = field(default_factory=UsageConfig)
+    plugins: PluginsConfig = field(default_factory=PluginsConfig)
+    chat: ChatConfig = field(default_factory=ChatConfig)
+    files: FilesConfig = field(default_factory=FilesConfig)
+    index: IndexConfig = field(default_factory=IndexConfig)
+    context: ContextConfig = field(default_factory=ContextConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
+    gen: GenConfig = field(default_factory=GenConfig)
+    debug: DebugConfig = field(default_factory=DebugConfig)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+    modelfile: ModelfileConfig = field(default_factory=ModelfileConfig)
+
+
+def _one_block_as_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value  # a single multi-line string is one rule block
+
+
+# Rewrites applied to a key's raw value before it is checked, by (table, key).
+BEFORE: dict[tuple[type, str], Callable[[Any], Any]] = {(ReviewConfig, "rules"): _one_block_as_list}

@@ -54,8 +54,10 @@ def hook_config(config: "LoadedConfig") -> "LoadedConfig":
     """The config with the hook's timeout as the request timeout and no retries: a commit must not wait long."""
     settings = config.settings
     timeout = settings.review.hook.timeout
-    request = settings.request.model_copy(update={"timeout": timeout, "max_retries": 0})
-    return dataclasses.replace(config, settings=settings.model_copy(update={"request": request}))
+    from llmdev.config.schema import replace
+
+    request = replace(settings.request, timeout=timeout, max_retries=0)
+    return dataclasses.replace(config, settings=replace(settings, request=request))
 
 
 def _review_staged(repo: "Repository", config: "LoadedConfig") -> "ReviewResult":

@@ -35,13 +35,13 @@ def effective_policy(
     settings: "Settings", sources: Mapping[str, str], repo_root: Path | None
 ) -> tuple["PrivacyConfig", list[str]]:
     """The privacy config to enforce, and a note for each repository setting that was ignored."""
-    from llmdev.config.schema import PrivacyConfig
+    from llmdev.config.schema import PrivacyConfig, dump, parse
 
     from_repo = {key.split(".", 1)[1] for key in repo_keys(sources, repo_root) if key.startswith("privacy.")}
     if not from_repo:
         return settings.privacy, []
-    trusted = PrivacyConfig.model_validate({**PrivacyConfig().model_dump(), **_user_privacy_table()})
-    values = settings.privacy.model_dump()
+    trusted = parse(PrivacyConfig, {**dump(PrivacyConfig()), **_user_privacy_table()})
+    values = dump(settings.privacy)
     ignored = [key for key in LOOSENING if key in from_repo and values[key] != getattr(trusted, key)]
     for key in ignored:
         values[key] = getattr(trusted, key)
@@ -54,4 +54,4 @@ def effective_policy(
         f"ignored privacy.{key} from the repository config: a repository may tighten privacy rules, not loosen them"
         for key in ignored
     ]
-    return PrivacyConfig.model_validate(values), notes
+    return parse(PrivacyConfig, values), notes

@@ -102,6 +102,7 @@ def state_key(
 ) -> str | None:
     """The first-level key: a hash of everything the review's prompts are built from (None when
     the repository's state cannot be read whole)."""
+    from llmdev.config.schema import dump
     from llmdev.prompting import template_digest
     from llmdev.review.prompt import TEMPLATE
 
@@ -110,7 +111,7 @@ def state_key(
         "spec": dataclasses.asdict(spec),
         "paths": list(paths),
         "diffs": [dataclasses.asdict(d) for d in change.diffs],
-        "settings": config.settings.model_dump(mode="json"),
+        "settings": dump(config.settings),
         "sources": sorted(config.sources.items()),
         "model": change.selected,
         "window": change.window,

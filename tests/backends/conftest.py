@@ -8,13 +8,13 @@ import pytest
 
 from llmdev.backends.ollama import OllamaBackend
 from llmdev.backends.openai import OpenAIBackend
-from llmdev.config.schema import Settings
+from llmdev.config.schema import Settings, parse
 from tests.servers import OllamaServer, OpenAIServer
 
 
 def make_settings(**sections: Any) -> Settings:
     """Settings from plain dicts, validated as a config file would be."""
-    return Settings.model_validate(sections)
+    return parse(Settings, sections)
 
 
 def ollama_backend(server: OllamaServer, **sections: Any) -> OllamaBackend:

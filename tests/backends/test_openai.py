@@ -8,7 +8,7 @@ import pytest
 
 from llmdev.backends.base import ChatOptions, Message
 from llmdev.backends.openai import OpenAIBackend
-from llmdev.config.schema import ProviderConfig, Settings
+from llmdev.config.schema import ProviderConfig, Settings, parse
 from llmdev.errors import ModelError
 from tests.backends.conftest import openai_backend
 from tests.servers import OpenAIServer, closed_port_url
@@ -71,7 +71,7 @@ def test_missing_key_names_the_variable(openai_server: OpenAIServer) -> None:
 
 def test_provider_without_key_env_sends_a_placeholder_key(openai_server: OpenAIServer) -> None:
     openai_server.api_key = None
-    settings = Settings.model_validate({"providers": {"vllm": {"kind": "openai", "base_url": openai_server.url + "/v1"}}})
+    settings = parse(Settings, {"providers": {"vllm": {"kind": "openai", "base_url": openai_server.url + "/v1"}}})
     backend = OpenAIBackend("vllm", settings.providers["vllm"], settings)
     assert backend.chat("gpt-4o", HI, ChatOptions()).model == "vllm/gpt-4o"
     assert openai_server.model_requests[0].headers["authorization"] == "Bearer not-needed"
@@ -137,7 +137,7 @@ def test_server_error_is_retried_then_reported(openai_server: OpenAIServer, open
 
 def test_connection_refused(openai_key: str) -> None:
     url = closed_port_url()
-    settings = Settings.model_validate({"request": {"max_retries": 0}, "providers": {"openai": {"kind": "openai", "base_url": url}}})
+    settings = parse(Settings, {"request": {"max_retries": 0}, "providers": {"openai": {"kind": "openai", "base_url": url}}})
     backend = OpenAIBackend("openai", settings.providers["openai"], settings)
     assert _fail(backend) == f"cannot reach openai at {url} — is the server running? check [providers.openai] base_url"
 

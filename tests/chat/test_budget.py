@@ -5,7 +5,7 @@ import pytest
 from llmdev.backends.registry import ModelRef
 from llmdev.chat.budget import compact, fit_history, model_window, turn_tokens
 from llmdev.chat.session import Turn
-from llmdev.config.schema import Settings
+from llmdev.config.schema import Settings, parse
 from tests.servers import OllamaServer
 from tests.servers.base import closed_port_url
 
@@ -37,17 +37,17 @@ def test_compact(count: int, text: str) -> None:
 
 
 def test_windows_come_from_the_server(use_ollama: OllamaServer) -> None:
-    settings = Settings(providers={"ollama": {"kind": "ollama", "base_url": use_ollama.url}})
+    settings = parse(Settings, {"providers": {"ollama": {"kind": "ollama", "base_url": use_ollama.url}}})
     assert model_window(ModelRef("ollama", "llama3:8b"), settings) == 8192
     assert model_window(ModelRef("ollama", "llama3.1:8b"), settings) == 131072
 
 
 def test_a_fixed_num_ctx_is_the_window(use_ollama: OllamaServer) -> None:
-    settings = Settings(providers={"ollama": {"kind": "ollama", "base_url": use_ollama.url}}, ollama={"num_ctx": 16384})
+    settings = parse(Settings, {"providers": {"ollama": {"kind": "ollama", "base_url": use_ollama.url}}, "ollama": {"num_ctx": 16384}})
     assert model_window(ModelRef("ollama", "llama3.1:8b"), settings) == 16384
 
 
 def test_a_server_that_is_down_falls_back_to_the_table() -> None:
-    settings = Settings(providers={"openai": {"kind": "openai", "base_url": closed_port_url() + "/v1", "api_key_env": "X"}})
+    settings = parse(Settings, {"providers": {"openai": {"kind": "openai", "base_url": closed_port_url() + "/v1", "api_key_env": "X"}}})
     assert model_window(ModelRef("openai", "gpt-4o"), settings) == 128000
     assert model_window(ModelRef("openai", "other"), settings) is None

@@ -148,7 +148,7 @@ def test_parallel_runs_every_model(project: GitRepo, servers: tuple[Any, Any], c
     [
         (["compare", "ask", "x"], "name the models to compare", 2),
         (["compare", "ask", "x", "-m", "nosuch"], "unknown model or alias 'nosuch'", 3),
-        (["compare", "ask", "x", "-m", "local", "-f", "yaml"], "'--format' / '-f': Value error, 'yaml' is not one of", 2),
+        (["compare", "ask", "x", "-m", "local", "-f", "yaml"], "'--format' / '-f': 'yaml' is not one of", 2),
         (["compare", "commit-msg", "-m", "local"], "nothing is staged", 2),
     ],
 )

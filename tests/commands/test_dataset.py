@@ -39,4 +39,4 @@ def test_output_file_and_dropped_examples(history: History, tmp_path: Path, caps
 
 def test_unknown_task(history: History, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["dataset", "export", "--task", "debug"]) == 2
-    assert "'--task' / '-t': Value error, 'debug' is not one of 'review', 'commit-msg', 'gen'" in capsys.readouterr().err
+    assert "'--task' / '-t': 'debug' is not one of 'review', 'commit-msg', 'gen'" in capsys.readouterr().err

@@ -69,7 +69,7 @@ def test_report_before_any_run(history: History, capsys: pytest.CaptureFixture[s
 
 @pytest.mark.parametrize(("args", "message"), [
     (["eval", "-t", "debugging"], "'debugging' is not one of 'localisation', 'review', 'commit-msg'"),
-    (["eval", "report", "-f", "yaml"], "'--format' / '-f': Value error, 'yaml' is not one of"),
+    (["eval", "report", "-f", "yaml"], "'--format' / '-f': 'yaml' is not one of"),
     (["eval", "-m", "nosuch", "-t", "commit-msg"], "unknown model or alias 'nosuch'"),
 ])
 def test_usage_errors(history: History, args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

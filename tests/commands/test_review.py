@@ -68,8 +68,8 @@ def test_fail_on_from_the_config(broken: GitRepo) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["review", "--format", "yaml"], "'--format' / '-f': Value error, 'yaml' is not one of"),
-        (["review", "--fail-on", "severe"], "'--fail-on': Value error, 'severe' is not one of"),
+        (["review", "--format", "yaml"], "'--format' / '-f': 'yaml' is not one of"),
+        (["review", "--fail-on", "severe"], "'--fail-on': 'severe' is not one of"),
         (["review", "--commit", "HEAD", "--range", "HEAD~1..HEAD"], "cannot be combined"),
         (["review", "--commit", "no-such-rev"], "unknown revision"),
         (["review", "--ci"], "--ci found neither GitHub Actions nor GitLab CI"),

@@ -79,7 +79,7 @@ def test_every_unknown_key_and_bad_value_is_named(repo: Path) -> None:
     path = repo / ".llmdev.toml"
     assert info.value.message == (
         f"{path}: unknown keys request.timeuot, review.fial_on, modle; "
-        f"{path}: request.timeout: input should be a valid number, unable to parse string as a number"
+        f"{path}: request.timeout: expected `float`, got `str`"
     )
 
 

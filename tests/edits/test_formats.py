@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmdev.config.schema import Settings
+from llmdev.config.schema import SchemaError, Settings, parse
 from llmdev.edits.formats import edit_format_for, family_default, parse_answer
 
 
@@ -28,7 +28,7 @@ def test_family_defaults(model: str, expected: str) -> None:
 
 
 def test_config_overrides_by_exact_name_then_longest_glob() -> None:
-    settings = Settings.model_validate({"gen": {"edit_format": {"ollama/*": "search-replace", "ollama/tiny*": "whole", "openai/gpt-4o": "whole"}}})
+    settings = parse(Settings, {"gen": {"edit_format": {"ollama/*": "search-replace", "ollama/tiny*": "whole", "openai/gpt-4o": "whole"}}})
     assert edit_format_for("ollama/llama3.1:8b", settings) == "search-replace"
     assert edit_format_for("ollama/tinyllama", settings) == "whole"
     assert edit_format_for("openai/gpt-4o", settings) == "whole"
@@ -36,8 +36,8 @@ def test_config_overrides_by_exact_name_then_longest_glob() -> None:
 
 
 def test_unknown_format_is_a_config_error() -> None:
-    with pytest.raises(ValueError):
-        Settings.model_validate({"gen": {"edit_format": {"ollama/*": "udiff"}}})
+    with pytest.raises(SchemaError, match=r"gen\.edit_format\.ollama/\*: invalid enum value 'udiff'"):
+        parse(Settings, {"gen": {"edit_format": {"ollama/*": "udiff"}}})
 
 
 def test_a_search_replace_answer_is_never_read_as_whole_files() -> None:

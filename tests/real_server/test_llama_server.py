@@ -130,14 +130,14 @@ def test_a_server_killed_mid_stream(
     llama_binary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, llamacpp: LlamaServer
 ) -> None:
     from llmdev.backends.openai import OpenAIBackend
-    from llmdev.config.schema import Settings
+    from llmdev.config.schema import Settings, parse
     from llmdev.errors import ModelError
     from tests.real_server.llama import REPO_ROOT
     from tests.real_server.tiny_model import write_model
 
     rambler = write_model(REPO_ROOT, tmp_path, end_of_turn=False)  # never ends by itself
     server = LlamaServer(llama_binary, rambler, tmp_path / "server.log", context=2048, api_key=KEY)
-    settings = Settings.model_validate(
+    settings = parse(Settings,
         {"providers": {"llamacpp": {"kind": "openai", "base_url": f"{server.url}/v1", "api_key_env": "LLAMA_KEY"}}, "request": {"max_retries": 0}}
     )
     backend = OpenAIBackend("llamacpp", settings.providers["llamacpp"], settings)

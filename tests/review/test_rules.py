@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from llmdev.config.schema import ReviewConfig
+from llmdev.config.schema import ReviewConfig, parse
 from llmdev.review.rules import MAX_RULES_CHARS, review_rules
 
 
@@ -20,7 +20,7 @@ def test_config_rules_and_review_md_are_combined(tmp_path: Path) -> None:
 
 
 def test_a_single_string_is_one_block_and_long_rules_are_cut_visibly(tmp_path: Path) -> None:
-    config = ReviewConfig.model_validate({"rules": "x" * (MAX_RULES_CHARS + 10), "rules_file": ""})
+    config = parse(ReviewConfig, {"rules": "x" * (MAX_RULES_CHARS + 10), "rules_file": ""})
     text, cut = review_rules(config, tmp_path)
     assert cut and text.endswith("(the rules are cut here: they are longer than llmdev sends)")
 
