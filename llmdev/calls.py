@@ -8,8 +8,10 @@ the audit log first.
 
 from __future__ import annotations
 
+import threading
 import time
-from typing import TYPE_CHECKING, Any
+from contextlib import contextmanager, nullcontext
+from typing import TYPE_CHECKING, Any, Iterator
 
 from llmdev.backends.base import ChatOptions, ChatResult, Message, TextSink, Usage
 from llmdev.backends.refs import ModelRef
@@ -128,12 +130,45 @@ def _ready_to_send(backend: object) -> None:
         api_key()
 
 
+_ADMISSION = threading.Condition()
+_REMOTE_IN_FLIGHT: list[PreparedCall] = []
+
+
+@contextmanager
+def _admitted(prepared: PreparedCall, settings: "Settings") -> Iterator[None]:
+    """Hold a remote call until the guards accept it together with the remote calls in flight
+    (`guard_run`: a budget counts their estimates, as their cost is not in the usage log yet).
+    A call that does not fit beside them waits for them to finish and is then judged again, so
+    calls sent at once are refused exactly when calls sent one after another would be."""
+    with _ADMISSION:
+        while True:
+            try:
+                hook().guard_run(calls=[*_REMOTE_IN_FLIGHT, prepared], settings=settings)
+                break
+            except LlmdevError:
+                if not _REMOTE_IN_FLIGHT:
+                    raise
+                _ADMISSION.wait()  # a call in flight finished: its real cost is spent now
+        _REMOTE_IN_FLIGHT.append(prepared)
+    try:
+        yield
+    finally:
+        with _ADMISSION:
+            _REMOTE_IN_FLIGHT.remove(prepared)
+            _ADMISSION.notify_all()
+
+
 def execute(prepared: PreparedCall, config: "LoadedConfig", on_text: TextSink | None = None) -> ChatResult:
     """Send a prepared call and report it to `model_call_finished` hooks, even when it fails."""
     settings = config.settings
     backend = get_backend(prepared.model.provider, settings)
     _ready_to_send(backend)
     remote = _before_sending(prepared, config)
+    with _admitted(prepared, settings) if remote else nullcontext():  # released after the usage is logged
+        return _send(prepared, settings, backend, remote, on_text)
+
+
+def _send(prepared: PreparedCall, settings: "Settings", backend: Any, remote: bool, on_text: TextSink | None) -> ChatResult:
     started = time.time()
     result: ChatResult | None = None
     error: str | None = None

@@ -58,10 +58,14 @@ def guard_request(request: "RouteRequest") -> None:
 
 @hookspec
 def guard_run(calls: "list[PreparedCall]", settings: "Settings") -> None:
-    """Check the calls a run plans, together, before any of them is sent (a review split into parts).
+    """Check calls together before they are sent; refuse by raising `llmdev.errors.LlmdevError`
+    when together they break a limit (the budget guard sums their estimates).
 
-    Each call has passed `guard_request` alone; refuse the run by raising `llmdev.errors.LlmdevError`
-    when they break a limit together (the budget guard sums their estimates).
+    Called with every call a run plans before any is sent (a review split into parts), and just
+    before each remote call is sent, with it last after the remote calls still in flight (whose
+    cost is not in the usage log yet). A call refused beside calls in flight waits for them to
+    finish and is asked about again; refused alone, it fails. Each call passed `guard_request`
+    alone when it was prepared.
     """
 
 

@@ -160,3 +160,40 @@ def test_usage_errors(project: GitRepo, args: list[str], message: str, code: int
 def test_nothing_to_review(project: GitRepo, use_ollama: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["compare", "review", "-m", "local"]) == 0
     assert "nothing to review" in capsys.readouterr().err and use_ollama.model_requests == []
+
+
+@pytest.mark.parametrize("at_once", [False, True])
+def test_remote_models_share_the_run_budget_whether_asked_in_turn_or_at_once(
+    project: GitRepo, use_openai: Any, capsys: pytest.CaptureFixture[str], at_once: bool
+) -> None:
+    """One after another, the second call is checked against what the first spent. Asked at once,
+    it must not be sent while the first may still spend its estimate, or --parallel breaks the cap."""
+    import os
+
+    config = Path(os.environ["LLMDEV_CONFIG_DIR"]) / "config.toml"
+    config.write_text(  # the loopback server stands in for a remote API; two names for one priced model
+        '[aliases]\nfirst = "openai/gpt-4o"\nsecond = "openai/gpt-4o"\n[providers.openai]\nkind = "openai"\nlocal = false\n'
+    )
+    assert run(["ask", "--dry-run", "-m", "gpt4o", "x"]) == 0
+    one = json.loads(capsys.readouterr().out)["estimate"]["usd"]
+    config.write_text(f"[budget]\nper_run_usd = {one * 1.5}\n" + config.read_text())  # room for one call, not two
+    use_openai.reply_with("word " * 1500)  # the first call really spends about what was estimated
+    use_openai.delay_first = 0.5  # asked at once, both would be in flight together
+    assert run(["compare", "ask", "x", "-m", "first", "-m", "second", "-f", "json", *(["--parallel"] if at_once else [])]) == 0
+    runs = _json(capsys)["models"]
+    assert [m["ok"] for m in runs].count(True) == 1 and len(use_openai.model_requests) == 1
+    refused = next(m["error"] for m in runs if not m["ok"])
+    assert "per_run_usd" in refused and "nothing was sent" in refused
+
+
+def test_remote_models_that_fit_the_budget_together_are_asked_at_once(project: GitRepo, use_openai: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    config = Path(os.environ["LLMDEV_CONFIG_DIR"]) / "config.toml"
+    config.write_text('[aliases]\nfirst = "openai/gpt-4o"\nsecond = "openai/gpt-4o"\n[providers.openai]\nkind = "openai"\nlocal = false\n')
+    assert run(["ask", "--dry-run", "-m", "gpt4o", "x"]) == 0
+    one = json.loads(capsys.readouterr().out)["estimate"]["usd"]
+    config.write_text(f"[budget]\nper_run_usd = {one * 2.5}\n" + config.read_text())
+    use_openai.delay_first = 0.5
+    assert run(["compare", "ask", "x", "-m", "first", "-m", "second", "--parallel", "-f", "json"]) == 0
+    assert [m["ok"] for m in _json(capsys)["models"]] == [True, True] and use_openai.max_in_flight == 2

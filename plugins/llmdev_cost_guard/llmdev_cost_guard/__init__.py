@@ -5,7 +5,8 @@ spent comes from the usage log. The refusal shows the estimate first, then the c
 break. It runs after the privacy router (trylast), so a request rerouted to a local model costs
 nothing here. A run that plans several calls at once (a review split into parts) is checked
 again as a whole before any is sent (`guard_run`): the sum of their estimates must fit the caps
-too. Copy this package to write your own guard.
+too. `guard_run` also sees each remote call just before it is sent, with the remote calls still
+in flight, whose cost the usage log does not hold yet. Copy this package to write your own guard.
 """
 
 from __future__ import annotations
@@ -81,7 +82,9 @@ def check_run_budget(estimates: "list[CostEstimate]", per_run: float | None, per
 
     remote = [e for e in estimates if e.remote and e.usd is not None]  # one without a price was refused alone
     if len(remote) < 2:
-        return  # one call: guard_request checked exactly this
+        for estimate in remote:  # one call, judged again against what has been spent since it was prepared
+            check_budget(estimate, per_run, per_day)
+        return
     total = sum(e.usd or 0.0 for e in remote)
     largest = max(remote, key=lambda e: e.usd or 0.0)
     what = f"the {len(remote)} remote requests this run plans (the largest {largest.describe()})"
