@@ -180,13 +180,6 @@ class OllamaBackend:
 
         return map_error(exc, self.base_url, model, timeout or self.timeout, action, attempts or Attempts(made=1))
 
-    def _metadata(self, call: Callable[[Any], Any], model: str | None = None) -> Any:
-        """Run a quick metadata request, mapping failures to ModelError."""
-        try:
-            return call(self._client(min(self.timeout, METADATA_TIMEOUT)))
-        except Exception as exc:
-            raise self._error(exc, model, min(self.timeout, METADATA_TIMEOUT)) from None
-
     # -- metadata --
 
     def _raw(self, method: str, path: str, model: str | None = None, **request: Any) -> dict[str, Any]:
@@ -220,12 +213,14 @@ class OllamaBackend:
         return str(self._raw("GET", "/api/version").get("version", "unknown"))
 
     def list_models(self) -> list[ModelInfo]:
-        listing = self._metadata(lambda client: client.list())
+        """The pulled models from /api/tags (retried like /api/show; older servers give only `name`)."""
         models = []
-        for entry in listing.models:
-            details = entry.details
-            text = " ".join(x for x in (details.parameter_size, details.quantization_level) if x) if details else ""
-            models.append(ModelInfo(name=entry.model or "", details=text))
+        for entry in self._raw("GET", "/api/tags").get("models") or []:
+            if not isinstance(entry, dict):
+                continue
+            details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
+            text = " ".join(str(details[k]) for k in ("parameter_size", "quantization_level") if details.get(k))
+            models.append(ModelInfo(name=str(entry.get("model") or entry.get("name") or ""), details=text))
         return models
 
     def trained_length(self, model: str) -> int | None:

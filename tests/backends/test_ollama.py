@@ -178,6 +178,12 @@ def test_a_busy_answer_to_show_is_asked_again_after_its_retry_after(ollama_serve
         ollama_backend(ollama_server, request={"max_retries": 1}).trained_length("llama3:8b")
 
 
+def test_a_busy_answer_to_the_model_list_is_asked_again(ollama_server: OllamaServer) -> None:
+    ollama_server.fail_next(status=502, message="bad gateway", paths=("/api/tags",))  # a pool member down
+    assert len(ollama_backend(ollama_server, request={"max_retries": 2}).list_models()) == 2
+    assert len(ollama_server.requests_to("/api/tags")) == 2
+
+
 def test_a_fixed_num_ctx_caps_the_context_length(ollama_server: OllamaServer) -> None:
     backend = ollama_backend(ollama_server, ollama={"num_ctx": 16384})
     assert backend.context_length("llama3.1:8b") == 16384  # trained for 131072, run with 16384

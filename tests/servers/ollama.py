@@ -44,7 +44,7 @@ class OllamaServer(FakeServer):
         routes = {
             ("GET", "/"): lambda: handler.send_text(200, "Ollama is running", "text/plain; charset=utf-8"),
             ("GET", "/api/version"): lambda: handler.send_json(200, {"version": VERSION}),
-            ("GET", "/api/tags"): lambda: handler.send_json(200, {"models": [self._tag(n) for n in self.models]}),
+            ("GET", "/api/tags"): lambda: self._tags(handler),
             ("POST", "/api/show"): lambda: self._show(handler, request.body or {}),
             ("POST", "/api/chat"): lambda: self._generate(handler, request, chat=True),
             ("POST", "/api/generate"): lambda: self._generate(handler, request, chat=False),
@@ -63,6 +63,13 @@ class OllamaServer(FakeServer):
             if full_name(known) == full_name(name):
                 return known
         return None
+
+    def _tags(self, handler: Handler) -> None:
+        fault = self.take_fault("/api/tags")
+        if fault is not None:
+            self._send_fault(handler, fault)
+            return
+        handler.send_json(200, {"models": [self._tag(n) for n in self.models]})
 
     def _tag(self, name: str) -> dict[str, Any]:
         return {
