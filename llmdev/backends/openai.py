@@ -246,14 +246,20 @@ class OpenAIBackend:
     # -- metadata --
 
     def list_models(self) -> list[ModelInfo]:
+        """The served models from /v1/models, asked again as chat is on 429/5xx (a proxy or pool)."""
+        from llmdev.backends.openai_errors import asked_wait, transient
+
         timeout = min(self.timeout, METADATA_TIMEOUT)
+        client = self._client(timeout, max_retries=0)
+        attempts = Attempts()
         try:
-            page = self._client(timeout, max_retries=0).models.list()
-            entries = list(page)
+            entries = with_retries(
+                lambda: list(client.models.list()), retries=self.max_retries, transient=transient, asked_wait=asked_wait, attempts=attempts
+            )
         except ModelError:
             raise
         except Exception as exc:
-            raise self._error(exc, None, timeout) from None
+            raise self._error(exc, None, timeout, attempts=attempts) from None
         extras = [entry.model_extra or {} for entry in entries]
         models = [ModelInfo(name=entry.id, context_length=_reported_window(extra)) for entry, extra in zip(entries, extras)]
         aliases = {a for extra in extras for a in extra.get("aliases") or [] if isinstance(a, str)}

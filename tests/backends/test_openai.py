@@ -180,6 +180,12 @@ def test_context_length_from_models_when_the_server_reports_it(openai_server: Op
     assert [(m.name, m.context_length) for m in backend.list_models()][-1] == ("served/llama-70b", 32768)
 
 
+def test_a_busy_answer_to_the_model_list_is_asked_again(openai_server: OpenAIServer, openai_key: str) -> None:
+    openai_server.fail_next(status=503, message="busy", retry_after=0.1, paths=("/v1/models",))
+    assert "gpt-4o" in [m.name for m in openai_backend(openai_server, request={"max_retries": 2}).list_models()]
+    assert len(openai_server.requests_to("/v1/models")) == 2
+
+
 def test_context_length_falls_back_to_the_context_windows_table(openai_server: OpenAIServer, openai_key: str) -> None:
     backend = openai_backend(openai_server, context_windows={"openai/gpt-4o": 64000, "openai/served/small": 4096})
     assert backend.reported_length("gpt-4o") is None  # like OpenAI's, this server's /v1/models does not say

@@ -30,7 +30,7 @@ Faults, for the next matching model request(s) (keywords are `Fault` fields):
     server.fail_next(mid_stream=True, message="llama runner process has terminated", after_chunks=2)
         Ollama: HTTP 200, two chunks, then a last line {"error": ...}
         OpenAI: HTTP 200, two chunks, then the connection is cut (a broken stream)
-    server.fail_next(status=500, paths=("/api/pull",))   faults on other paths (Ollama: /api/pull, /api/show, /api/tags)
+    server.fail_next(status=500, paths=("/api/pull",))   faults on other paths (Ollama: /api/pull, /api/show, /api/tags; OpenAI: /v1/models)
 Built-in behaviour:
     unknown model        Ollama 404 `model "x" not found, try pulling it first` (chat), `model 'x' not found` (show);
                          OpenAI 404 code model_not_found

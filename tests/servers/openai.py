@@ -74,6 +74,10 @@ class OpenAIServer(FakeServer):
             handler.send_json(401, error_body(message, "invalid_request_error", "invalid_api_key"))
             return
         if (request.method, request.path) == ("GET", "/v1/models"):
+            fault = self.take_fault("/v1/models")
+            if fault is not None:
+                self._send_fault(handler, fault)
+                return
             handler.send_json(200, {"object": "list", "data": [self._model(m) for m in self.models]})
         elif (request.method, request.path) == ("GET", "/props") and self.flavour == "llama-server":
             window = next(iter(self.models.values()), None)
