@@ -53,7 +53,6 @@ class _Side:
     definitions: list[Tag]
     references: list[RefRow]
     lines: list[str]
-    _names_by_line: dict[int, list[str]] | None = None
 
     @classmethod
     def of(cls, parsed: ParsedFile | None, lines: list[str]) -> "_Side":
@@ -64,11 +63,11 @@ class _Side:
 
     def names_used_on(self, numbers: list[int]) -> list[str]:
         """The names referenced on these lines, line by line."""
-        if self._names_by_line is None:
-            self._names_by_line = {}
-            for name, _, line in self.references:
-                self._names_by_line.setdefault(line, []).append(name)
-        return [name for number in sorted(set(numbers)) for name in self._names_by_line.get(number, ())]
+        if not numbers:
+            return []
+        wanted = set(numbers)
+        rows = sorted((row for row in self.references if row[2] in wanted), key=lambda row: row[2])
+        return [row[0] for row in rows]
 
 
 def diff_context(
