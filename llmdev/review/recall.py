@@ -52,6 +52,22 @@ class Recalled:
     windows: dict[str, int]  # the window of each model the requests were routed to
 
 
+class WorktreeState:
+    """The repository's state (`_worktree_state`), read in a thread started as soon as the
+    repository is known: git status runs while the change, the rules and the model's window are
+    worked out."""
+
+    def __init__(self, repo: "Repository") -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llmdev-review-state")
+        self._future = pool.submit(_worktree_state, repo)
+        pool.shutdown(wait=False)  # the thread ends with its one task
+
+    def result(self) -> bytes | None:
+        return self._future.result()
+
+
 def _worktree_state(repo: "Repository") -> bytes | None:
     """HEAD and every difference git sees from it, with the bytes of each file changed in the
     working tree or untracked; None during a merge conflict (such a review is never recalled)."""
@@ -94,7 +110,7 @@ def _plugins() -> list[tuple[str, str, str]]:
 
 
 def state_key(
-    repo: "Repository",
+    state: WorktreeState,
     config: "LoadedConfig",
     spec: "DiffSpec",
     paths: Sequence[str],
@@ -118,11 +134,11 @@ def state_key(
         "templates": template_digest(TEMPLATE, config.repo_root),
         "plugins": _plugins(),
     }
-    state = _worktree_state(repo)
-    if state is None:
-        return None
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8", "surrogateescape"))
-    digest.update(state)
+    worktree = state.result()
+    if worktree is None:
+        return None
+    digest.update(worktree)
     return "state-" + digest.hexdigest()
 
 
