@@ -109,3 +109,30 @@ def test_with_the_cache_off_nothing_is_remembered(staged: GitRepo, use_ollama: A
     _review(capsys)
     assert _sent(use_ollama) == 2
     assert not list(cache.cache_root().rglob("state-*.json"))
+
+
+def test_a_cached_review_asks_the_server_nothing(staged: GitRepo, use_ollama: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from llmdev.backends import ollama
+
+    first = _review(capsys)
+    ollama.reset_caches()  # as in a new process: the model's window is not known yet
+    asked = len(use_ollama.requests)
+    again = _review(capsys)
+    assert use_ollama.requests[asked:] == []  # not even /api/show for the window
+    assert again["findings"] == first["findings"]
+
+
+def test_a_smaller_configured_window_is_a_miss(
+    staged: GitRepo, use_ollama: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmdev.review import context_text
+
+    planned: list[int] = []
+    build = context_text.hunk_contexts
+    monkeypatch.setattr(context_text, "hunk_contexts", lambda *args, **kwargs: planned.append(1) or build(*args, **kwargs))
+    _review(capsys)
+    _review(capsys)
+    assert len(planned) == 1
+    _config("[ollama]\nnum_ctx = 4096\n")  # the window the review is planned for, not asked of the server
+    _review(capsys)
+    assert len(planned) == 2
