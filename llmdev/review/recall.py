@@ -64,14 +64,25 @@ class WorktreeState:
     repository is known: git status runs while the change and the rules are worked out."""
 
     def __init__(self, repo: "Repository") -> None:
-        from concurrent.futures import ThreadPoolExecutor
+        import threading
 
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llmdev-review-state")
-        self._future = pool.submit(_worktree_state, repo)
-        pool.shutdown(wait=False)  # the thread ends with its one task
+        self._state: bytes | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._read, args=(repo,), name="llmdev-review-state")
+        self._thread.start()
+
+    def _read(self, repo: "Repository") -> None:
+        try:
+            self._state = _worktree_state(repo)
+        except BaseException as exc:  # raised again in the caller's thread
+            self._error = exc
 
     def result(self) -> bytes | None:
-        return self._future.result()
+        """The state; the thread has ended when this returns (the code index forks only then)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._state
 
 
 def _worktree_state(repo: "Repository") -> bytes | None:

@@ -136,3 +136,24 @@ def test_a_smaller_configured_window_is_a_miss(
     _config("[ollama]\nnum_ctx = 4096\n")  # the window the review is planned for, not asked of the server
     _review(capsys)
     assert len(planned) == 2
+
+
+def test_the_state_is_read_in_a_thread_that_has_ended_when_it_is_used(staged: GitRepo) -> None:
+    import threading
+
+    from llmdev.review.recall import WorktreeState, _worktree_state
+
+    state = WorktreeState(staged.open())
+    assert state.result() == _worktree_state(staged.open())
+    assert not any(t.name.startswith("llmdev-review-state") for t in threading.enumerate())  # the index may fork now
+
+
+def test_a_failure_reading_the_state_is_raised_where_it_is_used(staged: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmdev.review import recall
+
+    def broken(repo: Any) -> bytes:
+        raise OSError("no git here")
+
+    monkeypatch.setattr(recall, "_worktree_state", broken)
+    with pytest.raises(OSError, match="no git here"):
+        recall.WorktreeState(staged.open()).result()
