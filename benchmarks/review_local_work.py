@@ -1,7 +1,8 @@
 """A review's local work before its first request (diff, hunk context, batching, prompts: `plan_review`)
 on a 95-file change whose lines use names defined in nearly every file (`get`, `run`, `__init__`),
 the case where looking up definitions used to read every defining file's whole tag list.
-Target: at most 0.5 s warm. Prints a hash of the prompts, to check a change leaves them as they were.
+Target: at most 0.5 s warm. Prints a hash of the prompts (with a fixed redaction key, so it is the
+same from run to run), to check a change leaves them as they were.
 
 Usage: python benchmarks/review_local_work.py [--files N] [--changed N] [--runs N] [--profile]
        python benchmarks/review_local_work.py --repo PATH [--changed N] [--runs N]
@@ -111,6 +112,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, OllamaServer() as server:
         home, root = Path(tmp) / "home", Path(tmp) / "repo"
         os.environ.update(llmdev_dirs(home), NO_COLOR="1", OLLAMA_HOST=server.url)
+        # Fenced blocks carry ids keyed by the data dir's redaction key: a fixed one keeps the
+        # prompts' hash comparable from run to run and between checkouts.
+        (Path(os.environ["LLMDEV_DATA_DIR"]) / "redaction.key").write_text("00" * 32, encoding="ascii")
         if args.repo:
             change_clone(args.repo.resolve(), root, args.changed)
         else:

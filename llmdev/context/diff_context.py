@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from llmdev.code.index import Tag, blob_tags, innermost
+from llmdev.code.index import Tag, innermost
+from llmdev.code.tags import ParsedFile, RefRow, add_tags, parse_file
 
 if TYPE_CHECKING:
     from llmdev.code.index import CodeIndex
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
 MAX_CALLERS = 20
 MAX_DEFINITIONS = 12
 MAX_ENCLOSING_LINES = 200
-NULL_SHA = "0" * 40
 
 
 @dataclass
@@ -47,8 +47,27 @@ class HunkContext:
 
 @dataclass
 class _Side:
-    tags: list[Tag]
+    """One side of a file's diff: its definitions (ordered by line), its references as stored, and
+    its lines (the new side only: nothing is shown from the old one)."""
+
+    definitions: list[Tag]
+    references: list[RefRow]
     lines: list[str]
+
+    @classmethod
+    def of(cls, parsed: ParsedFile | None, lines: list[str]) -> "_Side":
+        if parsed is None:
+            return cls([], [], lines)
+        rows = sorted(parsed.definitions, key=lambda row: row[2])  # stable: nested definitions keep their order
+        return cls([Tag(name, kind, line, end, signature, True) for name, kind, line, end, signature in rows], parsed.references, lines)
+
+    def names_used_on(self, numbers: list[int]) -> list[str]:
+        """The names referenced on these lines, line by line."""
+        if not numbers:
+            return []
+        wanted = set(numbers)
+        rows = sorted((row for row in self.references if row[2] in wanted), key=lambda row: row[2])
+        return [row[0] for row in rows]
 
 
 def diff_context(
@@ -59,66 +78,127 @@ def diff_context(
     new_side_rev: str | None = ":",
     settings: object = None,
 ) -> list[HunkContext]:
-    """One HunkContext per hunk. The old side is parsed from the old blob; the new side is the
-    index's copy of the file when it is the same blob, else parsed from `new_side_rev`
-    (":" the git index, None the working tree, or a revision)."""
+    """One HunkContext per hunk. Each side's tags are the stored parse of its blob (the old side's
+    references only when lines are removed), parsed from its text when not stored yet. The new
+    side's text is the working file when it holds the blob, else git's copy of the blob, else the
+    file at `new_side_rev` (":" the git index, None the working tree, or a revision)."""
     from llmdev.code.index import load_index
-    from llmdev.repo.files import read_blobs
 
     index = index or load_index(repo, show_progress=False, settings=settings)
-    texts = _TextCache(repo)
-    contexts: list[HunkContext] = []
     shown = [d for d in diffs if not (d.binary or d.skipped_reason or not d.hunks)]
-    blobs = read_blobs(repo, [b for d in shown for b in (d.old_blob, d.new_blob) if b and b != NULL_SHA])
-    index.prefetch_blobs(blobs)  # the parsed rows of every side, read in one go
-    for diff in shown:
-        old = _side(repo, index, diff.old_path, diff.old_blob, None, blobs, fallback=False) if diff.old_path and diff.old_blob else _Side([], [])
-        new = _side(repo, index, diff.path, diff.new_blob, new_side_rev, blobs, fallback=True) if diff.status != "deleted" else _Side([], [])
+    sides = [(_old_source(d), _new_source(index, d, new_side_rev)) for d in shown]
+    sources = [s for pair in sides for s in pair if s is not None]
+    stored = _stored_parses(index, sources)
+    texts = _blob_texts(repo, [s for s in sources if s.new or not _tagged(stored, s.blob)])
+    callers_text = _TextCache(repo)
+    contexts: list[HunkContext] = []
+    for diff, (old, new) in zip(shown, sides):
+        old_side, new_side = (_side(repo, index, s, stored, texts) for s in (old, new))
         for hunk in diff.hunks:
-            contexts.append(_hunk_context(index, texts, diff.path, hunk, old, new))
+            contexts.append(_hunk_context(index, callers_text, diff.path, hunk, old_side, new_side))
     return contexts
 
 
-def _side(
-    repo: "Repository",
-    index: "CodeIndex",
-    path: str,
-    blob: str | None,
-    rev: str | None,
-    blobs: dict[str, bytes | None],
-    *,
-    fallback: bool,
-) -> _Side:
-    """One side of a file's diff: its tags and lines; `blobs` holds the diff's blobs, read in one go.
+@dataclass(frozen=True)
+class _Source:
+    """Where one side of a file's diff comes from."""
 
-    A working-tree file's blob is not in git's object store, so with `fallback` the text is read
-    from `rev` (None: the working tree) when the blob cannot be read."""
+    path: str
+    blob: str | None  # None: only the file at `rev` is known
+    new: bool  # the new side: its lines are shown, and its references are always looked at
+    references: bool  # its references are looked at
+    rev: str | None = None  # the new side's fallback: ":" the git index, None the working tree, or a revision
+    unhashed: bool = False  # a working file git gave no blob for; `blob` is the index's copy of it
+
+
+def _old_source(diff: "FileDiff") -> _Source | None:
+    if not (diff.old_path and diff.old_blob):
+        return None
+    removes = any(line.kind == "-" for hunk in diff.hunks for line in hunk.lines)
+    return _Source(diff.old_path, diff.old_blob, new=False, references=removes)
+
+
+def _new_source(index: "CodeIndex", diff: "FileDiff", rev: str | None) -> _Source | None:
+    if diff.status == "deleted":
+        return None
+    if diff.new_blob:
+        return _Source(diff.path, diff.new_blob, new=True, references=True, rev=rev)
+    blob = index.shas.get(diff.path) if rev is None else None
+    return _Source(diff.path, blob, new=True, references=True, rev=rev, unhashed=True)
+
+
+def _tagged(stored: dict[str, ParsedFile], blob: str | None) -> bool:
+    return blob is not None and blob in stored and stored[blob].tagged
+
+
+def _stored_parses(index: "CodeIndex", sources: list[_Source]) -> dict[str, ParsedFile]:
+    """The stored parses of the sides' blobs, each kind read in one go: whole where references are
+    looked at, else only the definitions."""
+    full = {s.blob for s in sources if s.blob and s.references}
+    heads = {s.blob for s in sources if s.blob and not s.references} - full
+    index.prefetch_blobs(full)
+    found = {sha: parsed for sha in full if (parsed := index.stored_blob(sha)) is not None}
+    if heads:
+        found.update(index.store.get_many(heads, full=False))
+    return found
+
+
+def _blob_texts(repo: "Repository", sources: list[_Source]) -> dict[str, str | None]:
+    """The text of these sides' blobs: the working file when it holds the blob (no git process),
+    else git's copy; None when neither has it as text."""
+    from llmdev.repo.files import blob_id, decode_text, read_blobs
+
+    wanted = {s.blob: s.path for s in sources if s.blob and not s.unhashed}
+    texts: dict[str, str | None] = {}
+    for sha, path in wanted.items():
+        try:
+            data = (repo.root / path).read_bytes()
+        except OSError:
+            continue
+        if blob_id(data, len(sha)) == sha:  # the same bytes as git's copy, wherever the path leads
+            texts[sha] = decode_text(data)
+    rest = [sha for sha in wanted if sha not in texts]
+    if rest:
+        found = read_blobs(repo, rest)
+        texts.update((sha, decode_text(found.get(sha))) for sha in rest)
+    return texts
+
+
+def _side(repo: "Repository", index: "CodeIndex", source: _Source | None, stored: dict[str, ParsedFile], texts: dict[str, str | None]) -> _Side:
+    """One side's tags, and the new side's lines; a side with no readable text has none."""
     from llmdev.repo.diffs import file_at
     from llmdev.repo.files import decode_text
 
-    def load_blob() -> str | None:
-        return decode_text(blobs.get(blob) if blob else None)
+    if source is None:
+        return _Side([], [], [])
+    parsed = stored.get(source.blob) if source.blob else None
+    text = None
+    if source.new or not _tagged(stored, source.blob):
+        text = None if source.unhashed else texts.get(source.blob or "")
+        if text is None and source.new:
+            text = decode_text(file_at(repo, source.rev, source.path))
+    if not _tagged(stored, source.blob):
+        parsed = None if text is None else _parse(index, source, parsed, text)
+    return _Side.of(parsed, text.splitlines() if source.new and text else [])
 
-    def load_rev() -> str | None:
-        return decode_text(file_at(repo, rev, path))
 
-    known = bool(blob) and blob != NULL_SHA
-    text = load_blob() if known else None
-    if text is None and (fallback or not known):
-        text = load_rev()
-    text = text or ""
-    if (known and index.shas.get(path) == blob) or (not known and rev is None and path in index.shas):
-        return _Side(index.tags(path), text.splitlines())
-    tags = blob_tags(index, path, blob if known else None, lambda: text) or []
-    return _Side(tags, text.splitlines())
+def _parse(index: "CodeIndex", source: _Source, stored: ParsedFile | None, text: str) -> ParsedFile:
+    """Tags extracted from a side's text, saved under its blob for next time; a stored parse
+    whose tags were left for later (a test file) keeps its terms."""
+    if source.blob and stored is not None and not stored.complete:
+        stored = index.stored_blob(source.blob)
+    parsed = add_tags(stored, text) if stored is not None else parse_file(source.path, text)
+    if source.blob and not source.unhashed:  # an unhashed file's text may be newer than the index's blob
+        index.store.put_many([(source.blob, parsed)])
+    return parsed
 
 
 def _hunk_context(index: "CodeIndex", texts: "_TextCache", path: str, hunk: "Hunk", old: _Side, new: _Side) -> HunkContext:
     added, removed = hunk.added_lines(), hunk.removed_lines()
     new_anchor = _anchor(hunk, "+") or max(hunk.new_start, 1)
     old_anchor = _anchor(hunk, "-") or max(hunk.old_start, 1)
-    new_enclosing = innermost(new.tags, new_anchor)
-    old_enclosing = innermost(old.tags, old_anchor)
+    new_enclosing = innermost(new.definitions, new_anchor)
+    old_enclosing = innermost(old.definitions, old_anchor)
     code = ""
     if new_enclosing is not None:
         end = min(new_enclosing.end_line, new_enclosing.line + MAX_ENCLOSING_LINES - 1)
@@ -143,7 +223,7 @@ def _anchor(hunk: "Hunk", kind: str) -> int | None:
 def _changed_symbols(side: _Side, lines: list[int]) -> list[str]:
     names = []
     for number in lines:
-        tag = innermost(side.tags, number)
+        tag = innermost(side.definitions, number)
         if tag is not None:
             names.append(tag.name)
     return names
@@ -151,9 +231,7 @@ def _changed_symbols(side: _Side, lines: list[int]) -> list[str]:
 
 def _definitions(index: "CodeIndex", path: str, new: _Side, added: list[int], old: _Side, removed: list[int]) -> list[tuple[str, Tag]]:
     """Where the names used on the changed lines are defined (not counting the changed lines themselves)."""
-    added_set, removed_set = set(added), set(removed)
-    used = [t.name for t in new.tags if not t.is_definition and t.line in added_set]
-    used += [t.name for t in old.tags if not t.is_definition and t.line in removed_set]
+    used = new.names_used_on(added) + old.names_used_on(removed)
     found: list[tuple[str, Tag]] = []
     for name in dict.fromkeys(used):
         for def_path, tag in index.iter_definitions(name):
@@ -167,7 +245,7 @@ def _definitions(index: "CodeIndex", path: str, new: _Side, added: list[int], ol
 
 def _callers(index: "CodeIndex", texts: "_TextCache", path: str, names: list[str], new: _Side) -> list[tuple[str, int, str]]:
     """Lines elsewhere that reference the changed symbols (a symbol's own body does not count)."""
-    own = {t.name: t for t in new.tags if t.is_definition}
+    own = {t.name: t for t in new.definitions}
     callers: list[tuple[str, int, str]] = []
     for name in names:
         for ref_path, line in index.iter_references(name):

@@ -151,7 +151,8 @@ class _Inputs:
 
 @dataclass
 class Change:
-    """What a review is planned from, before any context: the diffs, the rules, the model's window."""
+    """What a review is planned from, before any context: the diffs, the rules, the model. Nothing
+    here asks the model's server (a review answered from the cache never does)."""
 
     diffs: list["FileDiff"]
     send: list["FileDiff"]
@@ -160,11 +161,10 @@ class Change:
     rules: str
     rules_cut: bool
     selected: str  # the model before routing
-    window: int  # its window; 0 when there is nothing to send
 
 
 def read_change(repo: "Repository", config: "LoadedConfig", spec: "DiffSpec", paths: Sequence[str] = (), model_flag: str | None = None) -> Change:
-    """The diffs, the files to send, the rules and the selected model with its window."""
+    """The diffs, the files to send, the rules and the selected model."""
     from llmdev.backends.registry import resolve_model
     from llmdev.calls import select_model
     from llmdev.repo.diffs import get_diff
@@ -175,8 +175,7 @@ def read_change(repo: "Repository", config: "LoadedConfig", spec: "DiffSpec", pa
     send, empty, skipped = select_files(diffs, review.exclude)
     rules, rules_cut = review_rules(review, config.repo_root)
     selected = str(resolve_model(select_model(COMMAND, model_flag, settings), settings))
-    window = model_window(selected, config) if send else 0
-    return Change(diffs, send, empty, skipped, rules, rules_cut, selected, window)
+    return Change(diffs, send, empty, skipped, rules, rules_cut, selected)
 
 
 def plan_review(
@@ -196,7 +195,8 @@ def plan_review(
     change = change or read_change(repo, config, spec, paths, model_flag)
     send = change.send
     inputs = _Inputs(config, model_flag, change.rules, send, hunk_contexts(repo, send, spec, config.settings) if send else {})
-    window = min(change.window, max_window) if max_window else change.window
+    window = model_window(change.selected, config) if send else 0
+    window = min(window, max_window) if max_window else window
     calls, plan = inputs.plan(window) if send else ([], Plan([], [], []))
     # Routing plugins may move a request to another model (privacy reroutes to a local one);
     # when that model's window is smaller, plan again for it so that nothing overflows.

@@ -8,8 +8,15 @@ first-level key is computed from what those are built from, and maps to the requ
 - the repository as the code index lists it: HEAD, every change git status reports against it
   (staged, unstaged, untracked, type changes, deletions) with the bytes of each changed or
   untracked file, and `.llmdevignore`;
-- the effective settings and where each came from, the model asked for and its window, the
-  review rules (plugins' included), the prompt templates, the plugins loaded, llmdev's version.
+- the effective settings and where each came from (each provider's address, [ollama] num_ctx,
+  [review] max_request_tokens), the model asked for, the review rules (plugins' included), the
+  prompt templates, the plugins loaded, llmdev's version.
+
+The window the selected model's server reports is not asked for again: the plan keeps the window
+it was made for. With the server, the model's name and the settings that cap it all in the key,
+that window changes only when a model is replaced under the same name, whose cached replies the
+request cache would give for the same prompts in any case; `--no-cache` asks it again. (The
+windows of models a plugin routed requests to are asked, as before: routing is rare.)
 
 When any of them changes the key changes and the review is planned and sent as before; when
 none does, the same prompts would be built, so their cached replies are the review.
@@ -35,7 +42,7 @@ if TYPE_CHECKING:
     from llmdev.review.findings import ReviewResult, SkippedFile
     from llmdev.review.plan import Change, ReviewPlan
 
-KEY_VERSION = 1  # bump when anything new goes into a review prompt
+KEY_VERSION = 2  # bump when anything new goes into a review prompt, or the key changes meaning
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,32 @@ class Recalled:
     window: int
     rules_cut: bool
     windows: dict[str, int]  # the window of each model the requests were routed to
+
+
+class WorktreeState:
+    """The repository's state (`_worktree_state`), read in a thread started as soon as the
+    repository is known: git status runs while the change and the rules are worked out."""
+
+    def __init__(self, repo: "Repository") -> None:
+        import threading
+
+        self._state: bytes | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._read, args=(repo,), name="llmdev-review-state")
+        self._thread.start()
+
+    def _read(self, repo: "Repository") -> None:
+        try:
+            self._state = _worktree_state(repo)
+        except BaseException as exc:  # raised again in the caller's thread
+            self._error = exc
+
+    def result(self) -> bytes | None:
+        """The state; the thread has ended when this returns (the code index forks only then)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._state
 
 
 def _worktree_state(repo: "Repository") -> bytes | None:
@@ -94,7 +127,7 @@ def _plugins() -> list[tuple[str, str, str]]:
 
 
 def state_key(
-    repo: "Repository",
+    state: WorktreeState,
     config: "LoadedConfig",
     spec: "DiffSpec",
     paths: Sequence[str],
@@ -114,16 +147,15 @@ def state_key(
         "settings": dump(config.settings),
         "sources": sorted(config.sources.items()),
         "model": change.selected,
-        "window": change.window,
         "rules": change.rules,
         "templates": template_digest(TEMPLATE, config.repo_root),
         "plugins": _plugins(),
     }
-    state = _worktree_state(repo)
-    if state is None:
-        return None
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8", "surrogateescape"))
-    digest.update(state)
+    worktree = state.result()
+    if worktree is None:
+        return None
+    digest.update(worktree)
     return "state-" + digest.hexdigest()
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from llmdev.repo.discovery import Repository
     from llmdev.review.ci import CiContext
     from llmdev.review.plan import Change, ReviewPlan
+    from llmdev.review.recall import WorktreeState
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,16 @@ def _plan_and_run(repo: "Repository", config: "LoadedConfig", spec: "DiffSpec", 
         return plan, _run(plan, config, baseline, args.use_cache)
 
 
-def _review(repo: "Repository", config: "LoadedConfig", spec: "DiffSpec", args: ReviewArgs,
-            model_flag: str | None) -> "tuple[ReviewPlan | None, ReviewResult | None]":
+def _recalls(config: "LoadedConfig", args: ReviewArgs) -> bool:
+    """Whether the review cache is read or written in this run (review/recall.py)."""
+    return not args.dry_run and (args.use_cache or config.settings.review.cache)
+
+
+def _review(repo: "Repository", config: "LoadedConfig", spec: "DiffSpec", args: ReviewArgs, model_flag: str | None,
+            state: "WorktreeState | None") -> "tuple[ReviewPlan | None, ReviewResult | None]":
     """(plan, result): from the cache before any context is built when nothing the prompts depend on
-    changed (review/recall.py; no plan), else planned and sent (no result for --dry-run)."""
+    changed (review/recall.py; no plan), else planned and sent (no result for --dry-run).
+    `state` is the repository's state, being read when the cache is used."""
     from llmdev.review import recall
     from llmdev.review.plan import read_change
 
@@ -160,8 +167,8 @@ def _review(repo: "Repository", config: "LoadedConfig", spec: "DiffSpec", args: 
     baseline = baseline_path(repo, config) if args.use_baseline or args.update_baseline else None
     remembered = config.settings.review.cache
     key = None
-    if change.send and not args.dry_run and (args.use_cache or remembered):
-        key = recall.state_key(repo, config, spec, [repo.relative(p) for p in args.paths], change)
+    if change.send and state is not None:
+        key = recall.state_key(state, config, spec, [repo.relative(p) for p in args.paths], change)
     if key is not None and args.use_cache:
         result = recall.recalled_review(key, spec, change, config, baseline)
         if result is not None:
@@ -176,11 +183,13 @@ def _review(repo: "Repository", config: "LoadedConfig", spec: "DiffSpec", args: 
 def run_review_command(config: "LoadedConfig", args: ReviewArgs, model_flag: str | None) -> int:
     from llmdev.repo.discovery import open_repository
     from llmdev.review.output import CiReports, emit, emit_ci
+    from llmdev.review.recall import WorktreeState
 
     repo = open_repository(config.repo_root)
     ci = _ci_context(args)
+    state = WorktreeState(repo) if _recalls(config, args) else None  # git status runs meanwhile
     spec = choose_spec(repo, args, ci)
-    plan, result = _review(repo, config, spec, args, model_flag)
+    plan, result = _review(repo, config, spec, args, model_flag, state)
     if result is None:
         assert plan is not None
         return _dry_run(plan)

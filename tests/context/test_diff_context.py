@@ -70,3 +70,56 @@ def test_added_file_and_module_level_change(sample) -> None:  # type: ignore[no-
     assert context.old_enclosing is None and context.new_enclosing is None
     assert context.changed_symbols == []
     assert [(p, t.name) for p, t in context.definitions] == [("app/server.py", "listen_socket")]
+
+
+def test_names_used_on_removed_lines_are_looked_up(sample) -> None:  # type: ignore[no-untyped-def]
+    load_index(sample.open(), show_progress=False)  # the old side's parse is stored
+    source = (sample.root / "app/server.py").read_text()
+    sample.write("app/server.py", source.replace("self.settings = load_settings(settings_path)", "self.settings = {}"))
+    sample.git("add", "app/server.py")
+    [context] = _contexts(sample, staged=True)
+    assert context.old_enclosing is not None and context.old_enclosing.name == "__init__"
+    assert ("app/config.py", "load_settings") in [(p, t.name) for p, t in context.definitions]
+
+
+def test_a_second_review_reads_every_side_from_the_store(sample, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import llmdev.context.diff_context as module
+
+    source = (sample.root / "app/config.py").read_text()
+    sample.write("app/config.py", source.replace('raise ConfigError("empty settings file")', 'raise ConfigError(load_settings)'))
+    sample.git("add", "app/config.py")
+    first = [c.to_json() for c in _contexts(sample, staged=True)]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(module, "parse_file", refuse)
+    monkeypatch.setattr(module, "add_tags", refuse)
+    assert [c.to_json() for c in _contexts(sample, staged=True)] == first
+
+
+def test_test_file_tags_are_saved_with_their_terms(sample) -> None:  # type: ignore[no-untyped-def]
+    from llmdev.code.index import open_store
+
+    old_blob = sample.git("rev-parse", "HEAD:tests/test_config.py").strip()
+    load_index(sample.open(), show_progress=False)  # test files' tags wait for first use
+    assert not open_store(sample.open()).get_many([old_blob])[old_blob].tagged
+    source = (sample.root / "tests/test_config.py").read_text()
+    sample.write("tests/test_config.py", source.replace("    assert load_settings\n", "    assert load_settings\n    assert ConfigError('x')\n"))
+    sample.git("add", "tests/test_config.py")
+    [context] = _contexts(sample, staged=True)
+    assert context.new_enclosing is not None and context.new_enclosing.name == "test_load_settings_empty_file"
+    assert [(p, t.name) for p, t in context.definitions] == [("app/config.py", "ConfigError")]
+    new_blob = sample.git("rev-parse", ":tests/test_config.py").strip()
+    for blob in (old_blob, new_blob):
+        stored = open_store(sample.open()).get_many([blob])[blob]
+        assert stored.tagged and stored.identifiers and "load_settings" in stored.terms
+
+
+def test_staged_side_is_the_staged_text_not_the_working_file(sample) -> None:  # type: ignore[no-untyped-def]
+    source = (sample.root / "app/config.py").read_text()
+    sample.write("app/config.py", source.replace('raise ConfigError("empty settings file")', 'raise ConfigError("staged text")'))
+    sample.git("add", "app/config.py")
+    sample.write("app/config.py", source.replace('raise ConfigError("empty settings file")', 'raise ConfigError("working text")'))
+    [context] = _contexts(sample, staged=True)
+    assert "staged text" in context.new_enclosing_code and "working text" not in context.new_enclosing_code

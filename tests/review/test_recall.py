@@ -109,3 +109,51 @@ def test_with_the_cache_off_nothing_is_remembered(staged: GitRepo, use_ollama: A
     _review(capsys)
     assert _sent(use_ollama) == 2
     assert not list(cache.cache_root().rglob("state-*.json"))
+
+
+def test_a_cached_review_asks_the_server_nothing(staged: GitRepo, use_ollama: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from llmdev.backends import ollama
+
+    first = _review(capsys)
+    ollama.reset_caches()  # as in a new process: the model's window is not known yet
+    asked = len(use_ollama.requests)
+    again = _review(capsys)
+    assert use_ollama.requests[asked:] == []  # not even /api/show for the window
+    assert again["findings"] == first["findings"]
+
+
+def test_a_smaller_configured_window_is_a_miss(
+    staged: GitRepo, use_ollama: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmdev.review import context_text
+
+    planned: list[int] = []
+    build = context_text.hunk_contexts
+    monkeypatch.setattr(context_text, "hunk_contexts", lambda *args, **kwargs: planned.append(1) or build(*args, **kwargs))
+    _review(capsys)
+    _review(capsys)
+    assert len(planned) == 1
+    _config("[ollama]\nnum_ctx = 4096\n")  # the window the review is planned for, not asked of the server
+    _review(capsys)
+    assert len(planned) == 2
+
+
+def test_the_state_is_read_in_a_thread_that_has_ended_when_it_is_used(staged: GitRepo) -> None:
+    import threading
+
+    from llmdev.review.recall import WorktreeState, _worktree_state
+
+    state = WorktreeState(staged.open())
+    assert state.result() == _worktree_state(staged.open())
+    assert not any(t.name.startswith("llmdev-review-state") for t in threading.enumerate())  # the index may fork now
+
+
+def test_a_failure_reading_the_state_is_raised_where_it_is_used(staged: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmdev.review import recall
+
+    def broken(repo: Any) -> bytes:
+        raise OSError("no git here")
+
+    monkeypatch.setattr(recall, "_worktree_state", broken)
+    with pytest.raises(OSError, match="no git here"):
+        recall.WorktreeState(staged.open()).result()
