@@ -78,11 +78,24 @@ REPOSITORIES: dict[str, dict[str, tuple[str, str]]] = {
         "rack": ("rack/rack", "Ruby"),
         "ripgrep": ("BurntSushi/ripgrep", "Rust"),
     },
+    "heldout2": {
+        "flask": ("pallets/flask", "Python"),
+        "black": ("psf/black", "Python"),
+        "viper": ("spf13/viper", "Go"),
+        "clap": ("clap-rs/clap", "Rust"),
+        "sinatra": ("sinatra/sinatra", "Ruby"),
+        "rails": ("rails/rails", "Ruby"),
+        "got": ("sindresorhus/got", "TypeScript"),
+        "javapoet": ("square/javapoet", "Java"),
+    },
 }
 SOURCE_EXTENSIONS = {".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rs", ".java", ".rb", ".php", ".c", ".h", ".cc", ".cpp", ".cs"}
 FIX_WORDS = re.compile(r"\b(fix|fixes|fixed|fixing|bug|bugfix)\b", re.IGNORECASE)
 METRICS = ("R@1", "R@5", "R@10", "MRR")
 BASELINE = "bm25"
+TUNING = "tuning"
+SIMILAR_TOP = 10
+SIMILAR_SHARE = "split"
 
 
 @dataclass
@@ -152,12 +165,30 @@ def listed_files(work: Path) -> list[str]:
     return list_files(open_repository(work)).paths()
 
 
-def rank_llmdev(work: Path, query: str) -> list[str]:
+def scored_llmdev(work: Path, query: str) -> dict[str, float]:
+    """The files of `llmdev context MESSAGE --json` with their scores, in llmdev's order."""
     done = subprocess.run(
         [sys.executable, "-m", "llmdev", "--quiet", "context", query, "--json", "--budget", "200000"],
         cwd=work, capture_output=True, text=True, check=True,
     )
-    return [f["path"] for f in json.loads(done.stdout)["files"]]
+    return {f["path"]: f["score"] for f in json.loads(done.stdout)["files"]}
+
+
+class LlmdevContext:
+    """llmdev's scored files for the last (checkout, task) asked, so rankers built on them run it once."""
+
+    def __init__(self) -> None:
+        self.asked: tuple[Path, str] | None = None
+        self.scores: dict[str, float] = {}
+
+    def scored(self, work: Path, query: str) -> dict[str, float]:
+        if self.asked != (work, query):
+            self.scores = scored_llmdev(work, query)
+            self.asked = (work, query)
+        return self.scores
+
+    def rank(self, work: Path, files: list[str], query: str) -> list[str]:
+        return list(self.scored(work, query))
 
 
 class Aider:
@@ -201,17 +232,17 @@ def cell(values: list[float], against: list[float] | None = None) -> str:
 
 
 def table(cases: list[Case], rankers: list[str], groups: list[str], answerable_only: bool) -> list[str]:
-    lines = [f"{'repo':<10}{'cases':>6}{'files':>7}  {'ranker':<24}" + "".join(f"{m:<23}" for m in METRICS)]
+    lines = [f"{'repo':<10}{'cases':>6}{'files':>7}  {'ranker':<32}" + "".join(f"{m:<23}" for m in METRICS)]
     for group in groups:
         chosen = [c for c in cases if group in ("ALL", c.repo)]
         files = max((c.files for c in chosen), default=0)
         scores = {r: [case_scores(c, r, answerable_only) for c in chosen] for r in rankers}
         for ranker in rankers:
             row = "".join(f"{cell([s[m] for s in scores[ranker]]):<23}" for m in METRICS)
-            lines.append(f"{group:<10}{len(chosen):>6}{files:>7}  {ranker:<24}{row}")
+            lines.append(f"{group:<10}{len(chosen):>6}{files:>7}  {ranker:<32}{row}")
         for ranker in [r for r in rankers if r != BASELINE and BASELINE in rankers]:
             row = "".join(f"{cell([s[m] for s in scores[ranker]], [s[m] for s in scores[BASELINE]]):<23}" for m in METRICS)
-            lines.append(f"{'':<23}  {ranker + ' - ' + BASELINE:<24}{row}")
+            lines.append(f"{'':<23}  {ranker + ' - ' + BASELINE:<32}{row}")
     return lines
 
 
@@ -256,7 +287,8 @@ def run_repo(name: str, git_dir: Path, args: argparse.Namespace, rankers: dict, 
 
 def build_rankers(args: argparse.Namespace) -> dict:
     strong: Bm25 = strong_bm25()
-    rankers = {} if args.no_llmdev else {"llmdev": lambda work, files, query: rank_llmdev(work, query)}
+    llmdev = None if args.no_llmdev else LlmdevContext()
+    rankers = {} if llmdev is None else {"llmdev": llmdev.rank}
     rankers[BASELINE] = lambda work, files, query: strong.rank(work, [f for f in files if is_source(f)], query)
     if args.weak_bm25:
         rankers["bm25-words"] = weak_bm25().rank
@@ -276,12 +308,37 @@ def build_rankers(args: argparse.Namespace) -> dict:
         definitions = definitions or DefinitionsField()
         fielded = DefinitionsBm25f(strong, definitions, weight)
         rankers[f"bm25f({weight:g})"] = lambda work, files, query, f=fielded: f.rank(work, [p for p in files if is_source(p)], query)
+    if args.similar_weight:
+        rankers |= similar_rankers(args, strong, llmdev)
+    return rankers
+
+
+def similar_rankers(args: argparse.Namespace, strong: Bm25, llmdev: LlmdevContext | None) -> dict:
+    """bm25+sim and (with llmdev) llmdev+sim for every weight x top x share asked for."""
+    from similar_fixes import CommitLog, SimilarFixes, blend_scaled, bm25_with_similar, ordered, similar_fix_scores
+
+    log = CommitLog()
+    rankers = {}
+    for weight in args.similar_weight:
+        for top in args.similar_top or [SIMILAR_TOP]:
+            for share in args.similar_share or [SIMILAR_SHARE]:
+                how = SimilarFixes(weight, top, share == "split")
+                ranker = bm25_with_similar(strong, log, how)
+                rankers[f"bm25+{how.label()}"] = lambda work, files, query, r=ranker: r(work, [f for f in files if is_source(f)], query)
+                if llmdev is not None:
+
+                    def blended(work: Path, files: list[str], query: str, how: SimilarFixes = how, llmdev: LlmdevContext = llmdev) -> list[str]:
+                        listed = set(files)
+                        similar = {p: s for p, s in similar_fix_scores(log.at(work), query, how.top, how.split).items() if p in listed}
+                        return ordered(blend_scaled(llmdev.scored(work, query), similar, how.weight))
+
+                    rankers[f"llmdev+{how.label()}"] = blended
     return rankers
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", required=True, choices=sorted(REPOSITORIES), help="which repositories: tuning or heldout")
+    parser.add_argument("--set", required=True, choices=sorted(REPOSITORIES), help="which repositories: tuning, or a held-out set (heldout, heldout2)")
     parser.add_argument("--only", action="append", help="run only this repository of the set (repeatable)")
     parser.add_argument("--mirror", default="/work/.mirror", help="where the git directories are")
     parser.add_argument("--git-dir", action="append", default=[], help="NAME=GIT_DIR, overriding --mirror for one repository")
@@ -291,6 +348,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-llmdev", action="store_true", help="leave llmdev out (to measure a lexical signal quickly)")
     parser.add_argument("--history-weight", type=float, action="append", help="also rank with bm25 + W x BM25 over past commit messages (benchmarks/history.py; repeatable)")
     parser.add_argument("--bm25f-weight", type=float, action="append", help="also rank with BM25F: path + text and a definitions field (signatures, comments, docstrings) weighted W (benchmarks/fields.py; repeatable)")
+    parser.add_argument("--similar-weight", type=float, action="append", help="also rank with bm25 + W x the files of similar past fixes, and llmdev + W x the same, each scaled to its best (benchmarks/similar_fixes.py; repeatable)")
+    parser.add_argument("--similar-top", type=int, action="append", help=f"how many of the most similar past commits count (repeatable; default {SIMILAR_TOP})")
+    parser.add_argument("--similar-share", choices=("split", "whole"), action="append", help=f"split: a commit's similarity is divided among the files it modified; whole: each gets all of it (repeatable; default {SIMILAR_SHARE})")
     parser.add_argument("--work", default="benchmarks/.work/retrieval", help="where checkouts go")
     parser.add_argument("--json", help="write every case with its rankings here")
     parser.add_argument("--show-heldout-cases", action="store_true", help="allow per-case output for the held-out set")
@@ -299,14 +359,14 @@ def parse_args() -> argparse.Namespace:
     unknown = [n for n in (args.only or []) + [s.partition("=")[0] for s in args.git_dir] if n not in chosen]
     if unknown:
         parser.error(f"not in the {args.set} set: {', '.join(unknown)} (its repositories: {', '.join(chosen)})")
-    if args.set == "heldout" and args.json and not args.show_heldout_cases:
+    if args.set != TUNING and args.json and not args.show_heldout_cases:
         parser.error("--json writes held-out cases one by one; held-out results are for confirming, not tuning. Add --show-heldout-cases if you mean it")
     return args
 
 
 def main() -> None:
     args = parse_args()
-    show_cases = args.set != "heldout" or args.show_heldout_cases
+    show_cases = args.set == TUNING or args.show_heldout_cases
     overrides = dict(spec.partition("=")[::2] for spec in args.git_dir)
     rankers = build_rankers(args)
     cases: list[Case] = []
