@@ -17,6 +17,10 @@ case on the same checkout and the same file list (llmdev's listing):
               (benchmarks/history.py): one signal of issue 14, measured on its own
   bm25f       (--bm25f-weight W) BM25F over path + text and a field of definitions with their
               comments and docstrings weighted W (benchmarks/fields.py): another signal, on its own
+  bm25+sim    (--similar-weight W, --similar-top K, --similar-share split|whole) bm25 + W x the
+  llmdev+sim  files of the K past commits whose messages are most like the task
+              (benchmarks/similar_fixes.py); llmdev+sim blends it with llmdev's scores, each
+              side scaled to its best
 
 Metrics: recall@1/5/10 (share of the answer files in the top k) and MRR, per repository and over
 all cases, each with a 95% percentile bootstrap interval over cases (1,000 resamples, fixed seed),
@@ -24,14 +28,19 @@ and the paired difference of every other ranker minus bm25 with its interval: a 
 interval contains 0 is not progress. The main table cuts every ranking to non-test source files
 (an answer never holds a test, a doc or a changelog); the rankings as produced follow it.
 
-Two sets of repositories, kept strictly apart (REPOSITORIES below):
-  tuning   the repositories llmdev's ranking weights were tuned on; look at these as much as you
-           like, per case (--json), to choose weights, rules and constants;
-  heldout  never used to choose a weight, rule or constant: run it only to confirm a change
-           chosen on the tuning set. Its per-case details (commits, answers, rankings) are not
-           printed or written unless --show-heldout-cases is given, so that looking is a choice.
-Together: 13 repositories in Python, JavaScript/TypeScript, Go, Rust, Java and Ruby; sympy (held
-out) is the large one (2,073 listed files, 1,603 of them Python, at the 2 December 2026 snapshot).
+Three sets of repositories, kept strictly apart (REPOSITORIES below):
+  tuning    the repositories llmdev's ranking weights were tuned on; look at these as much as you
+            like, per case (--json), to choose weights, rules and constants;
+  heldout   never used to choose a weight, rule or constant: run it only to confirm a change
+            chosen on the tuning set. Its per-case details (commits, answers, rankings) are not
+            printed or written unless --show-heldout-cases is given, so that looking is a choice.
+            It has served several final evaluations, so it is spent: a reading of it is no
+            longer a fresh one.
+  heldout2  a fresh held-out set under the same rules (8 repositories in Python, Go, Rust, Ruby,
+            TypeScript and Java; rails is the large one: 4,984 files at the 2 December 2026
+            snapshot, 3,509 of them source files).
+Tuning and heldout: 13 repositories in Python, JavaScript/TypeScript, Go, Rust, Java and Ruby;
+sympy is the large one there (2,073 listed files, 1,603 of them Python, at the same snapshot).
 Results and how to read them: docs/benchmarks.md.
 
 Nothing is downloaded: the git directories come from --mirror (laid out as MIRROR/OWNER+NAME/repo,
@@ -353,7 +362,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--similar-share", choices=("split", "whole"), action="append", help=f"split: a commit's similarity is divided among the files it modified; whole: each gets all of it (repeatable; default {SIMILAR_SHARE})")
     parser.add_argument("--work", default="benchmarks/.work/retrieval", help="where checkouts go")
     parser.add_argument("--json", help="write every case with its rankings here")
-    parser.add_argument("--show-heldout-cases", action="store_true", help="allow per-case output for the held-out set")
+    parser.add_argument("--show-heldout-cases", action="store_true", help="allow per-case output for a held-out set")
     args = parser.parse_args()
     chosen = REPOSITORIES[args.set]
     unknown = [n for n in (args.only or []) + [s.partition("=")[0] for s in args.git_dir] if n not in chosen]
