@@ -324,7 +324,7 @@ def build_rankers(args: argparse.Namespace) -> dict:
 
 def similar_rankers(args: argparse.Namespace, strong: Bm25, llmdev: LlmdevContext | None) -> dict:
     """bm25+sim and (with llmdev) llmdev+sim for every weight x top x share asked for."""
-    from similar_fixes import CommitLog, SimilarFixes, blend_scaled, bm25_with_similar, ordered, similar_fix_scores
+    from similar_fixes import CommitLog, SimilarFixes, bm25_with_similar, llmdev_with_similar
 
     log = CommitLog()
     rankers = {}
@@ -335,13 +335,7 @@ def similar_rankers(args: argparse.Namespace, strong: Bm25, llmdev: LlmdevContex
                 ranker = bm25_with_similar(strong, log, how)
                 rankers[f"bm25+{how.label()}"] = lambda work, files, query, r=ranker: r(work, [f for f in files if is_source(f)], query)
                 if llmdev is not None:
-
-                    def blended(work: Path, files: list[str], query: str, how: SimilarFixes = how, llmdev: LlmdevContext = llmdev) -> list[str]:
-                        listed = set(files)
-                        similar = {p: s for p, s in similar_fix_scores(log.at(work), query, how.top, how.split).items() if p in listed}
-                        return ordered(blend_scaled(llmdev.scored(work, query), similar, how.weight))
-
-                    rankers[f"llmdev+{how.label()}"] = blended
+                    rankers[f"llmdev+{how.label()}"] = llmdev_with_similar(llmdev, log, how)
     return rankers
 
 

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from lexical import Bm25, identifier_terms, score_all
 
@@ -107,6 +108,21 @@ def bm25_with_similar(text: Bm25, log: CommitLog, how: SimilarFixes) -> Callable
             if path in listed and how.weight * score > 0:
                 combined[path] = combined.get(path, 0.0) + how.weight * score
         return ordered(combined)
+
+    return rank
+
+
+class ScoredRanker(Protocol):
+    def scored(self, work: Path, query: str) -> dict[str, float]: ...
+
+
+def llmdev_with_similar(llmdev: ScoredRanker, log: CommitLog, how: SimilarFixes) -> Callable[[Path, list[str], str], list[str]]:
+    """A ranker: llmdev's scores and weight x the similar-fixes scores of `files`, each scaled to its best."""
+
+    def rank(work: Path, files: list[str], query: str) -> list[str]:
+        listed = set(files)
+        similar = {path: score for path, score in similar_fix_scores(log.at(work), query, how.top, how.split).items() if path in listed}
+        return ordered(blend_scaled(llmdev.scored(work, query), similar, how.weight))
 
     return rank
 
