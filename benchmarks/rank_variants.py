@@ -9,7 +9,7 @@ interval. It ranks with rank_files directly, not `llmdev context`, so its number
 little from retrieval.py's llmdev rows (context keeps only files it has snippets of); a choice it
 suggests is confirmed with retrieval.py.
 
-The rules of retrieval.py hold: choose on `--set tuning`; `--set heldout` prints the summary only
+The rules of retrieval.py hold: choose on `--set tuning`; a held-out set prints the summary only
 (no cases, no --json) and is run once per configuration chosen, to confirm it.
 
     python benchmarks/rank_variants.py --set tuning --variant g0=GRAPH_WEIGHT:0 --variant g2=GRAPH_WEIGHT:0.2
@@ -100,8 +100,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--work", default="benchmarks/.work/retrieval", help="where checkouts go")
     parser.add_argument("--json", help="write every case with its rankings here (tuning set only)")
     args = parser.parse_args()
-    if args.set == "heldout" and args.json:
-        parser.error("held-out results are for confirming a choice, not for tuning: no --json with --set heldout")
+    if args.set != "tuning" and args.json:
+        parser.error(f"held-out results are for confirming a choice, not for tuning: no --json with --set {args.set}")
     return args
 
 

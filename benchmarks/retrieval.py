@@ -17,6 +17,10 @@ case on the same checkout and the same file list (llmdev's listing):
               (benchmarks/history.py): one signal of issue 14, measured on its own
   bm25f       (--bm25f-weight W) BM25F over path + text and a field of definitions with their
               comments and docstrings weighted W (benchmarks/fields.py): another signal, on its own
+  bm25+sim    (--similar-weight W, --similar-top K, --similar-share split|whole) bm25 + W x the
+  llmdev+sim  files of the K past commits whose messages are most like the task
+              (benchmarks/similar_fixes.py); llmdev+sim blends it with llmdev's scores, each
+              side scaled to its best
 
 Metrics: recall@1/5/10 (share of the answer files in the top k) and MRR, per repository and over
 all cases, each with a 95% percentile bootstrap interval over cases (1,000 resamples, fixed seed),
@@ -24,14 +28,19 @@ and the paired difference of every other ranker minus bm25 with its interval: a 
 interval contains 0 is not progress. The main table cuts every ranking to non-test source files
 (an answer never holds a test, a doc or a changelog); the rankings as produced follow it.
 
-Two sets of repositories, kept strictly apart (REPOSITORIES below):
-  tuning   the repositories llmdev's ranking weights were tuned on; look at these as much as you
-           like, per case (--json), to choose weights, rules and constants;
-  heldout  never used to choose a weight, rule or constant: run it only to confirm a change
-           chosen on the tuning set. Its per-case details (commits, answers, rankings) are not
-           printed or written unless --show-heldout-cases is given, so that looking is a choice.
-Together: 13 repositories in Python, JavaScript/TypeScript, Go, Rust, Java and Ruby; sympy (held
-out) is the large one (2,073 listed files, 1,603 of them Python, at the 2 December 2026 snapshot).
+Three sets of repositories, kept strictly apart (REPOSITORIES below):
+  tuning    the repositories llmdev's ranking weights were tuned on; look at these as much as you
+            like, per case (--json), to choose weights, rules and constants;
+  heldout   never used to choose a weight, rule or constant: run it only to confirm a change
+            chosen on the tuning set. Its per-case details (commits, answers, rankings) are not
+            printed or written unless --show-heldout-cases is given, so that looking is a choice.
+            It has served several final evaluations, so it is spent: a reading of it is no
+            longer a fresh one.
+  heldout2  a fresh held-out set under the same rules (8 repositories in Python, Go, Rust, Ruby,
+            TypeScript and Java; rails is the large one: 4,983 files at the 2 December 2026
+            snapshot, 3,509 of them source files, 1,529 outside tests).
+Tuning and heldout: 13 repositories in Python, JavaScript/TypeScript, Go, Rust, Java and Ruby;
+sympy is the large one there (2,073 listed files, 1,603 of them Python, at the same snapshot).
 Results and how to read them: docs/benchmarks.md.
 
 Nothing is downloaded: the git directories come from --mirror (laid out as MIRROR/OWNER+NAME/repo,
@@ -78,11 +87,24 @@ REPOSITORIES: dict[str, dict[str, tuple[str, str]]] = {
         "rack": ("rack/rack", "Ruby"),
         "ripgrep": ("BurntSushi/ripgrep", "Rust"),
     },
+    "heldout2": {
+        "flask": ("pallets/flask", "Python"),
+        "black": ("psf/black", "Python"),
+        "viper": ("spf13/viper", "Go"),
+        "clap": ("clap-rs/clap", "Rust"),
+        "sinatra": ("sinatra/sinatra", "Ruby"),
+        "rails": ("rails/rails", "Ruby"),
+        "got": ("sindresorhus/got", "TypeScript"),
+        "javapoet": ("square/javapoet", "Java"),
+    },
 }
 SOURCE_EXTENSIONS = {".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rs", ".java", ".rb", ".php", ".c", ".h", ".cc", ".cpp", ".cs"}
 FIX_WORDS = re.compile(r"\b(fix|fixes|fixed|fixing|bug|bugfix)\b", re.IGNORECASE)
 METRICS = ("R@1", "R@5", "R@10", "MRR")
 BASELINE = "bm25"
+TUNING = "tuning"
+SIMILAR_TOP = 10
+SIMILAR_SHARE = "split"
 
 
 @dataclass
@@ -152,12 +174,30 @@ def listed_files(work: Path) -> list[str]:
     return list_files(open_repository(work)).paths()
 
 
-def rank_llmdev(work: Path, query: str) -> list[str]:
+def scored_llmdev(work: Path, query: str) -> dict[str, float]:
+    """The files of `llmdev context MESSAGE --json` with their scores, in llmdev's order."""
     done = subprocess.run(
         [sys.executable, "-m", "llmdev", "--quiet", "context", query, "--json", "--budget", "200000"],
         cwd=work, capture_output=True, text=True, check=True,
     )
-    return [f["path"] for f in json.loads(done.stdout)["files"]]
+    return {f["path"]: f["score"] for f in json.loads(done.stdout)["files"]}
+
+
+class LlmdevContext:
+    """llmdev's scored files for the last (checkout, task) asked, so rankers built on them run it once."""
+
+    def __init__(self) -> None:
+        self.asked: tuple[Path, str] | None = None
+        self.scores: dict[str, float] = {}
+
+    def scored(self, work: Path, query: str) -> dict[str, float]:
+        if self.asked != (work, query):
+            self.scores = scored_llmdev(work, query)
+            self.asked = (work, query)
+        return self.scores
+
+    def rank(self, work: Path, files: list[str], query: str) -> list[str]:
+        return list(self.scored(work, query))
 
 
 class Aider:
@@ -201,17 +241,17 @@ def cell(values: list[float], against: list[float] | None = None) -> str:
 
 
 def table(cases: list[Case], rankers: list[str], groups: list[str], answerable_only: bool) -> list[str]:
-    lines = [f"{'repo':<10}{'cases':>6}{'files':>7}  {'ranker':<24}" + "".join(f"{m:<23}" for m in METRICS)]
+    lines = [f"{'repo':<10}{'cases':>6}{'files':>7}  {'ranker':<32}" + "".join(f"{m:<23}" for m in METRICS)]
     for group in groups:
         chosen = [c for c in cases if group in ("ALL", c.repo)]
         files = max((c.files for c in chosen), default=0)
         scores = {r: [case_scores(c, r, answerable_only) for c in chosen] for r in rankers}
         for ranker in rankers:
             row = "".join(f"{cell([s[m] for s in scores[ranker]]):<23}" for m in METRICS)
-            lines.append(f"{group:<10}{len(chosen):>6}{files:>7}  {ranker:<24}{row}")
+            lines.append(f"{group:<10}{len(chosen):>6}{files:>7}  {ranker:<32}{row}")
         for ranker in [r for r in rankers if r != BASELINE and BASELINE in rankers]:
             row = "".join(f"{cell([s[m] for s in scores[ranker]], [s[m] for s in scores[BASELINE]]):<23}" for m in METRICS)
-            lines.append(f"{'':<23}  {ranker + ' - ' + BASELINE:<24}{row}")
+            lines.append(f"{'':<23}  {ranker + ' - ' + BASELINE:<32}{row}")
     return lines
 
 
@@ -256,7 +296,8 @@ def run_repo(name: str, git_dir: Path, args: argparse.Namespace, rankers: dict, 
 
 def build_rankers(args: argparse.Namespace) -> dict:
     strong: Bm25 = strong_bm25()
-    rankers = {} if args.no_llmdev else {"llmdev": lambda work, files, query: rank_llmdev(work, query)}
+    llmdev = None if args.no_llmdev else LlmdevContext()
+    rankers = {} if llmdev is None else {"llmdev": llmdev.rank}
     rankers[BASELINE] = lambda work, files, query: strong.rank(work, [f for f in files if is_source(f)], query)
     if args.weak_bm25:
         rankers["bm25-words"] = weak_bm25().rank
@@ -276,12 +317,31 @@ def build_rankers(args: argparse.Namespace) -> dict:
         definitions = definitions or DefinitionsField()
         fielded = DefinitionsBm25f(strong, definitions, weight)
         rankers[f"bm25f({weight:g})"] = lambda work, files, query, f=fielded: f.rank(work, [p for p in files if is_source(p)], query)
+    if args.similar_weight:
+        rankers |= similar_rankers(args, strong, llmdev)
+    return rankers
+
+
+def similar_rankers(args: argparse.Namespace, strong: Bm25, llmdev: LlmdevContext | None) -> dict:
+    """bm25+sim and (with llmdev) llmdev+sim for every weight x top x share asked for."""
+    from similar_fixes import CommitLog, SimilarFixes, bm25_with_similar, llmdev_with_similar
+
+    log = CommitLog()
+    rankers = {}
+    for weight in args.similar_weight:
+        for top in args.similar_top or [SIMILAR_TOP]:
+            for share in args.similar_share or [SIMILAR_SHARE]:
+                how = SimilarFixes(weight, top, share == "split")
+                ranker = bm25_with_similar(strong, log, how)
+                rankers[f"bm25+{how.label()}"] = lambda work, files, query, r=ranker: r(work, [f for f in files if is_source(f)], query)
+                if llmdev is not None:
+                    rankers[f"llmdev+{how.label()}"] = llmdev_with_similar(llmdev, log, how)
     return rankers
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", required=True, choices=sorted(REPOSITORIES), help="which repositories: tuning or heldout")
+    parser.add_argument("--set", required=True, choices=sorted(REPOSITORIES), help="which repositories: tuning, or a held-out set (heldout, heldout2)")
     parser.add_argument("--only", action="append", help="run only this repository of the set (repeatable)")
     parser.add_argument("--mirror", default="/work/.mirror", help="where the git directories are")
     parser.add_argument("--git-dir", action="append", default=[], help="NAME=GIT_DIR, overriding --mirror for one repository")
@@ -291,22 +351,25 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-llmdev", action="store_true", help="leave llmdev out (to measure a lexical signal quickly)")
     parser.add_argument("--history-weight", type=float, action="append", help="also rank with bm25 + W x BM25 over past commit messages (benchmarks/history.py; repeatable)")
     parser.add_argument("--bm25f-weight", type=float, action="append", help="also rank with BM25F: path + text and a definitions field (signatures, comments, docstrings) weighted W (benchmarks/fields.py; repeatable)")
+    parser.add_argument("--similar-weight", type=float, action="append", help="also rank with bm25 + W x the files of similar past fixes, and llmdev + W x the same, each scaled to its best (benchmarks/similar_fixes.py; repeatable)")
+    parser.add_argument("--similar-top", type=int, action="append", help=f"how many of the most similar past commits count (repeatable; default {SIMILAR_TOP})")
+    parser.add_argument("--similar-share", choices=("split", "whole"), action="append", help=f"split: a commit's similarity is divided among the files it modified; whole: each gets all of it (repeatable; default {SIMILAR_SHARE})")
     parser.add_argument("--work", default="benchmarks/.work/retrieval", help="where checkouts go")
     parser.add_argument("--json", help="write every case with its rankings here")
-    parser.add_argument("--show-heldout-cases", action="store_true", help="allow per-case output for the held-out set")
+    parser.add_argument("--show-heldout-cases", action="store_true", help="allow per-case output for a held-out set")
     args = parser.parse_args()
     chosen = REPOSITORIES[args.set]
     unknown = [n for n in (args.only or []) + [s.partition("=")[0] for s in args.git_dir] if n not in chosen]
     if unknown:
         parser.error(f"not in the {args.set} set: {', '.join(unknown)} (its repositories: {', '.join(chosen)})")
-    if args.set == "heldout" and args.json and not args.show_heldout_cases:
+    if args.set != TUNING and args.json and not args.show_heldout_cases:
         parser.error("--json writes held-out cases one by one; held-out results are for confirming, not tuning. Add --show-heldout-cases if you mean it")
     return args
 
 
 def main() -> None:
     args = parse_args()
-    show_cases = args.set != "heldout" or args.show_heldout_cases
+    show_cases = args.set == TUNING or args.show_heldout_cases
     overrides = dict(spec.partition("=")[::2] for spec in args.git_dir)
     rankers = build_rankers(args)
     cases: list[Case] = []

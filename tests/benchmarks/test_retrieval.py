@@ -99,7 +99,7 @@ def test_case_scores_count_recall_and_reciprocal_rank() -> None:
 
 def test_the_baseline_ranks_source_files_only(tree: Path) -> None:
     (tree / "CHANGES.md").write_text("config loader config loader config loader\n")
-    args = argparse.Namespace(no_llmdev=True, weak_bm25=True, aider_python=None, history_weight=None, bm25f_weight=None)
+    args = argparse.Namespace(no_llmdev=True, weak_bm25=True, aider_python=None, history_weight=None, bm25f_weight=None, similar_weight=None)
     rankers = retrieval.build_rankers(args)
     files = ["CHANGES.md", "src/config_loader.py", "src/server.py"]
     assert rankers["bm25"](tree, files, "config loader") == ["src/config_loader.py"]

@@ -1,0 +1,103 @@
+"""benchmarks/similar_fixes.py (files of similar past fixes) and the heldout2 set of benchmarks/retrieval.py."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from tests.benchmarks.test_retrieval import retrieval, run_cli
+from tests.gitrepo import GitRepo
+
+import lexical  # noqa: E402  (on sys.path once retrieval.py is loaded)
+import similar_fixes  # noqa: E402
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> GitRepo:
+    repo = GitRepo.create(tmp_path / "repo", {"pool.py": "def acquire():\n    pass\n", "retry.py": "def again():\n    pass\n", "cli.py": "def main():\n    pass\n"})
+    repo.write("pool.py", "def acquire():\n    return 1\n")
+    repo.commit("Fix the timeout when the pool is exhausted")
+    repo.write("pool.py", "def acquire():\n    return 2\n")
+    repo.write("retry.py", "def again():\n    return 2\n")
+    repo.write("cli.py", "def main():\n    return 2\n")
+    repo.commit("Fix timeout handling in retries and the command line")
+    repo.write("cli.py", "def main():\n    return 3\n")
+    repo.commit("Add a --verbose flag")
+    return repo
+
+
+def test_files_of_the_most_similar_commits_score_by_their_similarity(history: GitRepo) -> None:
+    commits = similar_fixes.past_commits(history.root)
+    assert [c.paths for c in commits][:3] == [("cli.py",), ("cli.py", "pool.py", "retry.py"), ("pool.py",)]
+    whole = similar_fixes.similar_fix_scores(commits, "pool timeout", top=10, split=False)
+    assert max(whole, key=whole.__getitem__) == "pool.py"
+    assert whole["retry.py"] == whole["cli.py"] > 0
+    assert len(whole) == 3
+    only_best = similar_fixes.similar_fix_scores(commits, "pool timeout", top=1, split=False)
+    assert set(only_best) == {"pool.py"}
+    split = similar_fixes.similar_fix_scores(commits, "pool timeout", top=10, split=True)
+    assert split["retry.py"] == pytest.approx(whole["retry.py"] / 3)
+    assert similar_fixes.similar_fix_scores(commits, "unrelated words", top=10, split=False) == {}
+
+
+def test_only_commits_before_the_checkout_count(history: GitRepo) -> None:
+    history.git("checkout", "-q", "HEAD~2")
+    log = similar_fixes.CommitLog()
+    assert [c.paths for c in log.at(history.root)][0] == ("pool.py",)
+    assert not any("verbose" in c.terms for c in log.at(history.root))
+
+
+def test_bm25_with_similar_fixes_lifts_a_file_past_fixes_changed(history: GitRepo) -> None:
+    files = ["cli.py", "pool.py", "retry.py"]
+    strong = lexical.strong_bm25()
+    assert strong.rank(history.root, files, "timeout again") == ["retry.py"]
+    plain = similar_fixes.bm25_with_similar(strong, similar_fixes.CommitLog(), similar_fixes.SimilarFixes(0.0, 10, False))
+    assert plain(history.root, files, "timeout again") == ["retry.py"]
+    lifted = similar_fixes.bm25_with_similar(strong, similar_fixes.CommitLog(), similar_fixes.SimilarFixes(1.0, 10, False))
+    assert lifted(history.root, files, "timeout again") == ["retry.py", "pool.py", "cli.py"]
+    assert lifted(history.root, ["retry.py"], "timeout again") == ["retry.py"]
+
+
+def test_blend_scales_each_side_to_its_best() -> None:
+    blended = similar_fixes.blend_scaled({"a": 10.0, "b": 5.0}, {"b": 2.0, "c": 1.0}, 0.5)
+    assert blended == {"a": 1.0, "b": 1.0, "c": 0.25}
+    assert similar_fixes.blend_scaled({"a": 3.0}, {}, 1.0) == {"a": 1.0}
+
+
+class ScoredContext:
+    """Stands in for llmdev context: fixed scores for any task."""
+
+    def __init__(self, scores: dict[str, float]) -> None:
+        self.scores = scores
+
+    def scored(self, work: Path, query: str) -> dict[str, float]:
+        return self.scores
+
+
+def test_llmdev_with_similar_fixes_blends_the_scaled_scores(history: GitRepo) -> None:
+    args = argparse.Namespace(similar_weight=[2.0], similar_top=None, similar_share=["whole"])
+    llmdev = ScoredContext({"cli.py": 4.0, "retry.py": 1.0})
+    rankers = retrieval.similar_rankers(args, lexical.strong_bm25(), llmdev)
+    assert set(rankers) == {"bm25+sim(2,10)", "llmdev+sim(2,10)"}
+    assert rankers["llmdev+sim(2,10)"](history.root, ["cli.py", "pool.py", "retry.py"], "pool timeout") == ["pool.py", "cli.py", "retry.py"]
+    assert rankers["llmdev+sim(2,10)"](history.root, ["cli.py"], "pool timeout") == ["cli.py", "retry.py"]
+
+
+def test_the_second_heldout_set_is_new_and_broad_enough() -> None:
+    sets = retrieval.REPOSITORIES
+    fresh = sets["heldout2"]
+    before = sets["tuning"] | sets["heldout"]
+    assert not set(fresh) & set(before)
+    assert not {slug for slug, _ in fresh.values()} & {slug for slug, _ in before.values()}
+    assert len(fresh) >= 8 and len({language for _, language in fresh.values()}) >= 4
+    assert "rails" in fresh
+
+
+def test_heldout2_cases_are_not_written_unless_asked_and_other_sets_are_refused(tmp_path: Path) -> None:
+    done = run_cli("--set", "heldout2", "--json", str(tmp_path / "out.json"), "--mirror", str(tmp_path))
+    assert done.returncode == 2 and "--show-heldout-cases" in done.stderr
+    assert not (tmp_path / "out.json").exists()
+    done = run_cli("--set", "heldout2", "--only", "sympy", "--mirror", str(tmp_path))
+    assert done.returncode == 2 and "not in the heldout2 set: sympy" in done.stderr
