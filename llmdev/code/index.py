@@ -72,6 +72,7 @@ class CodeIndex:
         self._tags: dict[str, list[Tag]] = {}
         self._untaggable: set[str] = set()
         self._named: dict[str, dict[str, list[Tag]]] = {}  # path -> its definitions by name
+        self._definitions: dict[str, list[Tag]] = {}  # path -> its definitions, made once per run
         self._blobs: dict[str, ParsedFile | None] = {}  # blob -> its stored parse (blob_tags)
 
     def history(self) -> "History | None":
@@ -147,8 +148,13 @@ class CodeIndex:
             return [t for t in self._tags[path] if t.is_definition]
         if self._wants_loading(path, full=False):
             self.preload([path], full=False)
-        entry = self._entries.get(path)
-        return tags_of(ParsedFile(entry.language, entry.definitions)) if entry else []
+        made = self._definitions.get(path)
+        if made is None:
+            entry = self._entries.get(path)
+            made = tags_of(ParsedFile(entry.language, entry.definitions)) if entry else []
+            if entry is not None and (entry.tagged or self.shas[path] in self._untaggable):
+                self._definitions[path] = made  # final: no later load changes this file's definitions
+        return list(made)
 
     def stored_definitions(self) -> Iterator[tuple[str, Tag]]:
         """Every definition the store holds for the current files, read in one go, without

@@ -82,7 +82,11 @@ def file_snippets(
     if not pieces:
         return [layout.snippet(path, PurePosixPath(path).name, "file", 1, max(len(lines), 1), "", max_tokens)]
     snippets = [layout.snippet(path, t.name, t.kind, t.line, t.end_line, scope, max_tokens) for t, scope in pieces]
-    raw = [2.0 * _name_score(s.name, weights) + math.log1p(layout.hits(pattern, s.line, s.end_line)) for s in snippets]
+    named: dict[str, float] = {}  # the same names recur (`__init__`, `eval`): each is scored once
+    for s in snippets:
+        if s.name not in named:
+            named[s.name] = _name_score(s.name, weights)
+    raw = [2.0 * named[s.name] + math.log1p(layout.hits(pattern, s.line, s.end_line)) for s in snippets]
     top = max(raw, default=0.0)
     for snippet, score in zip(snippets, raw):
         snippet.relevance = score / top if top > 0 else 0.0
@@ -95,8 +99,8 @@ class _Layout:
     def __init__(self, text: str, lines: list[str]) -> None:
         self.text = text
         self.lines = lines
-        self.ends = list(accumulate(len(line) + 1 for line in lines))  # chars up to the end of each line
-        self.offsets = list(accumulate((len(line) for line in text.splitlines(keepends=True)), initial=0))
+        self.ends = [total + number for number, total in enumerate(accumulate(map(len, lines)), 1)]  # chars up to each line's end
+        self.offsets = _line_starts(text, self.ends)
         self._hits: tuple[re.Pattern[str], list[int]] | None = None  # where a pattern's matches start
 
     def hits(self, pattern: re.Pattern[str] | None, first: int, last: int) -> int:
@@ -120,6 +124,25 @@ class _Layout:
         last = max(first, min(last, fitting))
         code = "\n".join(self.lines[first - 1 : last])[:limit]
         return Snippet(path, name, kind, first, last, code, scope)
+
+
+# The line breaks `str.splitlines` knows besides the line feed.
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _line_starts(text: str, ends: list[int]) -> list[int]:
+    """Where each line starts in `text`, then its length. When line feeds are the only line breaks,
+    each line starts where the one before ends (`ends` counts one character per break)."""
+    if _only_newlines(text):
+        return [0, *ends[:-1], len(text)] if ends else [0]
+    return list(accumulate(map(len, text.splitlines(keepends=True)), initial=0))
+
+
+def _only_newlines(text: str) -> bool:
+    """Whether line feeds are the only line breaks in `text` (a few quick scans for ASCII text)."""
+    if any(c in text for c in "\r\x0b\x0c\x1c\x1d\x1e"):
+        return False
+    return text.isascii() or _OTHER_BREAKS.search(text) is None
 
 
 def _match_starts(pattern: re.Pattern[str], text: str) -> list[int]:
