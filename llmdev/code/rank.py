@@ -199,18 +199,19 @@ def personalized_pagerank(summary: "Summary", seeds: dict[int, float]) -> dict[i
     pushes = 0
     links_of: dict[int, tuple[list[int], list[float], float]] = {}
     enqueue = queue.append
+    epsilon = PUSH_EPSILON  # a local: read for every link pushed along
     while queue and pushes < MAX_PUSHES:
         node = queue.pop()
         mass = residual[node]
-        if mass < PUSH_EPSILON:
+        if mass < epsilon:
             continue
         pushes += 1
         residual[node] = 0.0
         estimate[node] = estimate.get(node, 0.0) + ALPHA * mass
         cached = links_of.get(node)
         if cached is None:
-            links = summary.neighbours(node)
-            cached = links_of[node] = ([t for t, _ in links], [w for _, w in links], sum(w for _, w in links))
+            targets, weights = summary.links(node)
+            cached = links_of[node] = (targets, weights, sum(weights))
         targets, weights, weight_sum = cached
         if not targets:
             continue
@@ -218,6 +219,6 @@ def personalized_pagerank(summary: "Summary", seeds: dict[int, float]) -> dict[i
         for target, weight in zip(targets, weights):
             before = residual[target]
             after = residual[target] = before + spread * weight
-            if before < PUSH_EPSILON <= after:
+            if before < epsilon <= after:
                 enqueue(target)
     return estimate
