@@ -49,17 +49,18 @@ class Snippet:
 def units(definitions: list["Tag"]) -> list[tuple["Tag", str]]:
     """Non-overlapping definitions to show whole, each with the container it sits in (if any)."""
     chosen: list[tuple["Tag", str]] = []
-    stack: list[tuple["Tag", bool]] = []  # (definition, shown whole)
+    # The open definitions, each with what holds for it and everything around it: (last line,
+    # shown whole or inside one shown whole, a function or inside one, innermost container's name).
+    stack: list[tuple[int, bool, bool, str]] = []
     for tag in definitions:
-        while stack and stack[-1][0].end_line < tag.line:
+        while stack and stack[-1][0] < tag.line:
             stack.pop()
-        inside_whole = any(whole for _, whole in stack)
-        inside_function = any(t.kind in FUNCTIONS for t, _ in stack)
+        _, inside_whole, inside_function, scope = stack[-1] if stack else (0, False, False, "")
         whole = not inside_whole and not inside_function and not _is_split(tag)
         if whole:
-            scope = next((t.name for t, _ in reversed(stack) if t.kind in CONTAINERS), "")
             chosen.append((tag, scope))
-        stack.append((tag, whole or inside_whole))
+        function = inside_function or tag.kind in FUNCTIONS
+        stack.append((tag.end_line, whole or inside_whole, function, tag.name if tag.kind in CONTAINERS else scope))
     return chosen
 
 
@@ -145,13 +146,38 @@ def _only_newlines(text: str) -> bool:
     return text.isascii() or _OTHER_BREAKS.search(text) is None
 
 
+# A pattern that is only plain words, one after another: `word|other|...`.
+_PLAIN_WORDS = re.compile(r"[a-z0-9_]+(?:\|[a-z0-9_]+)*")
+
+
 def _match_starts(pattern: re.Pattern[str], text: str) -> list[int]:
     """Where `pattern` matches in `text`. A case-insensitive pattern of lowercase ASCII words runs
-    case-sensitively over the lowercased text when that is ASCII too: the same matches, 5x faster."""
+    case-sensitively over the lowercased text when that is ASCII too: the same matches, 5x faster;
+    a pattern of plain words is then searched word by word, 3x faster again."""
     source = pattern.pattern
     if pattern.flags & re.IGNORECASE and source.isascii() and source == source.lower() and text.isascii():
+        if _PLAIN_WORDS.fullmatch(source):
+            return _word_starts(text.lower(), source.split("|"))
         return [match.start() for match in re.compile(source).finditer(text.lower())]
     return [match.start() for match in pattern.finditer(text)]
+
+
+def _word_starts(text: str, words: list[str]) -> list[int]:
+    """Where the alternation `words[0]|words[1]|...` matches in `text`, as `re` finds it: at each
+    place the first word (in that order) that occurs there, then on from the end of that match."""
+    length_at: dict[int, int] = {}  # where any word occurs -> the length of the first word occurring there
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            length_at.setdefault(at, len(word))
+            at = text.find(word, at + 1)
+    starts: list[int] = []
+    free = 0  # matches do not overlap: the next one starts here or later
+    for at in sorted(length_at):
+        if at >= free:
+            starts.append(at)
+            free = at + length_at[at]
+    return starts
 
 
 def _name_score(name: str, weights: dict[str, float]) -> float:
