@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from llmdev.code.languages import language_for
@@ -287,15 +287,17 @@ def _stale_outside_git(repo: "Repository", stale: set[str]) -> list[str]:
 def private_paths_rule(settings: object = None) -> "ExtraRule":
     """The private paths ([privacy] paths and the built-ins) as a listing rule: their code never
     enters the index, so no map, definition or caller block can carry it into a prompt."""
-    from llmdev.privacy.paths import index_rules
+    from llmdev.privacy.paths import DEFAULT_PRIVATE_PATHS, PathRules, index_paths
     from llmdev.repo.files import ExtraRule
 
-    rules = index_rules(settings)
+    extra = index_paths(settings)
+    # Compiled on first use: a warm listing checks no path and never needs them.
+    rules = cache(lambda: PathRules(extra))
 
     def reason(path: str) -> str | None:
-        return None if rules.matching_pattern(path) is None else "private path ([privacy] paths)"
+        return None if rules().matching_pattern(path) is None else "private path ([privacy] paths)"
 
-    return ExtraRule("private:" + "\0".join(rules.patterns), reason)
+    return ExtraRule("private:" + "\0".join([*DEFAULT_PRIVATE_PATHS, *extra]), reason)
 
 
 def _read_blobs(repo: "Repository", wanted: dict[str, str]) -> dict[str, str | None]:

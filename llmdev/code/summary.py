@@ -69,7 +69,8 @@ class NameTable:
             self._read |= wanted
 
     def _ready(self, name: str) -> dict[str, list[int]]:
-        if self._load is not None and name_bucket(name) not in self._read:
+        # A name held was read with its bucket (or added after reading it): only others may need reading.
+        if self._load is not None and name not in self._names and name_bucket(name) not in self._read:
             self.prefetch((name,))
         return self._names
 
