@@ -249,9 +249,9 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
     store = open_store(repo)
     if rebuild:
         store.clear()
-    listing = list_files(repo, settings=settings, cache=store, extra=private_paths_rule(settings))
-    current = {f.path: f.blob_sha for f in listing.files}
     with _cycle_collection_paused():
+        listing = list_files(repo, settings=settings, cache=store, extra=private_paths_rule(settings))
+        current = {f.path: f.blob_sha for f in listing.files}
         refresh = SummaryRefresh.start(store, current)
         if store.get_meta(PRUNED) != refresh.key:  # the same files as when last pruned: nothing new to prune
             store.prune(_stale_outside_git(repo, store.stored() - set(current.values())))
@@ -324,8 +324,8 @@ def _read_blobs(repo: "Repository", wanted: dict[str, str]) -> dict[str, str | N
 
 @contextmanager
 def _cycle_collection_paused() -> Iterator[None]:
-    """Building or loading a summary makes hundreds of thousands of small objects and no cycles;
-    the cycle collector would walk them again and again (half the time of a summary build)."""
+    """Building or loading a summary (or a saved listing) makes hundreds of thousands of small objects
+    and no cycles; the cycle collector would walk them again and again (half the time of a summary build)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -7,8 +7,9 @@ import marshal
 import os
 import stat
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, Protocol, Sequence
+from typing import Any, Callable, NamedTuple, Protocol, Sequence, TypeVar
 
 from llmdev.repo.discovery import Repository, decode
 from llmdev.repo.excludes import builtin_exclusion
@@ -17,6 +18,7 @@ IGNORE_FILE = ".llmdevignore"
 DEFAULT_MAX_FILE_KB = 1024
 SUBMODULE_MODE = "160000"
 SYMLINK_MODE = "120000"
+T = TypeVar("T")
 
 
 class RepoFile(NamedTuple):
@@ -109,7 +111,7 @@ def list_files(
     # Files git reports changed are looked at again: their content, type or size may differ.
     listing = tracked.listing(dirty)
     again = [(path, _IndexEntry("100644", sha)) for path, sha, _ in tracked.files if path in dirty]
-    again += [(path, _IndexEntry("100644", "")) for path, why, _ in tracked.skipped if path in dirty and why != "submodule"]
+    again += [(path, _IndexEntry("100644", "")) for path, (_, why) in zip(tracked.skipped_paths, tracked.skipped) if path in dirty and why != "submodule"]
     again += [(path, _IndexEntry(mode, sha, conflicted)) for path, mode, sha, conflicted in tracked.pending]
     again += [(p, None) for p in decode(untracked).split("\0") if p]
     to_hash = checker.sort_out(again, dirty, listing)
@@ -153,7 +155,8 @@ class _TrackedFiles:
     entries looked at again on every run (changed or conflicted when these were decided)."""
 
     files: list[tuple[str, str, int]] = field(default_factory=list)  # (path, sha, size), sorted
-    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (path, reason, path as shown)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path as shown, reason): a SkippedFile's fields
+    skipped_paths: list[str] = field(default_factory=list)  # the path of each of `skipped`
     pending: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (path, mode, sha, conflicted)
 
     @classmethod
@@ -170,7 +173,8 @@ class _TrackedFiles:
         listing.files.sort()
         decided.files = [tuple(f) for f in listing.files]  # type: ignore[misc]
         # The shown path is the path itself when printable: one string, saved once.
-        decided.skipped = [(s.path, s.reason, s.path if (shown := _printable(s.path)) == s.path else shown) for s in listing.skipped]
+        decided.skipped = [(s.path if (shown := _printable(s.path)) == s.path else shown, s.reason) for s in listing.skipped]
+        decided.skipped_paths = [s.path for s in listing.skipped]
         kept = {f.path for f in listing.files} | {s.path for s in listing.skipped}
         # A file that vanished between git's answer and the check is looked at again next time.
         decided.pending += [(p, e.mode, e.sha, False) for p, e in unchanged if p not in kept and e]
@@ -179,24 +183,29 @@ class _TrackedFiles:
     def listing(self, dirty: set[str]) -> FileListing:
         """The decided files and skips, less the files git now reports changed (submodules stay skipped)."""
         if not dirty:  # the usual case: every row as it is (RepoFile._make is the fast constructor)
-            return FileListing(list(map(RepoFile._make, self.files)), [SkippedFile(shown, why) for _, why, shown in self.skipped])
+            return FileListing(_rows_as(RepoFile, self.files), _rows_as(SkippedFile, self.skipped))
         return FileListing(
             [RepoFile(path, sha, size) for path, sha, size in self.files if path not in dirty],
-            [SkippedFile(shown, why) for path, why, shown in self.skipped if path not in dirty or why == "submodule"],
+            [SkippedFile(*row) for path, row in zip(self.skipped_paths, self.skipped) if path not in dirty or row[1] == "submodule"],
         )
 
     def dumps(self) -> bytes:
-        return marshal.dumps((self.files, self.skipped, self.pending))
+        return marshal.dumps((self.files, self.skipped, self.skipped_paths, self.pending))
 
     @classmethod
     def loads(cls, payload: bytes | None) -> "_TrackedFiles | None":
         if not payload:
             return None
         try:
-            files, skipped, pending = marshal.loads(payload)
+            files, skipped, skipped_paths, pending = marshal.loads(payload)
         except (ValueError, EOFError, TypeError):
             return None
-        return cls(files, skipped, pending)
+        return cls(files, skipped, skipped_paths, pending)
+
+
+def _rows_as(kind: type[T], rows: list[Any]) -> list[T]:
+    """Saved rows (tuples of a named tuple's fields) as that named tuple, made without a Python call per row."""
+    return list(map(tuple.__new__, repeat(kind), rows))
 
 
 class _SavedDecisions:
