@@ -35,7 +35,7 @@ TABLES = {
     "listings": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
 }
 KEEP_HISTORIES = 4
-KEEP_LISTINGS = 4
+KEEP_LISTINGS = 8  # each state of the git index takes two rows: its listing and a pointer by checksum
 
 
 @lru_cache(maxsize=1)

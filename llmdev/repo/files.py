@@ -19,6 +19,7 @@ DEFAULT_MAX_FILE_KB = 1024
 SUBMODULE_MODE = "160000"
 SYMLINK_MODE = "120000"
 T = TypeVar("T")
+POINTER = b"see:"  # a saved listing row that holds another row's key (a marshalled listing never starts so)
 
 
 class RepoFile(NamedTuple):
@@ -209,9 +210,10 @@ def _rows_as(kind: type[T], rows: list[Any]) -> list[T]:
 
 
 class _SavedDecisions:
-    """The decisions about tracked files kept in a `ListingCache`, under two keys: the checksum
-    git writes at the end of its index file (read without running git), and the index's entries
-    as `ls-files -s` lists them (unchanged when git rewrites the index with fresh stat data)."""
+    """The decisions about tracked files kept in a `ListingCache` under the index's entries as
+    `ls-files -s` lists them (unchanged when git rewrites the index with fresh stat data), and
+    found from the checksum git writes at the end of its index file (read without running git)
+    through a small row that names the entries' key."""
 
     def __init__(self, cache: ListingCache, repo: Repository, rules: bytes) -> None:
         self.cache = cache
@@ -219,27 +221,28 @@ class _SavedDecisions:
         checksum = _index_checksum(repo)
         self.checksum_key = _key(b"checksum\0" + checksum, rules) if checksum is not None else None
         self.entries_key: str | None = None
-        self.payload: bytes | None = None
 
     def by_checksum(self) -> "_TrackedFiles | None":
-        return self._read(self.checksum_key)
+        pointer = self.cache.get_listing(self.checksum_key) if self.checksum_key is not None else None
+        if pointer is None or not pointer.startswith(POINTER):
+            return None
+        return _TrackedFiles.loads(self.cache.get_listing(pointer[len(POINTER) :].decode("ascii", "replace")))
 
     def by_entries(self, staged: bytes) -> "_TrackedFiles | None":
         self.entries_key = _key(b"entries\0" + staged, self.rules)
-        tracked = self._read(self.entries_key)
-        if tracked is not None and self.checksum_key is not None and self.payload is not None:
-            self.cache.put_listing(self.checksum_key, self.payload)  # found by checksum next time
+        tracked = _TrackedFiles.loads(self.cache.get_listing(self.entries_key))
+        if tracked is not None:
+            self._point()  # found by checksum next time
         return tracked
 
     def save(self, tracked: "_TrackedFiles") -> None:
-        payload = tracked.dumps()
-        for key in (self.entries_key, self.checksum_key):
-            if key is not None:
-                self.cache.put_listing(key, payload)
+        if self.entries_key is not None:
+            self.cache.put_listing(self.entries_key, tracked.dumps())
+            self._point()
 
-    def _read(self, key: str | None) -> "_TrackedFiles | None":
-        self.payload = self.cache.get_listing(key) if key is not None else None
-        return _TrackedFiles.loads(self.payload)
+    def _point(self) -> None:
+        if self.checksum_key is not None and self.entries_key is not None:
+            self.cache.put_listing(self.checksum_key, POINTER + self.entries_key.encode("ascii"))
 
 
 def _index_checksum(repo: Repository) -> bytes | None:

@@ -389,3 +389,18 @@ def test_an_index_without_a_checksum_is_listed_by_git(repo, monkeypatch):
     list_files(opened, cache=cache)
     list_files(opened, cache=cache)
     assert seen.count(("ls-files", "-s", "-z")) == 2
+
+
+def test_a_checksum_row_whose_listing_is_gone_is_worked_out_again(repo, monkeypatch):
+    repo.write("a.py", "a = 1\n")
+    repo.commit("one")
+    opened, cache = open_repository(repo.root), _MemoryCache()
+    fresh = list_files(opened)
+    list_files(opened, cache=cache)
+    pointers = [key for key, payload in cache.rows.items() if payload.startswith(b"see:")]
+    assert len(pointers) == 1 and len(cache.rows) == 2
+    for key in [key for key in cache.rows if key not in pointers]:
+        del cache.rows[key]  # dropped as one of the oldest listings
+    seen = _listing_commands(monkeypatch)
+    assert list_files(opened, cache=cache) == fresh
+    assert ("ls-files", "-s", "-z") in seen and len(cache.rows) == 2
