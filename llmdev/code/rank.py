@@ -135,9 +135,10 @@ def history_scores(summary: "Summary", history: "History | None", terms: list[st
     """BM25 over each listed file's past commit messages; files without history count as empty."""
     if history is None or not terms:
         return {}
-    listed = {j: i for j, path in enumerate(history.paths) if (i := positions.get(path)) is not None and i not in summary.hidden}
+    hidden = summary.hidden
+    listed = {j: i for j, i in enumerate(map(positions.get, history.paths)) if i is not None and i not in hidden}
     total = len(summary.paths) or 1
-    average = (sum(history.lengths[j] for j in listed) / total) or 1.0
+    average = (sum(map(history.lengths.__getitem__, listed)) / total) or 1.0
     scores: dict[int, float] = {}
     for term in terms:
         having = [(j, count) for j, count in history.postings_of(term) if j in listed]
