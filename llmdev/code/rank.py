@@ -101,9 +101,8 @@ def name_scores(summary: "Summary", terms: list[str], weights: dict[str, float],
     wanted = set(terms)
     exact = {i.lower() for i in identifiers}
     best: dict[int, float] = {}
-    candidates = {name for term in terms for name in summary.name_parts.get(term, ())}
-    summary.definers.prefetch(candidates)
-    for name in candidates:
+    scores: dict[str, float] = {}
+    for name in {name for term in terms for name in summary.name_parts.get(term, ())}:
         pieces = set(split_identifier(name)) or {name.lower()}
         matched = pieces & wanted
         coverage = len(matched) / len(pieces)
@@ -112,6 +111,9 @@ def name_scores(summary: "Summary", terms: list[str], weights: dict[str, float],
         score = coverage * coverage * sum(weights.get(p, 0.0) for p in matched)
         if name.lower() in exact and (len(pieces) > 1 or len(name) > 5):
             score *= 2.0
+        scores[name] = score
+    summary.definers.prefetch(scores)  # only the names that count: each costs a bucket read
+    for name, score in scores.items():
         for i in summary.definers.get(name, ()):
             if score > best.get(i, 0.0):
                 best[i] = score
