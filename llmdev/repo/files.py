@@ -112,7 +112,8 @@ def list_files(
     # Files git reports changed are looked at again: their content, type or size may differ.
     listing = tracked.listing(dirty)
     again = [(path, _IndexEntry("100644", sha)) for path, sha, _ in tracked.files if path in dirty]
-    again += [(path, _IndexEntry("100644", "")) for path, (_, why) in zip(tracked.skipped_paths, tracked.skipped) if path in dirty and why != "submodule"]
+    skipped = zip(tracked.skipped_paths, tracked.skipped)
+    again += [(path, _IndexEntry("100644", "")) for path, (_, why) in skipped if path in dirty and why != "submodule"]
     again += [(path, _IndexEntry(mode, sha, conflicted)) for path, mode, sha, conflicted in tracked.pending]
     again += [(p, None) for p in decode(untracked).split("\0") if p]
     to_hash = checker.sort_out(again, dirty, listing)
@@ -183,7 +184,7 @@ class _TrackedFiles:
 
     def listing(self, dirty: set[str]) -> FileListing:
         """The decided files and skips, less the files git now reports changed (submodules stay skipped)."""
-        if not dirty:  # the usual case: every row as it is (RepoFile._make is the fast constructor)
+        if not dirty:  # the usual case: every row as it is
             return FileListing(_rows_as(RepoFile, self.files), _rows_as(SkippedFile, self.skipped))
         return FileListing(
             [RepoFile(path, sha, size) for path, sha, size in self.files if path not in dirty],
