@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from llmdev.code.languages import language_for
@@ -72,6 +72,7 @@ class CodeIndex:
         self._tags: dict[str, list[Tag]] = {}
         self._untaggable: set[str] = set()
         self._named: dict[str, dict[str, list[Tag]]] = {}  # path -> its definitions by name
+        self._definitions: dict[str, list[Tag]] = {}  # path -> its definitions, made once per run
         self._blobs: dict[str, ParsedFile | None] = {}  # blob -> its stored parse (blob_tags)
 
     def history(self) -> "History | None":
@@ -147,8 +148,13 @@ class CodeIndex:
             return [t for t in self._tags[path] if t.is_definition]
         if self._wants_loading(path, full=False):
             self.preload([path], full=False)
-        entry = self._entries.get(path)
-        return tags_of(ParsedFile(entry.language, entry.definitions)) if entry else []
+        made = self._definitions.get(path)
+        if made is None:
+            entry = self._entries.get(path)
+            made = tags_of(ParsedFile(entry.language, entry.definitions)) if entry else []
+            if entry is not None and (entry.tagged or self.shas[path] in self._untaggable):
+                self._definitions[path] = made  # final: no later load changes this file's definitions
+        return list(made)
 
     def stored_definitions(self) -> Iterator[tuple[str, Tag]]:
         """Every definition the store holds for the current files, read in one go, without
@@ -243,9 +249,9 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
     store = open_store(repo)
     if rebuild:
         store.clear()
-    listing = list_files(repo, settings=settings, cache=store, extra=private_paths_rule(settings))
-    current = {f.path: f.blob_sha for f in listing.files}
     with _cycle_collection_paused():
+        listing = list_files(repo, settings=settings, cache=store, extra=private_paths_rule(settings))
+        current = {f.path: f.blob_sha for f in listing.files}
         refresh = SummaryRefresh.start(store, current)
         if store.get_meta(PRUNED) != refresh.key:  # the same files as when last pruned: nothing new to prune
             store.prune(_stale_outside_git(repo, store.stored() - set(current.values())))
@@ -281,15 +287,17 @@ def _stale_outside_git(repo: "Repository", stale: set[str]) -> list[str]:
 def private_paths_rule(settings: object = None) -> "ExtraRule":
     """The private paths ([privacy] paths and the built-ins) as a listing rule: their code never
     enters the index, so no map, definition or caller block can carry it into a prompt."""
-    from llmdev.privacy.paths import index_rules
+    from llmdev.privacy.paths import DEFAULT_PRIVATE_PATHS, PathRules, index_paths
     from llmdev.repo.files import ExtraRule
 
-    rules = index_rules(settings)
+    extra = index_paths(settings)
+    # Compiled on first use: a warm listing checks no path and never needs them.
+    rules = cache(lambda: PathRules(extra))
 
     def reason(path: str) -> str | None:
-        return None if rules.matching_pattern(path) is None else "private path ([privacy] paths)"
+        return None if rules().matching_pattern(path) is None else "private path ([privacy] paths)"
 
-    return ExtraRule("private:" + "\0".join(rules.patterns), reason)
+    return ExtraRule("private:" + "\0".join([*DEFAULT_PRIVATE_PATHS, *extra]), reason)
 
 
 def _read_blobs(repo: "Repository", wanted: dict[str, str]) -> dict[str, str | None]:
@@ -316,8 +324,8 @@ def _read_blobs(repo: "Repository", wanted: dict[str, str]) -> dict[str, str | N
 
 @contextmanager
 def _cycle_collection_paused() -> Iterator[None]:
-    """Building or loading a summary makes hundreds of thousands of small objects and no cycles;
-    the cycle collector would walk them again and again (half the time of a summary build)."""
+    """Building or loading a summary (or a saved listing) makes hundreds of thousands of small objects
+    and no cycles; the cycle collector would walk them again and again (half the time of a summary build)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -101,9 +101,8 @@ def name_scores(summary: "Summary", terms: list[str], weights: dict[str, float],
     wanted = set(terms)
     exact = {i.lower() for i in identifiers}
     best: dict[int, float] = {}
-    candidates = {name for term in terms for name in summary.name_parts.get(term, ())}
-    summary.definers.prefetch(candidates)
-    for name in candidates:
+    scores: dict[str, float] = {}
+    for name in {name for term in terms for name in summary.name_parts.get(term, ())}:
         pieces = set(split_identifier(name)) or {name.lower()}
         matched = pieces & wanted
         coverage = len(matched) / len(pieces)
@@ -112,6 +111,9 @@ def name_scores(summary: "Summary", terms: list[str], weights: dict[str, float],
         score = coverage * coverage * sum(weights.get(p, 0.0) for p in matched)
         if name.lower() in exact and (len(pieces) > 1 or len(name) > 5):
             score *= 2.0
+        scores[name] = score
+    summary.definers.prefetch(scores)  # only the names that count: each costs a bucket read
+    for name, score in scores.items():
         for i in summary.definers.get(name, ()):
             if score > best.get(i, 0.0):
                 best[i] = score
@@ -135,9 +137,10 @@ def history_scores(summary: "Summary", history: "History | None", terms: list[st
     """BM25 over each listed file's past commit messages; files without history count as empty."""
     if history is None or not terms:
         return {}
-    listed = {j: i for j, path in enumerate(history.paths) if (i := positions.get(path)) is not None and i not in summary.hidden}
+    hidden = summary.hidden
+    listed = {j: i for j, i in enumerate(map(positions.get, history.paths)) if i is not None and i not in hidden}
     total = len(summary.paths) or 1
-    average = (sum(history.lengths[j] for j in listed) / total) or 1.0
+    average = (sum(map(history.lengths.__getitem__, listed)) / total) or 1.0
     scores: dict[int, float] = {}
     for term in terms:
         having = [(j, count) for j, count in history.postings_of(term) if j in listed]
@@ -199,18 +202,19 @@ def personalized_pagerank(summary: "Summary", seeds: dict[int, float]) -> dict[i
     pushes = 0
     links_of: dict[int, tuple[list[int], list[float], float]] = {}
     enqueue = queue.append
+    epsilon = PUSH_EPSILON  # a local: read for every link pushed along
     while queue and pushes < MAX_PUSHES:
         node = queue.pop()
         mass = residual[node]
-        if mass < PUSH_EPSILON:
+        if mass < epsilon:
             continue
         pushes += 1
         residual[node] = 0.0
         estimate[node] = estimate.get(node, 0.0) + ALPHA * mass
         cached = links_of.get(node)
         if cached is None:
-            links = summary.neighbours(node)
-            cached = links_of[node] = ([t for t, _ in links], [w for _, w in links], sum(w for _, w in links))
+            targets, weights = summary.links(node)
+            cached = links_of[node] = (targets, weights, sum(weights))
         targets, weights, weight_sum = cached
         if not targets:
             continue
@@ -218,6 +222,6 @@ def personalized_pagerank(summary: "Summary", seeds: dict[int, float]) -> dict[i
         for target, weight in zip(targets, weights):
             before = residual[target]
             after = residual[target] = before + spread * weight
-            if before < PUSH_EPSILON <= after:
+            if before < epsilon <= after:
                 enqueue(target)
     return estimate

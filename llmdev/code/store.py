@@ -34,8 +34,9 @@ TABLES = {
     "histories": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
     "listings": "key TEXT PRIMARY KEY, payload BLOB NOT NULL, saved REAL NOT NULL",
 }
+AGED = ("summaries", "histories", "listings")  # keyed tables whose oldest rows are dropped
 KEEP_HISTORIES = 4
-KEEP_LISTINGS = 4
+KEEP_LISTINGS = 8  # each state of the git index takes two rows: its listing and a pointer by checksum
 
 
 @lru_cache(maxsize=1)
@@ -145,11 +146,13 @@ class BlobStore:
     def latest_summary(self) -> tuple[str, bytes] | None:
         """The most recently saved summary, as (key, payload)."""
         try:
-            row = self._db.execute("SELECT key, payload FROM summaries ORDER BY saved DESC LIMIT 1").fetchone()
+            # The key first, by the age index: sorting whole rows would copy every payload (megabytes).
+            row = self._db.execute("SELECT key FROM summaries ORDER BY saved DESC LIMIT 1").fetchone()
         except sqlite3.Error as exc:
             self._reset(str(exc))
             return None
-        return (row[0], row[1]) if row else None
+        payload = self._payload("summaries", row[0]) if row else None
+        return (row[0], payload) if row and payload is not None else None
 
     def get_summary_terms(self, key: str, buckets: list[int]) -> dict[str, tuple[bytes, list[str]]]:
         found: dict[str, tuple[bytes, list[str]]] = {}
@@ -340,6 +343,8 @@ def _connect(target: str) -> sqlite3.Connection:
                 db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)", (fingerprint(),))
             for table, columns in TABLES.items():
                 db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+            for table in AGED:  # the newest rows are found without reading past any payload
+                db.execute(f"CREATE INDEX IF NOT EXISTS {table}_by_age ON {table} (saved, key)")
         db.execute("SELECT count(*) FROM blobs WHERE sha = ''").fetchone()
     except sqlite3.Error:
         db.close()

@@ -69,7 +69,8 @@ class NameTable:
             self._read |= wanted
 
     def _ready(self, name: str) -> dict[str, list[int]]:
-        if self._load is not None and name_bucket(name) not in self._read:
+        # A name held was read with its bucket (or added after reading it): only others may need reading.
+        if self._load is not None and name not in self._names and name_bucket(name) not in self._read:
             self.prefetch((name,))
         return self._names
 
@@ -165,10 +166,11 @@ class Summary:
         values.frombytes(packed)
         return list(zip(values[0::2], values[1::2]))
 
-    def neighbours(self, node: int) -> list[tuple[int, float]]:
+    def links(self, node: int) -> tuple[list[int], list[float]]:
+        """A file's neighbours in the graph and the weights of its links to them, as two lists."""
         values = array("I")
         values.frombytes(self.edges[node])
-        return [(v, w / 1000.0) for v, w in zip(values[0::2], values[1::2])]
+        return values[0::2].tolist(), [w / 1000.0 for w in values[1::2]]
 
     def dumps(self) -> bytes:
         """The part read on every run, one entry per file (and path part); the per-term and

@@ -16,7 +16,7 @@ from llmdev.code.terms import split_identifier
 from llmdev.tokens import CHARS_PER_TOKEN, estimate_tokens
 
 if TYPE_CHECKING:
-    from llmdev.code.index import CodeIndex, Tag
+    from llmdev.code.index import CodeIndex
 
 MAX_SYMBOLS = 4
 PROMPT_LINES = 12  # the most files a prompt lists beyond those it shows
@@ -40,13 +40,17 @@ def top_symbols(index: "CodeIndex", path: str, weights: dict[str, float]) -> tup
     """The file's definitions that match the task's terms, then the most referenced ones."""
     summary = index.summary
 
-    def weight(tag: "Tag") -> float:
-        named = sum(weights.get(piece, 0.0) for piece in split_identifier(tag.name))
-        private = 0.5 if tag.name.startswith("_") else 0.0
-        return NAME_BONUS * named + math.log2(2 + summary.users(tag.name)) - private
+    def weight(name: str) -> float:
+        named = sum(weights.get(piece, 0.0) for piece in split_identifier(name))
+        private = 0.5 if name.startswith("_") else 0.0
+        return NAME_BONUS * named + math.log2(2 + summary.users(name)) - private
 
-    best = sorted(index.definition_tags(path), key=lambda tag: (-weight(tag), tag.line))
-    return tuple(list(dict.fromkeys(tag.name for tag in best))[:MAX_SYMBOLS])
+    # A name's weight is the same wherever it is defined, so each name is weighed once and
+    # ranked by its first definition: the order sorting every definition would give.
+    first_line: dict[str, int] = {}
+    for tag in index.definition_tags(path):
+        first_line[tag.name] = min(tag.line, first_line.get(tag.name, tag.line))
+    return tuple(sorted(first_line, key=lambda name: (-weight(name), first_line[name]))[:MAX_SYMBOLS])
 
 
 def map_lines(

@@ -49,17 +49,18 @@ class Snippet:
 def units(definitions: list["Tag"]) -> list[tuple["Tag", str]]:
     """Non-overlapping definitions to show whole, each with the container it sits in (if any)."""
     chosen: list[tuple["Tag", str]] = []
-    stack: list[tuple["Tag", bool]] = []  # (definition, shown whole)
+    # The open definitions, each with what holds for it and everything around it: (last line,
+    # shown whole or inside one shown whole, a function or inside one, innermost container's name).
+    stack: list[tuple[int, bool, bool, str]] = []
     for tag in definitions:
-        while stack and stack[-1][0].end_line < tag.line:
+        while stack and stack[-1][0] < tag.line:
             stack.pop()
-        inside_whole = any(whole for _, whole in stack)
-        inside_function = any(t.kind in FUNCTIONS for t, _ in stack)
+        _, inside_whole, inside_function, scope = stack[-1] if stack else (0, False, False, "")
         whole = not inside_whole and not inside_function and not _is_split(tag)
         if whole:
-            scope = next((t.name for t, _ in reversed(stack) if t.kind in CONTAINERS), "")
             chosen.append((tag, scope))
-        stack.append((tag, whole or inside_whole))
+        function = inside_function or tag.kind in FUNCTIONS
+        stack.append((tag.end_line, whole or inside_whole, function, tag.name if tag.kind in CONTAINERS else scope))
     return chosen
 
 
@@ -82,7 +83,11 @@ def file_snippets(
     if not pieces:
         return [layout.snippet(path, PurePosixPath(path).name, "file", 1, max(len(lines), 1), "", max_tokens)]
     snippets = [layout.snippet(path, t.name, t.kind, t.line, t.end_line, scope, max_tokens) for t, scope in pieces]
-    raw = [2.0 * _name_score(s.name, weights) + math.log1p(layout.hits(pattern, s.line, s.end_line)) for s in snippets]
+    named: dict[str, float] = {}  # the same names recur (`__init__`, `eval`): each is scored once
+    for s in snippets:
+        if s.name not in named:
+            named[s.name] = _name_score(s.name, weights)
+    raw = [2.0 * named[s.name] + math.log1p(layout.hits(pattern, s.line, s.end_line)) for s in snippets]
     top = max(raw, default=0.0)
     for snippet, score in zip(snippets, raw):
         snippet.relevance = score / top if top > 0 else 0.0
@@ -95,8 +100,8 @@ class _Layout:
     def __init__(self, text: str, lines: list[str]) -> None:
         self.text = text
         self.lines = lines
-        self.ends = list(accumulate(len(line) + 1 for line in lines))  # chars up to the end of each line
-        self.offsets = list(accumulate((len(line) for line in text.splitlines(keepends=True)), initial=0))
+        self.ends = [total + number for number, total in enumerate(accumulate(map(len, lines)), 1)]  # chars up to each line's end
+        self.offsets = _line_starts(text, self.ends)
         self._hits: tuple[re.Pattern[str], list[int]] | None = None  # where a pattern's matches start
 
     def hits(self, pattern: re.Pattern[str] | None, first: int, last: int) -> int:
@@ -122,13 +127,57 @@ class _Layout:
         return Snippet(path, name, kind, first, last, code, scope)
 
 
+# The line breaks `str.splitlines` knows besides the line feed.
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _line_starts(text: str, ends: list[int]) -> list[int]:
+    """Where each line starts in `text`, then its length. When line feeds are the only line breaks,
+    each line starts where the one before ends (`ends` counts one character per break)."""
+    if _only_newlines(text):
+        return [0, *ends[:-1], len(text)] if ends else [0]
+    return list(accumulate(map(len, text.splitlines(keepends=True)), initial=0))
+
+
+def _only_newlines(text: str) -> bool:
+    """Whether line feeds are the only line breaks in `text` (a few quick scans for ASCII text)."""
+    if any(c in text for c in "\r\x0b\x0c\x1c\x1d\x1e"):
+        return False
+    return text.isascii() or _OTHER_BREAKS.search(text) is None
+
+
+# A pattern that is only plain words, one after another: `word|other|...`.
+_PLAIN_WORDS = re.compile(r"[a-z0-9_]+(?:\|[a-z0-9_]+)*")
+
+
 def _match_starts(pattern: re.Pattern[str], text: str) -> list[int]:
     """Where `pattern` matches in `text`. A case-insensitive pattern of lowercase ASCII words runs
-    case-sensitively over the lowercased text when that is ASCII too: the same matches, 5x faster."""
+    case-sensitively over the lowercased text when that is ASCII too: the same matches, 5x faster;
+    a pattern of plain words is then searched word by word, 3x faster again."""
     source = pattern.pattern
     if pattern.flags & re.IGNORECASE and source.isascii() and source == source.lower() and text.isascii():
+        if _PLAIN_WORDS.fullmatch(source):
+            return _word_starts(text.lower(), source.split("|"))
         return [match.start() for match in re.compile(source).finditer(text.lower())]
     return [match.start() for match in pattern.finditer(text)]
+
+
+def _word_starts(text: str, words: list[str]) -> list[int]:
+    """Where the alternation `words[0]|words[1]|...` matches in `text`, as `re` finds it: at each
+    place the first word (in that order) that occurs there, then on from the end of that match."""
+    length_at: dict[int, int] = {}  # where any word occurs -> the length of the first word occurring there
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            length_at.setdefault(at, len(word))
+            at = text.find(word, at + 1)
+    starts: list[int] = []
+    free = 0  # matches do not overlap: the next one starts here or later
+    for at in sorted(length_at):
+        if at >= free:
+            starts.append(at)
+            free = at + length_at[at]
+    return starts
 
 
 def _name_score(name: str, weights: dict[str, float]) -> float:

@@ -125,8 +125,13 @@ def index_rules(settings: object = None) -> PathRules:
 
     `allow_paths` is not applied here: the merged settings may hold a repository's own
     `allow_paths`, which the guard ignores but the index could not tell apart."""
+    return PathRules(index_paths(settings))
+
+
+def index_paths(settings: object = None) -> list[str]:
+    """The `[privacy] paths` that `index_rules` adds to the built-ins."""
     privacy = getattr(settings, "privacy", None)
-    return PathRules(privacy.paths if privacy is not None else ())
+    return list(privacy.paths) if privacy is not None else []
 
 
 def diff_sections(text: str) -> list[DiffSection]:

@@ -7,8 +7,9 @@ import marshal
 import os
 import stat
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, Protocol, Sequence
+from typing import Any, Callable, NamedTuple, Protocol, Sequence, TypeVar
 
 from llmdev.repo.discovery import Repository, decode
 from llmdev.repo.excludes import builtin_exclusion
@@ -17,6 +18,8 @@ IGNORE_FILE = ".llmdevignore"
 DEFAULT_MAX_FILE_KB = 1024
 SUBMODULE_MODE = "160000"
 SYMLINK_MODE = "120000"
+T = TypeVar("T")
+POINTER = b"see:"  # a saved listing row that holds another row's key (a marshalled listing never starts so)
 
 
 class RepoFile(NamedTuple):
@@ -89,27 +92,28 @@ def list_files(
     """
     max_bytes, exclude = _file_limits(settings)
     spec = literal_pathspecs(paths)
-    staged, untracked, modified = repo.git_parallel(
-        ("ls-files", "-s", "-z", *spec),
+    saved = _SavedDecisions(cache, repo, _rules_digest(max_bytes, exclude, extra, repo.root)) if cache is not None and not spec else None
+    tracked = saved.by_checksum() if saved is not None else None
+    # The git index itself is listed only when no decisions were found under its checksum.
+    untracked, modified, *staged = repo.git_parallel(
         ("ls-files", "-o", "--exclude-standard", "-z", *spec),
         ("diff-files", "--name-only", "-z", *spec),
+        *([] if tracked is not None else [("ls-files", "-s", "-z", *spec)]),
     )
     dirty = set(decode(modified).split("\0"))
     dirty.discard("")
     checker = _Checker(str(repo.root) + os.sep, max_bytes, _user_exclusions(repo.root, exclude, extra))
-    key = _tracked_key(staged, max_bytes, exclude, extra, repo.root) if cache is not None and not spec else None
-    tracked = _TrackedFiles.loads(cache.get_listing(key)) if cache is not None and key else None
     if tracked is None:
-        tracked = _TrackedFiles.decide(checker, _parse_index(staged), dirty)
-        if cache is not None and key:
-            cache.put_listing(key, tracked.dumps())
+        tracked = saved.by_entries(staged[0]) if saved is not None else None
+    if tracked is None:
+        tracked = _TrackedFiles.decide(checker, _parse_index(staged[0]), dirty)
+        if saved is not None:
+            saved.save(tracked)
     # Files git reports changed are looked at again: their content, type or size may differ.
-    listing = FileListing(
-        [RepoFile(path, sha, size) for path, sha, size in tracked.files if path not in dirty],
-        [SkippedFile(shown, why) for path, why, shown in tracked.skipped if path not in dirty or why == "submodule"],
-    )
+    listing = tracked.listing(dirty)
     again = [(path, _IndexEntry("100644", sha)) for path, sha, _ in tracked.files if path in dirty]
-    again += [(path, _IndexEntry("100644", "")) for path, why, _ in tracked.skipped if path in dirty and why != "submodule"]
+    skipped = zip(tracked.skipped_paths, tracked.skipped)
+    again += [(path, _IndexEntry("100644", "")) for path, (_, why) in skipped if path in dirty and why != "submodule"]
     again += [(path, _IndexEntry(mode, sha, conflicted)) for path, mode, sha, conflicted in tracked.pending]
     again += [(p, None) for p in decode(untracked).split("\0") if p]
     to_hash = checker.sort_out(again, dirty, listing)
@@ -153,7 +157,8 @@ class _TrackedFiles:
     entries looked at again on every run (changed or conflicted when these were decided)."""
 
     files: list[tuple[str, str, int]] = field(default_factory=list)  # (path, sha, size), sorted
-    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (path, reason, path as shown)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path as shown, reason): a SkippedFile's fields
+    skipped_paths: list[str] = field(default_factory=list)  # the path of each of `skipped`
     pending: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (path, mode, sha, conflicted)
 
     @classmethod
@@ -169,36 +174,110 @@ class _TrackedFiles:
         checker.sort_out(unchanged, set(), listing, raw_skipped=True)
         listing.files.sort()
         decided.files = [tuple(f) for f in listing.files]  # type: ignore[misc]
-        decided.skipped = [(s.path, s.reason, _printable(s.path)) for s in listing.skipped]
+        # The shown path is the path itself when printable: one string, saved once.
+        decided.skipped = [(s.path if (shown := _printable(s.path)) == s.path else shown, s.reason) for s in listing.skipped]
+        decided.skipped_paths = [s.path for s in listing.skipped]
         kept = {f.path for f in listing.files} | {s.path for s in listing.skipped}
         # A file that vanished between git's answer and the check is looked at again next time.
         decided.pending += [(p, e.mode, e.sha, False) for p, e in unchanged if p not in kept and e]
         return decided
 
+    def listing(self, dirty: set[str]) -> FileListing:
+        """The decided files and skips, less the files git now reports changed (submodules stay skipped)."""
+        if not dirty:  # the usual case: every row as it is
+            return FileListing(_rows_as(RepoFile, self.files), _rows_as(SkippedFile, self.skipped))
+        return FileListing(
+            [RepoFile(path, sha, size) for path, sha, size in self.files if path not in dirty],
+            [SkippedFile(*row) for path, row in zip(self.skipped_paths, self.skipped) if path not in dirty or row[1] == "submodule"],
+        )
+
     def dumps(self) -> bytes:
-        return marshal.dumps((self.files, self.skipped, self.pending))
+        return marshal.dumps((self.files, self.skipped, self.skipped_paths, self.pending))
 
     @classmethod
     def loads(cls, payload: bytes | None) -> "_TrackedFiles | None":
         if not payload:
             return None
         try:
-            files, skipped, pending = marshal.loads(payload)
+            files, skipped, skipped_paths, pending = marshal.loads(payload)
         except (ValueError, EOFError, TypeError):
             return None
-        return cls(files, skipped, pending)
+        return cls(files, skipped, skipped_paths, pending)
 
 
-def _tracked_key(staged: bytes, max_bytes: int, exclude: list[str], extra: ExtraRule | None, root: Path) -> str:
-    """Names the decisions for this git index under these rules (and this version of them)."""
-    digest = hashlib.sha256(staged)
-    digest.update(repr((max_bytes, exclude, extra.key if extra else None)).encode("utf-8", "surrogateescape"))
+def _rows_as(kind: type[T], rows: list[Any]) -> list[T]:
+    """Saved rows (tuples of a named tuple's fields) as that named tuple, made without a Python call per row."""
+    return list(map(tuple.__new__, repeat(kind), rows))
+
+
+class _SavedDecisions:
+    """The decisions about tracked files kept in a `ListingCache` under the index's entries as
+    `ls-files -s` lists them (unchanged when git rewrites the index with fresh stat data), and
+    found from the checksum git writes at the end of its index file (read without running git)
+    through a small row that names the entries' key."""
+
+    def __init__(self, cache: ListingCache, repo: Repository, rules: bytes) -> None:
+        self.cache = cache
+        self.rules = rules
+        checksum = _index_checksum(repo)
+        self.checksum_key = _key(b"checksum\0" + checksum, rules) if checksum is not None else None
+        self.entries_key: str | None = None
+
+    def by_checksum(self) -> "_TrackedFiles | None":
+        pointer = self.cache.get_listing(self.checksum_key) if self.checksum_key is not None else None
+        if pointer is None or not pointer.startswith(POINTER):
+            return None
+        return _TrackedFiles.loads(self.cache.get_listing(pointer[len(POINTER) :].decode("ascii", "replace")))
+
+    def by_entries(self, staged: bytes) -> "_TrackedFiles | None":
+        self.entries_key = _key(b"entries\0" + staged, self.rules)
+        tracked = _TrackedFiles.loads(self.cache.get_listing(self.entries_key))
+        if tracked is not None:
+            self._point()  # found by checksum next time
+        return tracked
+
+    def save(self, tracked: "_TrackedFiles") -> None:
+        if self.entries_key is not None:
+            self.cache.put_listing(self.entries_key, tracked.dumps())
+            self._point()
+
+    def _point(self) -> None:
+        if self.checksum_key is not None and self.entries_key is not None:
+            self.cache.put_listing(self.checksum_key, POINTER + self.entries_key.encode("ascii"))
+
+
+def _index_checksum(repo: Repository) -> bytes | None:
+    """The end of git's index file (its checksum over everything before it) and its size; None when
+    git is told to use another index file or writes no checksum (`index.skipHash`)."""
+    if os.environ.get("GIT_INDEX_FILE"):
+        return None
+    try:
+        with open(repo.git_dir / "index", "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            if size < 64:
+                return None
+            handle.seek(size - 32)
+            tail = handle.read(32)
+    except OSError:
+        return None
+    if len(tail) != 32 or tail.endswith(bytes(20)):
+        return None
+    return tail + b"%d" % size
+
+
+def _rules_digest(max_bytes: int, exclude: list[str], extra: ExtraRule | None, root: Path) -> bytes:
+    """Names the rules the decisions follow (and this version of them)."""
+    digest = hashlib.sha256(repr((max_bytes, exclude, extra.key if extra else None)).encode("utf-8", "surrogateescape"))
     for source in (Path(__file__), Path(__file__).with_name("excludes.py"), root / IGNORE_FILE):
         try:
             digest.update(source.read_bytes())
         except OSError:
             digest.update(b"-")
-    return digest.hexdigest()
+    return digest.digest()
+
+
+def _key(index: bytes, rules: bytes) -> str:
+    return hashlib.sha256(rules + index).hexdigest()
 
 
 def _file_limits(settings: Any) -> tuple[int, list[str]]:

@@ -60,3 +60,19 @@ def test_a_repository_cannot_let_a_private_path_into_the_index(tmp_path: Path) -
     config = load_config(cwd=root)
     index = load_index(open_repository(root), show_progress=False, settings=config.settings)
     assert "secrets/vault.py" not in index.files() and "app.py" not in index.files()
+
+
+def test_the_private_paths_rule_names_every_pattern_and_compiles_them_only_when_asked(monkeypatch) -> None:
+    from llmdev.code.index import private_paths_rule
+    from llmdev.config.schema import PrivacyConfig, Settings
+    from llmdev.privacy import paths
+
+    made: list[object] = []
+    real = paths.PathRules
+    monkeypatch.setattr(paths, "PathRules", lambda extra: made.append(extra) or real(extra))
+    rule = private_paths_rule(Settings(privacy=PrivacyConfig(paths=["drafts/**"])))
+    assert rule.key == "private:" + "\0".join([*paths.DEFAULT_PRIVATE_PATHS, "drafts/**"])
+    assert made == []  # a warm listing checks no path: nothing compiled
+    assert rule.reason("drafts/plan.py") and rule.reason("secrets/vault.py")
+    assert rule.reason("app.py") is None
+    assert len(made) == 1

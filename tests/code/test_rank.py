@@ -48,3 +48,12 @@ def test_no_query_ranks_by_centrality(sample) -> None:  # type: ignore[no-untype
     order = _order(sample, "")
     assert set(order) == set(load_index(sample.open(), show_progress=False).files())
     assert order.index("app/config.py") < order.index("README.md")
+
+
+def test_a_files_links_unpack_as_packed() -> None:
+    from llmdev.code.summary import NameTable, Summary, pack_links
+
+    edges = [pack_links([(1, 0.5), (2, 1.25)]), b""]
+    summary = Summary(["a", "b"], [1, 1], NameTable(), NameTable(), edges, {}, [1.0, 1.0], ["x", "y"])
+    assert summary.links(0) == ([1, 2], [0.5, 1.25])
+    assert summary.links(1) == ([], [])

@@ -312,3 +312,95 @@ def test_a_damaged_cached_listing_is_worked_out_again(repo):
     for key in cache.rows:
         cache.rows[key] = b"\x00garbage"
     assert list_files(opened, cache=cache) == fresh
+
+
+def _listing_commands(monkeypatch) -> list[tuple[str, ...]]:
+    """Every git command `list_files` runs through `git_parallel`, recorded."""
+    from llmdev.repo.discovery import Repository
+
+    seen: list[tuple[str, ...]] = []
+    real = Repository.git_parallel
+
+    def recording(self, *commands):
+        seen.extend(commands)
+        return real(self, *commands)
+
+    monkeypatch.setattr(Repository, "git_parallel", recording)
+    return seen
+
+
+def test_saved_decisions_are_found_by_the_index_checksum_without_listing_the_index(repo, monkeypatch):
+    repo.write("a.py", "a = 1\n")
+    repo.commit("one")
+    opened, cache = open_repository(repo.root), _MemoryCache()
+    fresh = list_files(opened)
+    seen = _listing_commands(monkeypatch)
+    assert list_files(opened, cache=cache) == fresh
+    assert ("ls-files", "-s", "-z") in seen  # nothing saved yet
+    seen.clear()
+    assert list_files(opened, cache=cache) == fresh
+    assert ("ls-files", "-s", "-z") not in seen
+
+
+def test_an_index_rewritten_with_fresh_stat_data_reuses_the_decisions(repo, monkeypatch):
+    repo.write("a.py", "a = 1\n")
+    repo.commit("one")
+    opened, cache = open_repository(repo.root), _MemoryCache()
+    list_files(opened, cache=cache)
+    saved = len(cache.rows)
+    os.utime(repo.root / "a.py", (1_000_000_000, 1_000_000_000))
+    repo.git("update-index", "--refresh")  # same entries, new stat data: a new checksum
+    fresh = list_files(opened)
+    assert list_files(opened, cache=cache) == fresh
+    assert len(cache.rows) == saved + 1  # the same decisions, now also under the new checksum
+    seen = _listing_commands(monkeypatch)
+    assert list_files(opened, cache=cache) == fresh
+    assert ("ls-files", "-s", "-z") not in seen
+
+
+def test_another_index_file_is_never_answered_from_the_checksum_of_the_usual_one(repo, monkeypatch):
+    repo.write("a.py", "a = 1\n")
+    repo.write("b.py", "b = 1\n")
+    repo.commit("one")
+    opened, cache = open_repository(repo.root), _MemoryCache()
+    list_files(opened, cache=cache)
+    other = repo.root / ".git" / "other-index"
+    subprocess.run(["git", "read-tree", "--empty"], cwd=repo.root, env={**os.environ, "GIT_INDEX_FILE": str(other)}, check=True)
+    subprocess.run(["git", "add", "a.py"], cwd=repo.root, env={**os.environ, "GIT_INDEX_FILE": str(other)}, check=True)
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other))
+    fresh = list_files(opened)
+    assert [f.path for f in fresh.files] == ["a.py", "b.py"]  # b.py is untracked in that index
+    assert list_files(opened, cache=cache) == fresh
+
+
+def test_an_index_without_a_checksum_is_listed_by_git(repo, monkeypatch):
+    from llmdev.repo.files import _index_checksum
+
+    repo.write("a.py", "a = 1\n")
+    repo.commit("one")
+    opened = open_repository(repo.root)
+    assert _index_checksum(opened) is not None
+    index = repo.root / ".git" / "index"
+    data = index.read_bytes()
+    index.write_bytes(data[:-20] + bytes(20))  # what index.skipHash writes
+    assert _index_checksum(opened) is None
+    cache = _MemoryCache()
+    seen = _listing_commands(monkeypatch)
+    list_files(opened, cache=cache)
+    list_files(opened, cache=cache)
+    assert seen.count(("ls-files", "-s", "-z")) == 2
+
+
+def test_a_checksum_row_whose_listing_is_gone_is_worked_out_again(repo, monkeypatch):
+    repo.write("a.py", "a = 1\n")
+    repo.commit("one")
+    opened, cache = open_repository(repo.root), _MemoryCache()
+    fresh = list_files(opened)
+    list_files(opened, cache=cache)
+    pointers = [key for key, payload in cache.rows.items() if payload.startswith(b"see:")]
+    assert len(pointers) == 1 and len(cache.rows) == 2
+    for key in [key for key in cache.rows if key not in pointers]:
+        del cache.rows[key]  # dropped as one of the oldest listings
+    seen = _listing_commands(monkeypatch)
+    assert list_files(opened, cache=cache) == fresh
+    assert ("ls-files", "-s", "-z") in seen and len(cache.rows) == 2
