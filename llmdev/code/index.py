@@ -73,7 +73,7 @@ class CodeIndex:
         self._untaggable: set[str] = set()
         self._named: dict[str, dict[str, list[Tag]]] = {}  # path -> its definitions by name
         self._definitions: dict[str, list[Tag]] = {}  # path -> its definitions, made once per run
-        self._blobs: dict[str, ParsedFile | None] = {}  # blob -> its stored parse (blob_tags)
+        self._blobs: dict[str, ParsedFile | None] = {}  # blob -> its stored parse (stored_blob)
 
     def history(self) -> "History | None":
         """What past commits said about each file (history.py), read on first use; None without commits."""
@@ -130,7 +130,7 @@ class CodeIndex:
         return done
 
     def prefetch_blobs(self, shas: Iterable[str]) -> None:
-        """Read the stored parses of these blobs (e.g. both sides of a diff) in one go, for `blob_tags`."""
+        """Read the stored parses of these blobs (e.g. both sides of a diff) in one go, for `stored_blob`."""
         wanted = [sha for sha in shas if sha not in self._blobs]
         if wanted:
             found = self.store.get_many(wanted)
@@ -347,18 +347,3 @@ def _stats(listing: object, missing: list, shas: dict[str, str], store: BlobStor
         skipped=len(getattr(listing, "skipped")),
         paths=list(shas),
     )
-
-
-def blob_tags(index: CodeIndex, path: str, sha: str | None, load: Callable[[], str | None]) -> list[Tag] | None:
-    """Tags of one blob (e.g. a staged or old version), from the store when known, else parsed from `load()`."""
-    cached = index.stored_blob(sha) if sha else None
-    if cached is not None and cached.tagged:
-        return tags_of(cached)
-    text = load()
-    if text is None:
-        return None
-    parsed = add_tags(cached, text) if cached is not None else parse_file(path, text)
-    if sha:
-        index.store.put_many([(sha, parsed)])
-        index._blobs[sha] = parsed
-    return tags_of(parsed)
