@@ -56,6 +56,39 @@ def test_detached_head(repo):
     assert found.has_commits()
 
 
+def test_head_is_read_from_git_files_as_git_reads_it(repo, tmp_path, monkeypatch):
+    """Loose ref, packed ref, detached, a linked worktree's branch: the same id as git, without git;
+    an unborn branch and a symbolic ref are left to git."""
+    import llmdev.repo.discovery as discovery
+
+    found = open_repository(repo.root)
+    real_run_git = discovery.run_git
+    assert found.head_sha() is None  # unborn: asked of git
+    first = repo.commit("one")
+    repo.write("a.txt", "a\n")
+    second = repo.commit("two")
+    worktree = tmp_path / "wt"
+    repo.git("worktree", "add", "-q", "-b", "feature", str(worktree), first)
+    in_worktree = open_repository(worktree)
+
+    def no_git(*args, **kwargs):
+        raise AssertionError(f"git was run: {args}")
+
+    monkeypatch.setattr(discovery, "run_git", no_git)
+    assert found.head_sha() == second  # loose ref
+    assert in_worktree.head_sha() == first  # its own HEAD, the branch in the common dir
+    repo.git("pack-refs", "--all")
+    assert not (repo.root / ".git" / "refs" / "heads" / "main").exists()
+    assert found.head_sha() == second  # packed
+    repo.git("checkout", "-q", "--detach", first)
+    assert found.head_sha() == first  # detached
+    monkeypatch.setattr(discovery, "run_git", real_run_git)
+    repo.git("checkout", "-q", "main")
+    repo.git("symbolic-ref", "refs/heads/alias", "refs/heads/main")
+    repo.git("symbolic-ref", "HEAD", "refs/heads/alias")  # a branch that is itself a symbolic ref
+    assert found.head_sha() == repo.git("rev-parse", "HEAD").strip() == second
+
+
 def test_linked_worktree_has_its_own_git_dir(repo, tmp_path):
     repo.write("a.txt", "a\n")
     repo.commit("one")
