@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from llmdev.code.tags import ParsedFile
 
@@ -155,25 +155,21 @@ class BlobStore:
         return (row[0], payload) if row and payload is not None else None
 
     def get_summary_terms(self, key: str, buckets: list[int]) -> dict[str, tuple[bytes, list[str]]]:
-        found: dict[str, tuple[bytes, list[str]]] = {}
-        try:
-            marks = ",".join("?" * len(buckets))
-            query = f"SELECT payload FROM summary_terms WHERE key = ? AND bucket IN ({marks})"
-            for (payload,) in self._db.execute(query, [key, *buckets]):
-                found.update(marshal.loads(payload))
-        except (sqlite3.Error, ValueError, EOFError, TypeError) as exc:
-            self.notes.append(f"index summary unreadable ({exc})")
-        return found
+        return self._bucket_entries("summary_terms", key, buckets)
 
     def get_summary_names(self, key: str, kind: int, buckets: list[int]) -> dict[str, list[int]]:
         """The name -> files entries of these buckets of one of the summary's name tables."""
         from llmdev.code.summary import NAME_BUCKETS
 
-        found: dict[str, list[int]] = {}
+        return self._bucket_entries("summary_names", key, [kind * NAME_BUCKETS + b for b in buckets])
+
+    def _bucket_entries(self, table: str, key: str, buckets: list[int]) -> dict[str, Any]:
+        """The entries of these buckets of one of the summary's bucketed tables, merged."""
+        found: dict[str, Any] = {}
         try:
             for start in range(0, len(buckets), CHUNK):
-                chunk = [kind * NAME_BUCKETS + b for b in buckets[start : start + CHUNK]]
-                query = f"SELECT payload FROM summary_names WHERE key = ? AND bucket IN ({','.join('?' * len(chunk))})"
+                chunk = buckets[start : start + CHUNK]
+                query = f"SELECT payload FROM {table} WHERE key = ? AND bucket IN ({','.join('?' * len(chunk))})"
                 for (payload,) in self._db.execute(query, [key, *chunk]):
                     found.update(marshal.loads(payload))
         except (sqlite3.Error, ValueError, EOFError, TypeError) as exc:
