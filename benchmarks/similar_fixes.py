@@ -26,6 +26,8 @@ from typing import Protocol
 
 from lexical import Bm25, identifier_terms, score_all
 
+from llmdev.code.rank import combine_scaled
+
 SCAN = 3000
 
 
@@ -128,12 +130,5 @@ def llmdev_with_similar(llmdev: ScoredRanker, log: CommitLog, how: SimilarFixes)
 
 
 def blend_scaled(first: dict[str, float], second: dict[str, float], weight: float) -> dict[str, float]:
-    """first / max(first) + weight x second / max(second); an empty or all-zero side adds nothing."""
-    combined: dict[str, float] = {}
-    for scores, factor in ((first, 1.0), (second, weight)):
-        best = max(scores.values(), default=0.0)
-        if best <= 0:
-            continue
-        for path, score in scores.items():
-            combined[path] = combined.get(path, 0.0) + factor * score / best
-    return combined
+    """first / max(first) + weight x second / max(second), as llmdev's ranking blends its signals."""
+    return combine_scaled((first, 1.0), (second, weight))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Hashable, Sequence, TypeVar
 
 from llmdev.code.languages import is_test_path
 from llmdev.code.terms import path_mentions, query_identifiers, query_terms, split_identifier
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from llmdev.code.history import History
     from llmdev.code.index import CodeIndex
     from llmdev.code.summary import Summary
+
+K = TypeVar("K", bound=Hashable)
 
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -55,7 +57,7 @@ def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = ()) -> 
     identifiers = query_identifiers(query)
     weights = term_idf(summary, terms)
     positions = summary.index_of()
-    seeds = _combine(
+    seeds = combine_scaled(
         (bm25(summary, weights), 1.0),
         (name_scores(summary, terms, weights, identifiers), NAME_WEIGHT),
         (path_scores(summary, terms), PATH_WEIGHT),
@@ -165,9 +167,9 @@ def _mentioned(paths: list[str], query: str) -> list[str]:
     return found
 
 
-def _combine(*parts: tuple[dict[int, float], float]) -> dict[int, float]:
-    """Sum of each part scaled to a maximum of 1, times its weight."""
-    total: dict[int, float] = {}
+def combine_scaled(*parts: tuple[dict[K, float], float]) -> dict[K, float]:
+    """Sum of each part scaled to a maximum of 1, times its weight (an empty or all-zero part adds nothing)."""
+    total: dict[K, float] = {}
     for scores, weight in parts:
         top = max(scores.values(), default=0.0)
         if top <= 0:
@@ -181,7 +183,7 @@ def _blend(summary: "Summary", seeds: dict[int, float], wants_tests: bool) -> di
     """Seed score plus graph score, each scaled to a maximum of 1; test files count less unless asked for."""
     top_seeds = dict(sorted(seeds.items(), key=lambda kv: -kv[1])[:SEEDS])
     graph = personalized_pagerank(summary, top_seeds)
-    scores = _combine((seeds, 1.0), (graph, GRAPH_WEIGHT))
+    scores = combine_scaled((seeds, 1.0), (graph, GRAPH_WEIGHT))
     if not wants_tests:
         for i in scores:
             if is_test_path(summary.paths[i]):
