@@ -25,7 +25,7 @@ from llmdev.review.engine import RunOptions, run_review
 from llmdev.review.plan import ReviewPlan, plan_review
 from llmdev.usage.store import read
 from tests.gitrepo import GitRepo
-from tests.review.support import finding, reply, user_prompt
+from tests.review.support import part_reply
 from tests.servers import OllamaServer, OpenAIServer
 from tests.servers.base import estimate_server_tokens
 
@@ -37,7 +37,6 @@ def _body(lines: int) -> str:
 
 BODY = _body(120)
 FILES = [f"mod/{name}.py" for name in "abcdefghij"]
-PART = re.compile(r"This is part (\d+) of (\d+)")
 VLLM_MODEL = "meta-llama/Llama-3.1-8B-Instruct"
 VLLM_WINDOW = 10000  # not a default of llmdev's: only /v1/models max_model_len can say it
 
@@ -47,13 +46,7 @@ def _user_config(text: str) -> None:
 
 
 def _review_reply(body: dict[str, Any]) -> str:
-    """Findings for each file of the part; earlier parts answer later, so replies end out of order."""
-    prompt = user_prompt(body)
-    number, total = map(int, PART.search(prompt).groups())  # type: ignore[union-attr]
-    time.sleep(0.1 + 0.05 * (total - number))
-    paths = [line.split("### File: ", 1)[1].split(" (", 1)[0] for line in prompt.splitlines() if line.startswith("### File: ")]
-    findings = [finding(p, n, "medium", f"Problem {n} of part {number} in {p}") for p in paths for n in (3, 1)]
-    return reply(*findings, summary=f"Part {number} reviewed {', '.join(paths)}.")
+    return part_reply(body, 0.05)
 
 
 @pytest.fixture

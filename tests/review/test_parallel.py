@@ -4,8 +4,6 @@ the replies into the same result a one-after-another review gives."""
 from __future__ import annotations
 
 import os
-import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +15,10 @@ from llmdev.repo.diffs import parse_spec
 from llmdev.repo.discovery import open_repository
 from llmdev.review.engine import RunOptions, run_review
 from llmdev.review.plan import ReviewPlan, plan_review
-from tests.review.support import GitRepo, finding, reply, user_prompt
+from tests.review.support import GitRepo, part_reply, reply, user_prompt
 
 BODY = "".join(f"value_{i} = compute({i}, 'some longer text to take up room in the prompt')\n" for i in range(120))
 FILES = [f"mod/{name}.py" for name in "abcdef"]
-PART = re.compile(r"This is part (\d+) of (\d+)")
 
 
 def _configure(concurrency: int) -> None:
@@ -35,13 +32,7 @@ def _plan(repo: GitRepo) -> ReviewPlan:
 
 
 def _slow_first(body: dict[str, Any]) -> str:
-    """Findings for each file in the prompt; earlier parts answer later, so replies end in reverse order."""
-    prompt = user_prompt(body)
-    number, total = map(int, PART.search(prompt).groups())  # type: ignore[union-attr]
-    time.sleep(0.1 + 0.08 * (total - number))
-    paths = [line.split("### File: ", 1)[1].split(" (", 1)[0] for line in prompt.splitlines() if line.startswith("### File: ")]
-    findings = [finding(p, n, "medium", f"Problem {n} of part {number} in {p}") for p in paths for n in (3, 1)]
-    return reply(*findings, summary=f"Part {number} reviewed {', '.join(paths)}.")
+    return part_reply(body, 0.08)
 
 
 @pytest.fixture
