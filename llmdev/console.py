@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,11 +63,23 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+# Control characters a terminal would act on (ESC starts colour, title and clipboard sequences) and
+# bidirectional overrides that make text read differently from what it is; shown, never sent.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Model- or repository-written text for a terminal: control characters shown as `\\x1b`, not acted on.
+    (Rich is handed it as `Text`, never as markup, so `[bold]` stays literal too.)"""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
 def _status(message: str, style: str | None = None) -> None:
-    """One status line on stderr; under GitHub Actions, fenced when it could act as a workflow command
-    (it often quotes file names or model text)."""
+    """One status line on stderr, control characters shown (it often quotes file names, config keys
+    or model text); under GitHub Actions, fenced when it could act as a workflow command."""
     from llmdev.workflow_commands import fence_lines, needs_fence
 
+    message = printable(message)
     console = err_console()
     fenced = fence_lines(message) if needs_fence(message) else None
     if fenced:

@@ -55,3 +55,12 @@ def test_a_progress_bar_with_a_unit_shows_the_rate_and_the_time_left(monkeypatch
         assert task.completed == 400 and task.fields["rate"] != "…"
         shown = "".join(segment.text for segment in terminal.render(bar._bar.make_tasks_table(bar._bar.tasks)))  # type: ignore[union-attr]
     assert "400/1000" in shown and "files/s" in shown and "ETA" in shown
+
+
+def test_a_status_line_shows_control_characters_instead_of_sending_them(capsys: pytest.CaptureFixture[str]) -> None:
+    """Status lines quote repository text (file names, config keys): an escape sequence in one must
+    not reach the terminal, nor a bidirectional override reorder what is read."""
+    console.error("unknown key \x1b]0;owned\x07 in \u202eexe.txt\nsecond line")
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err and "\u202e" not in err
+    assert "\\x1b]0;owned\\x07 in \\u202eexe.txt\nsecond line" in err  # a line break is kept

@@ -4,7 +4,6 @@ The tables are msgspec structs: they import and validate in a few milliseconds, 
 pays at start-up. `parse` checks a whole table and reports every problem, not only the first.
 """
 
-
 import functools
 from typing import Annotated, Any, Callable, Literal, Mapping, NamedTuple, TypeVar
 

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
+from llmdev.console import printable
 from llmdev.review.findings import Finding, ReviewResult, sort_findings
 from llmdev.review.formats.markdown import severity_counts
 
-# Control characters a terminal would act on (ESC starts colour, title and clipboard sequences) and
-# bidirectional overrides that make text read differently from what it is; shown, never sent.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
 STYLES = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
-
-
-def printable(text: str) -> str:
-    """Model- or repository-written text for a terminal: control characters shown as `\\x1b`, not acted on.
-    (Rich is handed it as `Text`, never as markup, so `[bold]` stays literal too.)"""
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 def _where(finding: Finding) -> str:
