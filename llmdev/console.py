@@ -179,10 +179,11 @@ def _is_table(renderable: Any) -> bool:
 
 
 def plain(text: str) -> Any:
-    """A table cell shown as it is: repository or model text is never read as Rich markup."""
+    """A table cell shown as it is: repository or model text is never read as Rich markup, and its
+    control characters are shown, not sent."""
     from rich.text import Text
 
-    return Text(text)
+    return Text(printable(text))
 
 
 def table(*columns: str, title: str | None = None) -> Any:

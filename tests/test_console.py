@@ -64,3 +64,11 @@ def test_a_status_line_shows_control_characters_instead_of_sending_them(capsys: 
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err and "\u202e" not in err
     assert "\\x1b]0;owned\\x07 in \\u202eexe.txt\nsecond line" in err  # a line break is kept
+
+
+def test_a_table_cell_shows_control_characters_and_markup_as_text(capsys: pytest.CaptureFixture[str]) -> None:
+    table = console.table("model")
+    table.add_row(console.plain("[bold]x[/bold]\x1b[2J"))
+    console.print_renderable(table)
+    out = capsys.readouterr().out
+    assert "[bold]x[/bold]\\x1b[2J" in out and "\x1b" not in out
