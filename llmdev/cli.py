@@ -66,9 +66,11 @@ def run(args: list[str] | None = None) -> int:
 
 def main() -> None:
     from llmdev.fast_help import answer_ahead
+    from llmdev.repo.ahead import start_listing_ahead
 
     args = sys.argv[1:]
     ready = answer_ahead(args)
     if ready is not None:
         sys.exit(ready.write())
+    start_listing_ahead(args)
     sys.exit(run(args))

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from llmdev.errors import LlmdevError, UsageError
+
+# How long the output of a command begun ahead (`start_git`) stays usable: the working tree may
+# change after it, so a later reader runs git again.
+STARTED_FRESH_S = 3.0
 
 # Options that make git's output stable whatever the user's config says.
 GIT_OPTIONS = ("--no-optional-locks", "-c", "core.quotepath=off", "-c", "color.ui=never")
@@ -35,6 +41,46 @@ def run_git(cwd: Path, args: tuple[str, ...], input: bytes | None = None, check:
     if check and done.returncode != 0:
         raise GitCommandError(args, done.returncode, done.stderr.decode("utf-8", "replace"))
     return done
+
+
+_started: dict[tuple[Path, tuple[str, ...]], tuple[float, "subprocess.Popen[bytes]"]] = {}
+
+
+def start_git(root: Path, *commands: tuple[str, ...]) -> None:
+    """Begin read-only git commands in `root` now, so that git works while Python does something
+    else (imports, loads the configuration). The next `Repository.git_parallel` of that work tree
+    with the same arguments takes a command's output if it asks within STARTED_FRESH_S; commands
+    nobody took are stopped when llmdev exits."""
+    if not _started:
+        atexit.register(_stop_started)
+    for args in commands:
+        if (root, args) not in _started:
+            _started[(root, args)] = (time.monotonic(), _popen(root, args))
+
+
+def _claim(root: Path, args: tuple[str, ...]) -> "subprocess.Popen[bytes] | None":
+    began, proc = _started.pop((root, args), (0.0, None))
+    if proc is not None and time.monotonic() - began > STARTED_FRESH_S:
+        _stop(proc)
+        return None
+    return proc
+
+
+def _stop_started() -> None:
+    while _started:
+        _stop(_started.popitem()[1][1])
+
+
+def _stop(proc: "subprocess.Popen[bytes]") -> None:
+    proc.kill()
+    proc.communicate()
+
+
+def _popen(root: Path, args: tuple[str, ...]) -> "subprocess.Popen[bytes]":
+    try:
+        return subprocess.Popen(["git", *GIT_OPTIONS, *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_git_env())
+    except FileNotFoundError:
+        raise UsageError("git is not installed or not on PATH", "install git from https://git-scm.com") from None
 
 
 def _git_env() -> dict[str, str]:
@@ -70,11 +116,9 @@ class Repository:
         return done.stdout if done.returncode == 0 else b""
 
     def git_parallel(self, *commands: tuple[str, ...]) -> list[bytes]:
-        """Run several read-only git commands at once; their stdouts in order."""
-        procs = [
-            subprocess.Popen(["git", *GIT_OPTIONS, *args], cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_git_env())
-            for args in commands
-        ]
+        """Run several read-only git commands at once; their stdouts in order. A command begun by
+        `start_git` a moment ago is waited for instead of run again."""
+        procs = [_claim(self.root, args) or _popen(self.root, args) for args in commands]
         outputs = []
         for args, proc in zip(commands, procs):
             out, err = proc.communicate()
@@ -82,6 +126,10 @@ class Repository:
                 raise GitCommandError(args, proc.returncode, decode(err))
             outputs.append(out)
         return outputs
+
+    def start_git(self, *commands: tuple[str, ...]) -> None:
+        """Begin read-only git commands now (see `start_git` below)."""
+        start_git(self.root, *commands)
 
     def git_ok(self, *args: str) -> bool:
         """Whether `git ARGS` exits 0 (for questions such as `rev-parse --verify`)."""

@@ -11,7 +11,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any, Callable, NamedTuple, Protocol, Sequence, TypeVar
 
-from llmdev.repo.discovery import Repository, decode
+from llmdev.repo.discovery import Repository, decode, start_git
 from llmdev.repo.excludes import builtin_exclusion
 
 IGNORE_FILE = ".llmdevignore"
@@ -92,14 +92,12 @@ def list_files(
     """
     max_bytes, exclude = _file_limits(settings)
     spec = literal_pathspecs(paths)
+    always = _changes_commands(spec)
+    repo.start_git(*always)  # git walks the tree while the saved decisions are looked up
     saved = _SavedDecisions(cache, repo, _rules_digest(max_bytes, exclude, extra, repo.root)) if cache is not None and not spec else None
     tracked = saved.by_checksum() if saved is not None else None
     # The git index itself is listed only when no decisions were found under its checksum.
-    untracked, modified, *staged = repo.git_parallel(
-        ("ls-files", "-o", "--exclude-standard", "-z", *spec),
-        ("diff-files", "--name-only", "-z", *spec),
-        *([] if tracked is not None else [("ls-files", "-s", "-z", *spec)]),
-    )
+    untracked, modified, *staged = repo.git_parallel(*always, *([] if tracked is not None else [("ls-files", "-s", "-z", *spec)]))
     dirty = set(decode(modified).split("\0"))
     dirty.discard("")
     checker = _Checker(str(repo.root) + os.sep, max_bytes, _user_exclusions(repo.root, exclude, extra))
@@ -122,6 +120,17 @@ def list_files(
         listing.files.sort()
         listing.skipped.sort(key=lambda s: s.path)
     return listing
+
+
+def start_listing(root: Path) -> None:
+    """Begin the git commands a listing of the whole work tree at `root` always runs, for a command
+    about to load the index: git walks the tree while Python imports and loads the configuration."""
+    start_git(root, *_changes_commands([]))
+
+
+def _changes_commands(spec: list[str]) -> tuple[tuple[str, ...], ...]:
+    """Untracked files git does not ignore, and tracked files whose stat data changed."""
+    return ("ls-files", "-o", "--exclude-standard", "-z", *spec), ("diff-files", "--name-only", "-z", *spec)
 
 
 class _Checker:
