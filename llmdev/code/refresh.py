@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from llmdev.code.overlay import overlay, too_many_changes
 from llmdev.code.store import BlobStore, fingerprint
@@ -32,6 +32,7 @@ class SummaryRefresh:
         self.key = listing_key(current, fingerprint())
         self.saved = saved
         self.base = base
+        self.changes: _Changes | None = None  # what differs from `base`, when there is one
         self.builder: SummaryBuilder | None = None
         self._order: list[str] = []  # blob SHAs in path order: what the builder takes next
         self._uses: Counter[str] = Counter()  # how often each SHA is still to be taken (equal files)
@@ -47,8 +48,9 @@ class SummaryRefresh:
             return refresh
         latest = store.latest_summary()
         base = _load(store, *latest) if latest else None
-        if base is not None and not too_many_changes(*_changes(base, current)):
-            refresh.base = base
+        changes = _changes(base, current) if base is not None else None
+        if changes is not None and not too_many_changes(len(changes.changed) + len(changes.gone), len(current)):
+            refresh.base, refresh.changes = base, changes
             return refresh
         refresh._start_build()
         return refresh
@@ -114,8 +116,8 @@ class SummaryRefresh:
             return SummaryRefresh.start(self.store, shas).finish(shas, fresh)
         if self.saved is not None:
             return self.saved
-        if self.base is not None:
-            return self._overlaid(self.base, fresh)
+        if self.base is not None and self.changes is not None:
+            return self._overlaid(self.base, self.changes, fresh)
         return self._built(fresh)
 
     def _built(self, fresh: "FreshParses") -> Summary:
@@ -142,12 +144,9 @@ class SummaryRefresh:
         summary.load_terms = partial(self.store.get_summary_terms, self.key)
         return summary
 
-    def _overlaid(self, base: Summary, fresh: "FreshParses") -> Summary:
+    def _overlaid(self, base: Summary, changes: "_Changes", fresh: "FreshParses") -> Summary:
         shas = self.current
-        before = dict(zip(base.paths, base.shas))
-        changed = [p for p, sha in shas.items() if before.get(p) != sha]
-        gone = [p for p in before if p not in shas]
-        old_shas = {p: before[p] for p in changed + gone if p in before}
+        changed, old_shas = changes.changed, changes.old_shas
         wanted = list(old_shas.values()) + [shas[p] for p in changed]
         parsed = self.store.get_many(sha for sha in wanted if sha not in fresh)
         parsed.update((sha, found) for sha in wanted if sha in fresh and (found := fresh.get(sha)) is not None)
@@ -162,12 +161,18 @@ def _with_terms(summary: Summary, builder: SummaryBuilder) -> Summary:
     return summary
 
 
-def _changes(base: Summary, shas: dict[str, str]) -> tuple[int, int]:
-    """(files changed or gone since `base`, files now)."""
+class _Changes(NamedTuple):
+    changed: list[str]  # paths whose blob differs from the base's, or that it lacks
+    gone: list[str]  # the base's paths that are no longer here
+    old_shas: dict[str, str]  # the base's blob of each changed or gone path it has
+
+
+def _changes(base: Summary, shas: dict[str, str]) -> _Changes:
+    """What differs between `base` and the current files `shas`, found in one pass over each."""
     before = dict(zip(base.paths, base.shas))
-    changed = sum(1 for p, sha in shas.items() if before.get(p) != sha)
-    gone = sum(1 for p in before if p not in shas)
-    return changed + gone, len(shas)
+    changed = [p for p, sha in shas.items() if before.get(p) != sha]
+    gone = [p for p in before if p not in shas]
+    return _Changes(changed, gone, {p: before[p] for p in changed + gone if p in before})
 
 
 def _load(store: BlobStore, key: str, payload: bytes | None) -> Summary | None:

@@ -6,6 +6,7 @@ import hashlib
 import marshal
 import os
 import stat
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -109,8 +110,8 @@ def list_files(
             saved.save(tracked)
     # Files git reports changed are looked at again: their content, type or size may differ.
     listing = tracked.listing(dirty)
-    again = [(path, _IndexEntry("100644", sha)) for path, sha, _ in tracked.files if path in dirty]
-    skipped = zip(tracked.skipped_paths, tracked.skipped)
+    again = [(path, _IndexEntry("100644", sha)) for path, sha, _ in tracked.files_of(dirty)]
+    skipped = zip(tracked.skipped_paths, tracked.skipped) if dirty else ()
     again += [(path, _IndexEntry("100644", "")) for path, (_, why) in skipped if path in dirty and why != "submodule"]
     again += [(path, _IndexEntry(mode, sha, conflicted)) for path, mode, sha, conflicted in tracked.pending]
     again += [(p, None) for p in decode(untracked).split("\0") if p]
@@ -118,7 +119,7 @@ def list_files(
     if to_hash or again:
         listing.files.extend(_hash_files(repo, to_hash, listing.skipped))
         listing.files.sort()
-        listing.skipped.sort(key=lambda s: s.path)
+        listing.skipped.sort()  # by path: no path is skipped twice
     return listing
 
 
@@ -196,9 +197,18 @@ class _TrackedFiles:
         if not dirty:  # the usual case: every row as it is
             return FileListing(_rows_as(RepoFile, self.files), _rows_as(SkippedFile, self.skipped))
         return FileListing(
-            [RepoFile(path, sha, size) for path, sha, size in self.files if path not in dirty],
-            [SkippedFile(*row) for path, row in zip(self.skipped_paths, self.skipped) if path not in dirty or row[1] == "submodule"],
+            _rows_as(RepoFile, _without(self.files, dirty)),
+            _rows_as(SkippedFile, [row for path, row in zip(self.skipped_paths, self.skipped) if path not in dirty or row[1] == "submodule"]),
         )
+
+    def files_of(self, paths: set[str]) -> list[tuple[str, str, int]]:
+        """The rows of `paths` that are among the decided files."""
+        found = []
+        for path in paths:
+            at = bisect_left(self.files, (path,))
+            if at < len(self.files) and self.files[at][0] == path:
+                found.append(self.files[at])
+        return sorted(found)
 
     def dumps(self) -> bytes:
         return marshal.dumps((self.files, self.skipped, self.skipped_paths, self.pending))
@@ -212,6 +222,18 @@ class _TrackedFiles:
         except (ValueError, EOFError, TypeError):
             return None
         return cls(files, skipped, skipped_paths, pending)
+
+
+def _without(rows: list[tuple[str, str, int]], paths: set[str]) -> list[tuple[str, str, int]]:
+    """`rows` (sorted by path) less those of `paths`, found by bisection: a few changed files
+    among tens of thousands cost a few slices, not a look at every row."""
+    cuts = sorted(at for path in paths if (at := bisect_left(rows, (path,))) < len(rows) and rows[at][0] == path)
+    kept: list[tuple[str, str, int]] = []
+    start = 0
+    for at in cuts:
+        kept += rows[start:at]
+        start = at + 1
+    return kept + rows[start:]
 
 
 def _rows_as(kind: type[T], rows: list[Any]) -> list[T]:

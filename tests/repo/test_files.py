@@ -404,3 +404,16 @@ def test_a_checksum_row_whose_listing_is_gone_is_worked_out_again(repo, monkeypa
     seen = _listing_commands(monkeypatch)
     assert list_files(opened, cache=cache) == fresh
     assert ("ls-files", "-s", "-z") in seen and len(cache.rows) == 2
+
+
+def test_rows_less_changed_paths_match_a_plain_filter():
+    import random
+
+    from llmdev.repo.files import _without
+
+    rng = random.Random(15)
+    for _ in range(2000):
+        paths = sorted({"".join(rng.choices("ab/c.é", k=rng.randint(1, 6))) for _ in range(rng.randint(0, 30))})
+        rows = [(path, "0" * 40, 1) for path in paths]
+        dirty = set(rng.sample(paths, k=rng.randint(0, len(paths)))) | {"".join(rng.choices("ab/c.", k=3)) for _ in range(rng.randint(0, 3))}
+        assert _without(rows, dirty) == [row for row in rows if row[0] not in dirty]
