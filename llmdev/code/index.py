@@ -325,12 +325,15 @@ def _read_blobs(repo: "Repository", wanted: dict[str, str]) -> dict[str, str | N
 @contextmanager
 def _cycle_collection_paused() -> Iterator[None]:
     """Building or loading a summary (or a saved listing) makes hundreds of thousands of small objects
-    and no cycles; the cycle collector would walk them again and again (half the time of a summary build)."""
+    and no cycles; the cycle collector would walk them again and again (half the time of a summary build).
+    Afterwards they are frozen (`gc.freeze`): re-enabled, the collector would otherwise walk all of them
+    once more as young objects (40-70 ms on 36k files). Reference counting still frees them."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
