@@ -327,13 +327,16 @@ def _cycle_collection_paused() -> Iterator[None]:
     """Building or loading a summary (or a saved listing) makes hundreds of thousands of small objects
     and no cycles; the cycle collector would walk them again and again (half the time of a summary build).
     Afterwards they are frozen (`gc.freeze`): re-enabled, the collector would otherwise walk all of them
-    once more as young objects (40-70 ms on 36k files). Reference counting still frees them."""
+    once more as young objects (40-70 ms on 36k files). Reference counting still frees them, but a
+    cycle that was alive when frozen is never collected, so this is done once per process (a
+    command's single index load; a chat session's first)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if not gc.get_freeze_count():
+            gc.freeze()
         if was_enabled:
             gc.enable()
 

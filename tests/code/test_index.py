@@ -264,3 +264,26 @@ def test_definitions_of_a_common_name_read_only_the_definitions_of_the_files_nee
     assert asked == [(8, False)]  # one chunk of files, definitions only (no references)
     every = index.definitions("get")
     assert [p for p, _ in every] == sorted(files) and all(t.is_definition and t.name == "get" for _, t in every)
+
+
+def test_objects_alive_during_a_later_load_can_still_be_collected(sample) -> None:  # type: ignore[no-untyped-def]
+    """The first load freezes what exists for the cycle collector; later loads must not, or every
+    cycle alive at each load (a chat turn's, a test's) would never be freed."""
+    import gc
+    import weakref
+
+    from llmdev.repo.discovery import open_repository
+
+    class Node:
+        pass
+
+    repo = open_repository(sample.root)
+    load_index(repo, show_progress=False)
+    assert gc.get_freeze_count() > 0  # the first load in this process froze the objects before it
+    cycle = Node()
+    cycle.self = cycle  # type: ignore[attr-defined]
+    alive = weakref.ref(cycle)
+    load_index(repo, show_progress=False)
+    del cycle
+    gc.collect()
+    assert alive() is None
