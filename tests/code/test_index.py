@@ -272,12 +272,10 @@ def test_objects_alive_during_a_later_load_can_still_be_collected(sample) -> Non
     import gc
     import weakref
 
-    from llmdev.repo.discovery import open_repository
-
     class Node:
         pass
 
-    repo = open_repository(sample.root)
+    repo = sample.open()
     load_index(repo, show_progress=False)
     assert gc.get_freeze_count() > 0  # the first load in this process froze the objects before it
     cycle = Node()
