@@ -19,16 +19,19 @@ case on the same checkout and the same file list (llmdev's listing):
               comments and docstrings weighted W (benchmarks/fields.py): another signal, on its own
   bm25+sim    (--similar-weight W, --similar-top K, --similar-share split|whole) bm25 + W x the
   llmdev+sim  files of the K past commits whose messages are most like the task
-              (benchmarks/similar_fixes.py); llmdev+sim blends it with llmdev's scores, each
-              side scaled to its best
+              (benchmarks/similar_fixes.py); llmdev+sim blends it with the scores of llmdev with
+              its own similar-fixes signal off, each side scaled to its best
+  llmdev-nosim (--llmdev-without-similar) llmdev as shipped with its similar-fixes signal (the
+              product's form of llmdev+sim 0.5) switched off, a switch of this benchmark only;
+              every other llmdev ranking is also paired against it
 
 Metrics: recall@1/5/10 (share of the answer files in the top k) and MRR, per repository and over
 all cases, each with a 95% percentile bootstrap interval over cases (1,000 resamples, fixed seed),
-and the paired difference of every other ranker minus bm25 with its interval: a difference whose
-interval contains 0 is not progress. The main table cuts every ranking to non-test source files
+and the paired difference of every other ranker minus bm25 with its interval (and of every llmdev
+ranking minus llmdev-nosim, when it runs): a difference whose interval contains 0 is not progress. The main table cuts every ranking to non-test source files
 (an answer never holds a test, a doc or a changelog); the rankings as produced follow it.
 
-Three sets of repositories, kept strictly apart (REPOSITORIES below):
+Four sets of repositories, kept strictly apart (REPOSITORIES below):
   tuning    the repositories llmdev's ranking weights were tuned on; look at these as much as you
             like, per case (--json), to choose weights, rules and constants;
   heldout   never used to choose a weight, rule or constant: run it only to confirm a change
@@ -38,7 +41,11 @@ Three sets of repositories, kept strictly apart (REPOSITORIES below):
             longer a fresh one.
   heldout2  a fresh held-out set under the same rules (8 repositories in Python, Go, Rust, Ruby,
             TypeScript and Java; rails is the large one: 4,983 files at the 2 December 2026
-            snapshot, 3,509 of them source files, 1,529 outside tests).
+            snapshot, 3,509 of them source files, 1,529 outside tests). Run once.
+  heldout3  another fresh held-out set under the same rules (8 repositories in Python,
+            JavaScript, TypeScript, Go, Rust, Java, Ruby and PHP, none in another set or in
+            benchmarks/scale.py's repositories; netty is the large one: 4,064 files at its
+            snapshot, 3,504 of them source files, 2,444 outside tests).
 Tuning and heldout: 13 repositories in Python, JavaScript/TypeScript, Go, Rust, Java and Ruby;
 sympy is the large one there (2,073 listed files, 1,603 of them Python, at the same snapshot).
 Results and how to read them: docs/benchmarks.md.
@@ -96,6 +103,16 @@ REPOSITORIES: dict[str, dict[str, tuple[str, str]]] = {
         "rails": ("rails/rails", "Ruby"),
         "got": ("sindresorhus/got", "TypeScript"),
         "javapoet": ("square/javapoet", "Java"),
+    },
+    "heldout3": {
+        "pydantic": ("pydantic/pydantic", "Python"),
+        "eslint": ("eslint/eslint", "JavaScript"),
+        "vue": ("vuejs/core", "TypeScript"),
+        "urfave-cli": ("urfave/cli", "Go"),
+        "bat": ("sharkdp/bat", "Rust"),
+        "netty": ("netty/netty", "Java"),
+        "jekyll": ("jekyll/jekyll", "Ruby"),
+        "composer": ("composer/composer", "PHP"),
     },
 }
 SOURCE_EXTENSIONS = {".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rs", ".java", ".rb", ".php", ".c", ".h", ".cc", ".cpp", ".cs"}
@@ -174,25 +191,34 @@ def listed_files(work: Path) -> list[str]:
     return list_files(open_repository(work)).paths()
 
 
-def scored_llmdev(work: Path, query: str) -> dict[str, float]:
+# llmdev as shipped but with the similar-fixes signal switched off (rank.SIMILAR_WEIGHT = 0): a
+# switch of this benchmark only, so the signal can be paired against the ranking without it.
+WITHOUT_SIMILAR = "import llmdev.code.rank as rank; rank.SIMILAR_WEIGHT = 0.0; from llmdev.cli import main; main()"
+WITHOUT_SIMILAR_RANKER = "llmdev-nosim"
+
+
+def scored_llmdev(work: Path, query: str, similar: bool = True) -> dict[str, float]:
     """The files of `llmdev context MESSAGE --json` with their scores, in llmdev's order."""
+    program = ["-m", "llmdev"] if similar else ["-c", WITHOUT_SIMILAR]
     done = subprocess.run(
-        [sys.executable, "-m", "llmdev", "--quiet", "context", query, "--json", "--budget", "200000"],
+        [sys.executable, *program, "--quiet", "context", query, "--json", "--budget", "200000"],
         cwd=work, capture_output=True, text=True, check=True,
     )
     return {f["path"]: f["score"] for f in json.loads(done.stdout)["files"]}
 
 
 class LlmdevContext:
-    """llmdev's scored files for the last (checkout, task) asked, so rankers built on them run it once."""
+    """llmdev's scored files for the last (checkout, task) asked, so rankers built on them run it once;
+    `similar=False` runs it with the similar-fixes signal switched off."""
 
-    def __init__(self) -> None:
+    def __init__(self, similar: bool = True) -> None:
+        self.similar = similar
         self.asked: tuple[Path, str] | None = None
         self.scores: dict[str, float] = {}
 
     def scored(self, work: Path, query: str) -> dict[str, float]:
         if self.asked != (work, query):
-            self.scores = scored_llmdev(work, query)
+            self.scores = scored_llmdev(work, query, self.similar)
             self.asked = (work, query)
         return self.scores
 
@@ -249,10 +275,19 @@ def table(cases: list[Case], rankers: list[str], groups: list[str], answerable_o
         for ranker in rankers:
             row = "".join(f"{cell([s[m] for s in scores[ranker]]):<23}" for m in METRICS)
             lines.append(f"{group:<10}{len(chosen):>6}{files:>7}  {ranker:<32}{row}")
-        for ranker in [r for r in rankers if r != BASELINE and BASELINE in rankers]:
-            row = "".join(f"{cell([s[m] for s in scores[ranker]], [s[m] for s in scores[BASELINE]]):<23}" for m in METRICS)
-            lines.append(f"{'':<23}  {ranker + ' - ' + BASELINE:<32}{row}")
+        for ranker, against in pairs(rankers):
+            row = "".join(f"{cell([s[m] for s in scores[ranker]], [s[m] for s in scores[against]]):<23}" for m in METRICS)
+            lines.append(f"{'':<23}  {ranker + ' - ' + against:<32}{row}")
     return lines
+
+
+def pairs(rankers: list[str]) -> list[tuple[str, str]]:
+    """Which paired differences to report: every ranker minus bm25, and every other llmdev ranking
+    minus llmdev without the similar-fixes signal (so the signal gets its own interval)."""
+    chosen = [(r, BASELINE) for r in rankers if r != BASELINE and BASELINE in rankers]
+    if WITHOUT_SIMILAR_RANKER in rankers:
+        chosen += [(r, WITHOUT_SIMILAR_RANKER) for r in rankers if r.startswith("llmdev") and r != WITHOUT_SIMILAR_RANKER]
+    return chosen
 
 
 def report(set_name: str, heads: dict[str, str], cases: list[Case], rankers: list[str]) -> str:
@@ -297,8 +332,11 @@ def run_repo(name: str, git_dir: Path, args: argparse.Namespace, rankers: dict, 
 def build_rankers(args: argparse.Namespace) -> dict:
     strong: Bm25 = strong_bm25()
     llmdev = None if args.no_llmdev else LlmdevContext()
+    without_similar = None if args.no_llmdev else LlmdevContext(similar=False)
     rankers = {} if llmdev is None else {"llmdev": llmdev.rank}
     rankers[BASELINE] = lambda work, files, query: strong.rank(work, [f for f in files if is_source(f)], query)
+    if without_similar is not None and args.llmdev_without_similar:
+        rankers[WITHOUT_SIMILAR_RANKER] = without_similar.rank
     if args.weak_bm25:
         rankers["bm25-words"] = weak_bm25().rank
     if args.aider_python:
@@ -318,12 +356,13 @@ def build_rankers(args: argparse.Namespace) -> dict:
         fielded = DefinitionsBm25f(strong, definitions, weight)
         rankers[f"bm25f({weight:g})"] = lambda work, files, query, f=fielded: f.rank(work, [p for p in files if is_source(p)], query)
     if args.similar_weight:
-        rankers |= similar_rankers(args, strong, llmdev)
+        rankers |= similar_rankers(args, strong, without_similar)
     return rankers
 
 
 def similar_rankers(args: argparse.Namespace, strong: Bm25, llmdev: LlmdevContext | None) -> dict:
-    """bm25+sim and (with llmdev) llmdev+sim for every weight x top x share asked for."""
+    """bm25+sim and (with llmdev) llmdev+sim for every weight x top x share asked for; llmdev+sim
+    blends into llmdev's scores with its own similar-fixes signal switched off."""
     from similar_fixes import CommitLog, SimilarFixes, bm25_with_similar, llmdev_with_similar
 
     log = CommitLog()
@@ -341,7 +380,7 @@ def similar_rankers(args: argparse.Namespace, strong: Bm25, llmdev: LlmdevContex
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", required=True, choices=sorted(REPOSITORIES), help="which repositories: tuning, or a held-out set (heldout, heldout2)")
+    parser.add_argument("--set", required=True, choices=sorted(REPOSITORIES), help="which repositories: tuning, or a held-out set (heldout, heldout2, heldout3)")
     parser.add_argument("--only", action="append", help="run only this repository of the set (repeatable)")
     parser.add_argument("--mirror", default="/work/.mirror", help="where the git directories are")
     parser.add_argument("--git-dir", action="append", default=[], help="NAME=GIT_DIR, overriding --mirror for one repository")
@@ -354,6 +393,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--similar-weight", type=float, action="append", help="also rank with bm25 + W x the files of similar past fixes, and llmdev + W x the same, each scaled to its best (benchmarks/similar_fixes.py; repeatable)")
     parser.add_argument("--similar-top", type=int, action="append", help=f"how many of the most similar past commits count (repeatable; default {SIMILAR_TOP})")
     parser.add_argument("--similar-share", choices=("split", "whole"), action="append", help=f"split: a commit's similarity is divided among the files it modified; whole: each gets all of it (repeatable; default {SIMILAR_SHARE})")
+    parser.add_argument("--llmdev-without-similar", action="store_true", help=f"also rank with llmdev with its similar-fixes signal switched off ({WITHOUT_SIMILAR_RANKER}), paired against every llmdev ranking")
     parser.add_argument("--work", default="benchmarks/.work/retrieval", help="where checkouts go")
     parser.add_argument("--json", help="write every case with its rankings here")
     parser.add_argument("--show-heldout-cases", action="store_true", help="allow per-case output for a held-out set")

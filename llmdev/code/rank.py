@@ -6,10 +6,13 @@
    focus files.
 2. Personalised PageRank from those seeds over the reference/definition graph (local push),
    so files that define what the seeds use, or use what they define, rise too.
+3. Similar past fixes: the files modified by the past commits whose messages are most like the
+   task (history.py), blended into the result, each side scaled to its best.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Hashable, Sequence, TypeVar
@@ -32,6 +35,12 @@ HISTORY_WEIGHT = 0.25  # chosen on the tuning set of benchmarks/retrieval.py (do
 MENTION_BOOST = 2.0
 FOCUS_BOOST = 1.5
 GRAPH_WEIGHT = 0.15  # chosen on the tuning set (docs/benchmarks.md); 0.35 before issue 14
+# Similar past fixes (issue 14), as registered before the heldout2 run (docs/benchmarks.md): final
+# score = the other signals' score / its best + SIMILAR_WEIGHT x similar-fix score / its best, where
+# a file's similar-fix score sums the whole similarity of each of the SIMILAR_COMMITS most similar
+# past commits that modified it.
+SIMILAR_WEIGHT = 0.5
+SIMILAR_COMMITS = 10
 TEST_FACTOR = 0.6
 SEEDS = 40
 ALPHA = 0.2  # restart probability of the personalised PageRank
@@ -57,11 +66,12 @@ def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = ()) -> 
     identifiers = query_identifiers(query)
     weights = term_idf(summary, terms)
     positions = summary.index_of()
+    history = index.history() if terms else None
     seeds = combine_scaled(
         (bm25(summary, weights), 1.0),
         (name_scores(summary, terms, weights, identifiers), NAME_WEIGHT),
         (path_scores(summary, terms), PATH_WEIGHT),
-        (history_scores(summary, index.history() if terms else None, terms, positions), HISTORY_WEIGHT),
+        (history_scores(summary, history, terms, positions), HISTORY_WEIGHT),
     )
     for path in _mentioned(summary.paths, query):
         seeds[positions[path]] = seeds.get(positions[path], 0.0) + MENTION_BOOST
@@ -72,7 +82,8 @@ def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = ()) -> 
         ranked = sorted(enumerate(summary.centrality), key=lambda item: (-item[1], summary.paths[item[0]]))
         return Ranking([(summary.paths[i], s) for i, s in ranked if i not in summary.hidden], terms, identifiers, weights)
     wants_tests = any(t.startswith("test") for t in terms)
-    scores = _blend(summary, seeds, wants_tests)
+    similar = similar_fix_scores(summary, history, terms, positions) if SIMILAR_WEIGHT else {}
+    scores = _blend(summary, seeds, similar, wants_tests)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], summary.paths[item[0]]))
     return Ranking([(summary.paths[i], s) for i, s in ranked if s > 0 and i not in summary.hidden], terms, identifiers, weights)
 
@@ -154,6 +165,33 @@ def history_scores(summary: "Summary", history: "History | None", terms: list[st
     return scores
 
 
+def similar_fix_scores(summary: "Summary", history: "History | None", terms: list[str], positions: dict[str, int]) -> dict[int, float]:
+    """Files that the past commits most like the task modified (BugLocator's SimiScore): BM25 ranks
+    the commit messages against the task; each listed file modified by one of the SIMILAR_COMMITS
+    best commits gets that commit's whole score, summed over them."""
+    if history is None or not terms or not history.commit_lengths:
+        return {}
+    lengths = history.commit_lengths
+    total = len(lengths)
+    average = (sum(lengths) / total) or 1.0
+    similarity: dict[int, float] = {}
+    for term in terms:
+        having = history.commits_of(term)
+        idf = math.log(1 + (total - len(having) + 0.5) / (len(having) + 0.5))
+        for commit, count in having:
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[commit] / average)
+            similarity[commit] = similarity.get(commit, 0.0) + idf * count * (BM25_K1 + 1) / (count + norm)
+    best = heapq.nsmallest(SIMILAR_COMMITS, similarity.items(), key=lambda item: (-item[1], -item[0]))  # ties: newest first
+    hidden = summary.hidden
+    scores: dict[int, float] = {}
+    for commit, score in best:
+        for j in history.paths_of_commit(commit):
+            i = positions.get(history.paths[j])
+            if i is not None and i not in hidden:
+                scores[i] = scores.get(i, 0.0) + score
+    return scores
+
+
 def _mentioned(paths: list[str], query: str) -> list[str]:
     mentions = path_mentions(query)
     if not mentions:
@@ -179,11 +217,20 @@ def combine_scaled(*parts: tuple[dict[K, float], float]) -> dict[K, float]:
     return total
 
 
-def _blend(summary: "Summary", seeds: dict[int, float], wants_tests: bool) -> dict[int, float]:
-    """Seed score plus graph score, each scaled to a maximum of 1; test files count less unless asked for."""
+def _blend(summary: "Summary", seeds: dict[int, float], similar: dict[int, float], wants_tests: bool) -> dict[int, float]:
+    """Seed score plus graph score, each scaled to a maximum of 1, then that scaled to a maximum of 1
+    plus the similar-fix score scaled to SIMILAR_WEIGHT; test files count less unless asked for."""
     top_seeds = dict(sorted(seeds.items(), key=lambda kv: -kv[1])[:SEEDS])
     graph = personalized_pagerank(summary, top_seeds)
-    scores = combine_scaled((seeds, 1.0), (graph, GRAPH_WEIGHT))
+    found = _tests_discounted(summary, combine_scaled((seeds, 1.0), (graph, GRAPH_WEIGHT)), wants_tests)
+    scores = combine_scaled((found, 1.0))
+    for i, score in _tests_discounted(summary, combine_scaled((similar, SIMILAR_WEIGHT)), wants_tests).items():
+        scores[i] = scores.get(i, 0.0) + score
+    return scores
+
+
+def _tests_discounted(summary: "Summary", scores: dict[int, float], wants_tests: bool) -> dict[int, float]:
+    """`scores` with test files' scores times TEST_FACTOR, unless the task asks for tests."""
     if not wants_tests:
         for i in scores:
             if is_test_path(summary.paths[i]):

@@ -101,3 +101,68 @@ def test_heldout2_cases_are_not_written_unless_asked_and_other_sets_are_refused(
     assert not (tmp_path / "out.json").exists()
     done = run_cli("--set", "heldout2", "--only", "sympy", "--mirror", str(tmp_path))
     assert done.returncode == 2 and "not in the heldout2 set: sympy" in done.stderr
+
+
+# Repositories of /work/scale (benchmarks/scale.py's monorepo and single repositories), besides the sets.
+SCALE_REPOSITORIES = {"moby/moby", "sympy/sympy", "rails/rails", "pallets/click", "spf13/cobra", "google/gson", "encode/httpx", "psf/requests"}
+
+
+def test_the_third_heldout_set_is_new_and_broad_enough() -> None:
+    sets = retrieval.REPOSITORIES
+    fresh = sets["heldout3"]
+    before = {name: slug for other, members in sets.items() if other != "heldout3" for name, slug in members.items()}
+    assert not set(fresh) & set(before)
+    assert not {slug for slug, _ in fresh.values()} & ({slug for slug, _ in before.values()} | SCALE_REPOSITORIES)
+    assert len(fresh) >= 8 and len({language for _, language in fresh.values()}) >= 4
+    assert fresh["netty"] == ("netty/netty", "Java")  # the large one: 2,444 non-test source files at the snapshot
+
+
+def test_heldout3_cases_are_not_written_unless_asked_and_other_sets_are_refused(tmp_path: Path) -> None:
+    done = run_cli("--set", "heldout3", "--json", str(tmp_path / "out.json"), "--mirror", str(tmp_path))
+    assert done.returncode == 2 and "--show-heldout-cases" in done.stderr
+    assert not (tmp_path / "out.json").exists()
+    for other in ("flask", "sympy", "click"):
+        done = run_cli("--set", "heldout3", "--only", other, "--mirror", str(tmp_path))
+        assert done.returncode == 2 and f"not in the heldout3 set: {other}" in done.stderr
+    done = run_cli("--set", "heldout3", "--git-dir", f"rails={tmp_path}", "--mirror", str(tmp_path))
+    assert done.returncode == 2 and "not in the heldout3 set: rails" in done.stderr
+
+
+def test_a_heldout3_run_names_no_case_unless_asked(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "bat", {"src/pool.rs": "fn acquire() {}\n", "src/cli.rs": "fn main() {}\n"})
+    repo.write("src/pool.rs", "fn acquire() { wait(); }\n")
+    fix = repo.commit("Fix the pool timeout")
+    repo.write("README.md", "later\n")
+    repo.commit("A later commit: the snapshot")
+    common = ("--set", "heldout3", "--only", "bat", "--git-dir", f"bat={repo.root}", "--no-llmdev", "--cases", "1")
+    done = run_cli(*common, "--work", str(tmp_path / "work"))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "bat 1/1" and fix[:10] not in done.stdout and "src/pool.rs" not in done.stdout
+    assert "set: heldout3" in done.stdout and "bm25" in done.stdout
+    shown = run_cli(*common, "--work", str(tmp_path / "work"), "--show-heldout-cases")
+    assert fix[:10] in shown.stderr and "src/pool.rs" in shown.stderr
+
+
+def test_the_signal_is_paired_against_llmdev_without_it() -> None:
+    rankers = ["llmdev", "bm25", "llmdev-nosim", "bm25+sim(0.5,10)", "llmdev+sim(0.5,10)"]
+    assert retrieval.pairs(rankers) == [
+        ("llmdev", "bm25"), ("llmdev-nosim", "bm25"), ("bm25+sim(0.5,10)", "bm25"), ("llmdev+sim(0.5,10)", "bm25"),
+        ("llmdev", "llmdev-nosim"), ("llmdev+sim(0.5,10)", "llmdev-nosim"),
+    ]
+    assert retrieval.pairs(["llmdev", "bm25"]) == [("llmdev", "bm25")]
+
+
+def test_llmdev_without_similar_switches_only_that_signal_off(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo", {
+        "pool.py": "def acquire():\n    return 1\n",
+        "cli.py": "def main():\n    return 1\n",
+        "queue.py": "def pool_size():\n    return 1\n",
+    })
+    repo.write("pool.py", "def acquire():\n    return 2\n")
+    repo.write("cli.py", "def main():\n    return 2\n")
+    repo.commit("Exhausted connection pool")
+    shipped = retrieval.scored_llmdev(repo.root, "connection pool exhausted")
+    without = retrieval.scored_llmdev(repo.root, "connection pool exhausted", similar=False)
+    assert shipped["cli.py"] / max(shipped.values()) > without["cli.py"] / max(without.values())
+    assert shipped["pool.py"] / max(shipped.values()) > without["pool.py"] / max(without.values())
+    assert set(shipped) == set(without)

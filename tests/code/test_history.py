@@ -1,9 +1,11 @@
-"""Past commit messages as a field of each file: read from git, cached by HEAD, used in ranking."""
+"""Past commit messages as a field of each file and per commit: read from git, cached by HEAD, used in ranking."""
 
 from __future__ import annotations
 
+import marshal
+
 from llmdev.code import history as history_module
-from llmdev.code.history import HISTORY_COMMITS, load_history, parse_log, read_history
+from llmdev.code.history import HISTORY_COMMITS, HISTORY_FORMAT, History, load_history, parse_log, read_history
 from llmdev.code.index import load_index, open_store
 from llmdev.code.rank import rank_files
 
@@ -48,7 +50,8 @@ def test_history_is_saved_under_head_and_read_back(make_repo) -> None:  # type: 
     first = load_history(opened, store)
     assert first is not None and "app/alpha.py" in first.paths
     head = repo.git("rev-parse", "HEAD").strip()
-    assert store.get_history(f"{head}:{HISTORY_COMMITS}") == first.dumps()
+    assert store.get_history(f"{head}:{HISTORY_COMMITS}:v{HISTORY_FORMAT}") == first.dumps()
+    assert History.loads(first.dumps()) == first
     repo.write("app/gamma.py", "def third():\n    return 33\n")
     repo.commit("Handle the leap second in gamma")
     after = load_history(opened, store)
@@ -78,6 +81,12 @@ def test_after_a_commit_the_saved_history_is_extended_to_what_a_full_read_gives(
     assert extended is not None and extended.added == 2
     assert _by_path(extended) == _by_path(full)
     assert dict(zip(extended.paths, extended.lengths)) == dict(zip(full.paths, full.lengths))
+    assert _by_commit(extended) == _by_commit(full)
+    assert _by_commit(extended)[-2:] == [
+        ({"handle", "handl", "the", "leap", "second", "in", "gamma"}, {"app/gamma.py", "app/delta.py"}),
+        ({"leap", "years", "year", "in", "alpha"}, {"app/alpha.py"}),
+    ]
+    assert History.loads(extended.dumps()) == extended
 
 
 def test_history_is_read_in_full_again_after_many_commits(make_repo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -137,3 +146,39 @@ def test_history_of_files_no_longer_listed_is_ignored(make_repo) -> None:  # typ
     assert "app/aardvark.py" in index.history().paths  # type: ignore[union-attr]
     order = [path for path, _ in rank_files(index, "truncated zipfile").scores]
     assert order[0] == "app/gamma.py" and "app/aardvark.py" not in order
+
+
+def _by_commit(history) -> list[tuple[set[str], set[str]]]:  # type: ignore[no-untyped-def]
+    """Each commit, oldest first: its message's terms and the paths of the files it modified."""
+    terms: list[set[str]] = [set() for _ in history.commit_lengths]
+    for term in history.commit_postings:
+        for commit, _count in history.commits_of(term):
+            terms[commit].add(term)
+    return [(terms[c], {history.paths[j] for j in history.paths_of_commit(c)}) for c in range(len(terms))]
+
+
+def test_each_commit_keeps_its_terms_and_the_files_it_modified_oldest_first() -> None:
+    log = "\x1eSecond zipfile change\x1f\napp/a.py\n\x1eSwap zipfile reader, zipfile first\n\x1f\napp/a.py\napp/a.py\napp/b.py\n\x1e\x1f\n"
+    history = parse_log(log)
+    assert _by_commit(history) == [
+        (set(), set()),
+        ({"swap", "zipfile", "zipfil", "reader", "first"}, {"app/a.py", "app/b.py"}),
+        ({"second", "zipfile", "zipfil", "change", "chang"}, {"app/a.py"}),
+    ]
+    assert history.commits_of("zipfile") == [(1, 2), (2, 1)]
+    assert history.commit_lengths == [0, 7, 5]
+    assert history.paths_of_commit(1) == [0, 1]
+    assert parse_log("").commit_lengths == []
+
+
+def test_a_history_saved_in_the_older_format_is_read_again(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo(FILES)
+    opened = repo.open()
+    store = open_store(opened)
+    head = repo.git("rev-parse", "HEAD").strip()
+    old = read_history(opened, head)
+    older = marshal.dumps((old.paths, old.lengths, old.postings, old.added))  # format 1: no commits
+    assert History.loads(older) is None
+    store.put_history(f"{head}:{HISTORY_COMMITS}", older)
+    history = load_history(opened, store)
+    assert history is not None and history.commit_lengths and history == old

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from llmdev.code import rank as rank_module
 from llmdev.code.index import load_index
-from llmdev.code.rank import rank_files
+from llmdev.code.rank import SIMILAR_WEIGHT, TEST_FACTOR, rank_files
+from llmdev.code.terms import query_terms
 
 
 def _order(sample, query: str, focus: tuple[str, ...] = ()) -> list[str]:  # type: ignore[no-untyped-def]
@@ -57,3 +61,80 @@ def test_a_files_links_unpack_as_packed() -> None:
     summary = Summary(["a", "b"], [1, 1], NameTable(), NameTable(), edges, {}, [1.0, 1.0], ["x", "y"])
     assert summary.links(0) == ([1, 2], [0.5, 1.25])
     assert summary.links(1) == ([], [])
+
+
+POOL = {
+    "pool/acquire.py": "def acquire():\n    return 1\n",
+    "pool/queue.py": "def enqueue():\n    return 1\n",
+    "cli/main.py": "def main():\n    return 1\n",
+    "tests/test_acquire.py": "def test_acquire():\n    assert True\n",
+    "secrets/pool_key.py": "def key():\n    return 1\n",
+    "old/drain.py": "def drain():\n    return 1\n",
+}
+
+
+def _touch(repo, message: str, *paths: str) -> None:  # type: ignore[no-untyped-def]
+    for path in paths:
+        repo.write(path, (repo.root / path).read_text() + "# " + message + "\n")
+    repo.commit(message)
+
+
+def _pool_repo(make_repo):  # type: ignore[no-untyped-def]
+    repo = make_repo(POOL)
+    _touch(repo, "Raise a clear error when the connection pool is exhausted",
+           "pool/acquire.py", "cli/main.py", "tests/test_acquire.py", "secrets/pool_key.py", "old/drain.py")
+    _touch(repo, "Exhausted connection pool: wait before raising", "pool/acquire.py")
+    _touch(repo, "Add a --verbose flag", "cli/main.py")
+    repo.git("rm", "-q", "old/drain.py")
+    repo.commit("Drop the drain helper")
+    return repo
+
+
+def _similar(index, query: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    summary = index.summary
+    scores = rank_module.similar_fix_scores(summary, index.history(), query_terms(query), summary.index_of())
+    return {summary.paths[i]: score for i, score in scores.items()}
+
+
+def test_similar_past_fixes_give_their_files_their_whole_similarity(make_repo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    index = load_index(_pool_repo(make_repo).open(), show_progress=False)
+    scores = _similar(index, "connection pool exhausted under load")
+    # Both pool commits match; each file of a commit gets the commit's whole score (not a share).
+    assert set(scores) == {"pool/acquire.py", "cli/main.py", "tests/test_acquire.py"}
+    assert scores["cli/main.py"] == scores["tests/test_acquire.py"] > 0
+    assert scores["pool/acquire.py"] > scores["cli/main.py"]
+    # The private file and the deleted one were modified by the same commit but are not listed.
+    assert "secrets/pool_key.py" in index.history().paths and "old/drain.py" in index.history().paths  # type: ignore[union-attr]
+    monkeypatch.setattr(rank_module, "SIMILAR_COMMITS", 1)
+    best = _similar(index, "connection pool exhausted under load")
+    assert set(best) <= {"pool/acquire.py", "cli/main.py", "tests/test_acquire.py"} and "pool/acquire.py" in best
+    assert best["pool/acquire.py"] < scores["pool/acquire.py"]
+    assert _similar(index, "unrelated words entirely") == {}
+
+
+def test_equally_similar_commits_give_each_file_the_same_score_and_the_newest_counts_first(make_repo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo(POOL)
+    _touch(repo, "Pool exhausted", "pool/queue.py")
+    _touch(repo, "Pool exhausted", "pool/acquire.py", "cli/main.py")
+    index = load_index(repo.open(), show_progress=False)
+    scores = _similar(index, "pool exhausted")
+    assert set(scores) == {"pool/queue.py", "pool/acquire.py", "cli/main.py"}
+    assert scores["pool/queue.py"] == scores["pool/acquire.py"] == scores["cli/main.py"]  # whole, not split by commit size
+    monkeypatch.setattr(rank_module, "SIMILAR_COMMITS", 1)
+    assert set(_similar(index, "pool exhausted")) == {"pool/acquire.py", "cli/main.py"}
+
+
+def test_similar_fixes_are_blended_scaled_to_their_best(make_repo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    index = load_index(_pool_repo(make_repo).open(), show_progress=False)
+    query = "connection pool exhausted under load"
+    blended = dict(rank_files(index, query).scores)
+    monkeypatch.setattr(rank_module, "SIMILAR_WEIGHT", 0.0)
+    plain = dict(rank_files(index, query).scores)
+    similar = _similar(index, query)
+    best = max(similar.values())
+    assert max(plain.values()) == pytest.approx(1.0)
+    for path, score in similar.items():
+        factor = TEST_FACTOR if path.startswith("tests/") else 1.0
+        assert blended[path] - plain.get(path, 0.0) == pytest.approx(SIMILAR_WEIGHT * score / best * factor)
+    assert {path: blended[path] for path in plain if path not in similar} == {path: s for path, s in plain.items() if path not in similar}
+    assert "secrets/pool_key.py" not in blended and "old/drain.py" not in blended
