@@ -242,7 +242,7 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
     """The index of the repository's current files: cached blobs reused, the rest parsed (in parallel)."""
     from llmdev.code.build import parse_files
     from llmdev.code.history import load_history
-    from llmdev.code.refresh import SummaryRefresh
+    from llmdev.code.refresh import NewestSummary, SummaryRefresh, read_newest
     from llmdev.repo.files import list_files
 
     started = time.perf_counter()
@@ -250,9 +250,12 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
     if rebuild:
         store.clear()
     with _cycle_collection_paused():
-        listing = list_files(repo, settings=settings, cache=store, extra=private_paths_rule(settings))
+        newest: list[NewestSummary | None] = []  # read while git lists the files
+        listing = list_files(
+            repo, settings=settings, cache=store, extra=private_paths_rule(settings), meanwhile=lambda: newest.append(read_newest(store))
+        )
         current = {f.path: f.blob_sha for f in listing.files}
-        refresh = SummaryRefresh.start(store, current)
+        refresh = SummaryRefresh.start(store, current, newest.pop() if newest else None)  # not held through a build
         if store.get_meta(PRUNED) != refresh.key:  # the same files as when last pruned: nothing new to prune
             store.prune(_stale_outside_git(repo, store.stored() - set(current.values())))
             store.set_meta(PRUNED, refresh.key)

@@ -40,14 +40,18 @@ class SummaryRefresh:
         self._stored: set[str] = set()  # stored blobs whose facts are not read yet
 
     @classmethod
-    def start(cls, store: BlobStore, current: dict[str, str]) -> "SummaryRefresh":
-        """Choose for `current` (path -> blob SHA); a full build starts with the stored blobs."""
+    def start(cls, store: BlobStore, current: dict[str, str], newest: "NewestSummary | None" = None) -> "SummaryRefresh":
+        """Choose for `current` (path -> blob SHA); a full build starts with the stored blobs.
+        `newest` is the most recently saved summary when it was read ahead (`read_newest`)."""
         refresh = cls(store, current)
+        if newest is not None and newest.key == refresh.key:
+            refresh.saved = newest.summary
+            return refresh
         refresh.saved = _load(store, refresh.key, store.get_summary(refresh.key))
         if refresh.saved is not None:
             return refresh
-        latest = store.latest_summary()
-        base = _load(store, *latest) if latest else None
+        newest = newest or read_newest(store)
+        base = newest.summary if newest is not None else None
         changes = _changes(base, current) if base is not None else None
         if changes is not None and not too_many_changes(len(changes.changed) + len(changes.gone), len(current)):
             refresh.base, refresh.changes = base, changes
@@ -159,6 +163,19 @@ def _with_terms(summary: Summary, builder: SummaryBuilder) -> Summary:
     summary.postings = builder.packed_postings()
     summary.name_parts = builder.name_parts
     return summary
+
+
+class NewestSummary(NamedTuple):
+    key: str
+    summary: Summary
+
+
+def read_newest(store: BlobStore) -> NewestSummary | None:
+    """The most recently saved summary: usually the one a warm run wants, or the base of its
+    corrections, so it can be read while git is still listing the files."""
+    latest = store.latest_summary()
+    summary = _load(store, *latest) if latest else None
+    return NewestSummary(latest[0], summary) if latest and summary is not None else None
 
 
 class _Changes(NamedTuple):

@@ -83,6 +83,7 @@ def list_files(
     settings: Any = None,
     cache: ListingCache | None = None,
     extra: ExtraRule | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> FileListing:
     """Tracked files plus untracked files git does not ignore, less llmdev's exclusions.
 
@@ -90,6 +91,7 @@ def list_files(
     when a file is read (`read_text`, `classify_text`). Deleted tracked files are left out.
     With a `cache`, the checks of tracked files git reports unchanged are reused from the last
     run with the same git index and rules: only changed and untracked files are looked at.
+    `meanwhile` is called once git's commands are running, for work that does not need them.
     """
     max_bytes, exclude = _file_limits(settings)
     spec = literal_pathspecs(paths)
@@ -98,7 +100,11 @@ def list_files(
     saved = _SavedDecisions(cache, repo, _rules_digest(max_bytes, exclude, extra, repo.root)) if cache is not None and not spec else None
     tracked = saved.by_checksum() if saved is not None else None
     # The git index itself is listed only when no decisions were found under its checksum.
-    untracked, modified, *staged = repo.git_parallel(*always, *([] if tracked is not None else [("ls-files", "-s", "-z", *spec)]))
+    entries = [] if tracked is not None else [("ls-files", "-s", "-z", *spec)]
+    repo.start_git(*entries)
+    if meanwhile is not None:
+        meanwhile()
+    untracked, modified, *staged = repo.git_parallel(*always, *entries)
     dirty = set(decode(modified).split("\0"))
     dirty.discard("")
     checker = _Checker(str(repo.root) + os.sep, max_bytes, _user_exclusions(repo.root, exclude, extra))

@@ -285,3 +285,55 @@ def test_objects_alive_during_a_later_load_can_still_be_collected(sample) -> Non
     del cycle
     gc.collect()
     assert alive() is None
+
+
+def _summary_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Which summary rows the store is asked for: 'newest', or the key asked by name."""
+    asked: list[str] = []
+    real_newest, real_get = BlobStore.latest_summary, BlobStore.get_summary
+
+    def newest(self: BlobStore) -> tuple[str, bytes] | None:
+        asked.append("newest")
+        return real_newest(self)
+
+    def by_key(self: BlobStore, key: str) -> bytes | None:
+        asked.append(key)
+        return real_get(self, key)
+
+    monkeypatch.setattr(BlobStore, "latest_summary", newest)
+    monkeypatch.setattr(BlobStore, "get_summary", by_key)
+    return asked
+
+
+def test_a_warm_load_takes_the_summary_read_while_git_listed(sample, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import llmdev.repo.files as files
+    from llmdev.repo import discovery
+
+    first = load_index(sample.open(), show_progress=False)
+    asked = _summary_reads(monkeypatch)
+    running: list[int] = []
+    real_list = files.list_files
+
+    def listing(*args, meanwhile=None, **kwargs):  # type: ignore[no-untyped-def]
+        def note() -> None:
+            running.append(len(discovery._started))
+            assert meanwhile is not None
+            meanwhile()
+
+        return real_list(*args, meanwhile=note, **kwargs)
+
+    monkeypatch.setattr(files, "list_files", listing)
+    second = load_index(sample.open(), show_progress=False)
+    assert asked == ["newest"]  # the exact summary was the newest: nothing read after git answered
+    assert running and running[0] >= 2  # git's listing commands were running meanwhile
+    assert second.summary.paths == first.summary.paths and second.summary.shas == first.summary.shas
+
+
+def test_after_one_change_the_newest_summary_read_ahead_is_the_base(sample, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    load_index(sample.open(), show_progress=False)
+    path = next(p for p in load_index(sample.open(), show_progress=False).summary.paths if p.endswith(".py"))
+    (sample.root / path).write_text((sample.root / path).read_text() + "\n\ndef added_later():\n    return 1\n")
+    asked = _summary_reads(monkeypatch)
+    changed = load_index(sample.open(), show_progress=False)
+    assert asked[0] == "newest" and asked.count("newest") == 1 and len(asked) == 2  # one miss by key, no second read
+    assert [t.name for _, t in changed.definitions("added_later")] == ["added_later"]

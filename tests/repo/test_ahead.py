@@ -138,20 +138,20 @@ def test_the_cli_begins_the_listing_and_its_output_is_unchanged(repo):
     repo.commit("one")
     repo.write("src/new_login.py", "def login_again():\n    return 2\n")
     code = (
-        "import sys, llmdev.repo.discovery as d, llmdev.cli as c\n"
-        "real = d._claim\n"
-        "def claim(root, args):\n"
-        "    proc = real(root, args)\n"
-        "    print('taken' if proc else 'missed', args[0], file=sys.stderr)\n"
-        "    return proc\n"
-        "d._claim = claim\n"
+        "import sys, llmdev.repo.discovery as d, llmdev.repo.files as f, llmdev.cli as c\n"
+        "real = d.start_git\n"
+        "def start_git(root, *commands):\n"
+        "    for args in commands:\n"
+        "        print('begun', args[0], args[1], 'after typer' if 'typer' in sys.modules else 'before typer', file=sys.stderr)\n"
+        "    return real(root, *commands)\n"
+        "d.start_git = f.start_git = start_git\n"
         "sys.argv = ['llmdev', 'context', 'login', '--json']\n"
         "c.main()\n"
     )
     ahead = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo.root)
     plain = subprocess.run([sys.executable, "-m", "llmdev", "context", "login", "--json"], capture_output=True, text=True, cwd=repo.root, env={**os.environ, "GIT_WORK_TREE": str(repo.root)})
     assert ahead.returncode == plain.returncode == 0, ahead.stderr + plain.stderr
-    assert ahead.stderr.count("taken") == 2
+    assert "begun ls-files -o before typer" in ahead.stderr and "begun diff-files --name-only before typer" in ahead.stderr
     assert ahead.stdout == plain.stdout
     assert "src/new_login.py" in ahead.stdout
 
