@@ -14,10 +14,10 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from llmdev.code.languages import QUERIES
 from llmdev.code.tags import ParsedFile
 
 # Bump when ParsedFile's row layout or the tag extraction changes meaning.
@@ -43,8 +43,7 @@ KEEP_LISTINGS = 8  # each state of the git index takes two rows: its listing and
 def fingerprint() -> str:
     """Changes when the index version or any shipped tag query changes."""
     digest = hashlib.sha256(f"v{INDEX_VERSION}".encode())
-    queries = resources.files("llmdev.code").joinpath("queries")
-    for entry in sorted(queries.iterdir(), key=lambda e: e.name):
+    for entry in sorted(QUERIES.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".scm"):
             digest.update(entry.name.encode() + entry.read_bytes())
     return digest.hexdigest()[:16]

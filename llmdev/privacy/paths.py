@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
@@ -61,12 +62,23 @@ class PathRules:
     """The private path patterns, minus the allowed ones."""
 
     def __init__(self, extra: Iterable[str] = (), allow: Iterable[str] = ()) -> None:
+        self.patterns = [*DEFAULT_PRIVATE_PATHS, *extra]
+        self._allow = list(allow)
+        self._needles = _needles(self.patterns)
+
+    # Compiled when a path first passes the plain-text test: importing pathspec alone costs about
+    # 20 ms, which a command checking only ordinary paths (an edited source file) need not pay.
+    @cached_property
+    def _each(self) -> "list[tuple[str, GitIgnoreSpec]]":
         from pathspec import GitIgnoreSpec
 
-        self.patterns = [*DEFAULT_PRIVATE_PATHS, *extra]
-        self._each: list[tuple[str, GitIgnoreSpec]] = [(p, GitIgnoreSpec.from_lines([p])) for p in self.patterns]
-        self._allowed: GitIgnoreSpec = GitIgnoreSpec.from_lines(list(allow))
-        self._needles = _needles(self.patterns)
+        return [(p, GitIgnoreSpec.from_lines([p])) for p in self.patterns]
+
+    @cached_property
+    def _allowed(self) -> "GitIgnoreSpec":
+        from pathspec import GitIgnoreSpec
+
+        return GitIgnoreSpec.from_lines(self._allow)
 
     def matching_pattern(self, path: str) -> str | None:
         """The pattern that makes `path` (repository-relative) private, or None."""

@@ -8,6 +8,7 @@ import os
 import stat
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Callable, NamedTuple, Protocol, Sequence, TypeVar
@@ -380,9 +381,9 @@ def _user_exclusions(root: Path, config_patterns: list[str], extra: ExtraRule | 
     ignore_file = root / IGNORE_FILE
     if ignore_file.is_file():
         lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        checks.append(_spec_check(_gitignore_spec(lines), f"ignored by {IGNORE_FILE}"))
+        checks.append(_spec_check(lines, f"ignored by {IGNORE_FILE}"))
     if config_patterns:
-        checks.append(_spec_check(_gitignore_spec(config_patterns), "excluded by [files] exclude"))
+        checks.append(_spec_check(config_patterns, "excluded by [files] exclude"))
     if extra is not None:
         checks.append(extra.reason)
     if not checks:
@@ -399,8 +400,11 @@ def _user_exclusions(root: Path, config_patterns: list[str], extra: ExtraRule | 
     return reason
 
 
-def _spec_check(spec: Any, why: str) -> Callable[[str], str | None]:
-    return lambda path: why if spec.match_file(path) else None
+def _spec_check(lines: list[str], why: str) -> Callable[[str], str | None]:
+    """A check of gitignore-style `lines`, compiled when a path is first checked (a warm listing
+    often checks none, and importing pathspec costs about 20 ms)."""
+    spec = cache(lambda: _gitignore_spec(lines))
+    return lambda path: why if spec().match_file(path) else None
 
 
 def _gitignore_spec(lines: list[str]) -> Any:
