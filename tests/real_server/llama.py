@@ -93,8 +93,11 @@ class LlamaServer:
         self.log = log
         command = [
             str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(self.port), "-c", str(context),
-            "--no-jinja", "-a", alias, "-t", "2", "-np", "1", "--api-key", api_key, "--no-webui",
+            "--no-jinja", "-a", alias, "-t", "1", "-np", "1", "--api-key", api_key, "--no-webui",
         ]  # fmt: skip
+        # One thread: llama.cpp's threads wait for each other at every step by spinning, so with two of
+        # them on a busy 2-core machine (CI: pytest, llmdev and the server) a single reply took from 60 s
+        # to over 300 s; with one, 6-9 s. The tiny model gains nothing from a second thread.
         self.process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self._wait_until_ready()
 
