@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ def run_git(cwd: Path, args: tuple[str, ...], input: bytes | None = None, check:
 
 
 _started: dict[tuple[Path, tuple[str, ...]], tuple[float, "subprocess.Popen[bytes]"]] = {}
+_started_lock = threading.Lock()  # chat completion may list the files from another thread
 
 
 def start_git(root: Path, *commands: tuple[str, ...]) -> None:
@@ -51,15 +53,17 @@ def start_git(root: Path, *commands: tuple[str, ...]) -> None:
     else (imports, loads the configuration). The next `Repository.git_parallel` of that work tree
     with the same arguments takes a command's output if it asks within STARTED_FRESH_S; commands
     nobody took are stopped when llmdev exits."""
-    if not _started:
+    with _started_lock:
+        atexit.unregister(_stop_started)  # registered once, however often commands are begun
         atexit.register(_stop_started)
-    for args in commands:
-        if (root, args) not in _started:
-            _started[(root, args)] = (time.monotonic(), _popen(root, args))
+        for args in commands:
+            if (root, args) not in _started:
+                _started[(root, args)] = (time.monotonic(), _popen(root, args))
 
 
 def _claim(root: Path, args: tuple[str, ...]) -> "subprocess.Popen[bytes] | None":
-    began, proc = _started.pop((root, args), (0.0, None))
+    with _started_lock:
+        began, proc = _started.pop((root, args), (0.0, None))
     if proc is not None and time.monotonic() - began > STARTED_FRESH_S:
         _stop(proc)
         return None
@@ -67,8 +71,11 @@ def _claim(root: Path, args: tuple[str, ...]) -> "subprocess.Popen[bytes] | None
 
 
 def _stop_started() -> None:
-    while _started:
-        _stop(_started.popitem()[1][1])
+    with _started_lock:
+        begun = [proc for _, proc in _started.values()]
+        _started.clear()
+    for proc in begun:
+        _stop(proc)
 
 
 def _stop(proc: "subprocess.Popen[bytes]") -> None:
