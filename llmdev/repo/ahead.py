@@ -17,12 +17,15 @@ from pathlib import Path
 LISTING_COMMANDS = frozenset({"context", "map", "index", "explain", "gen"})
 VALUE_OPTIONS = frozenset({"-m", "--model"})  # global options that take the next argument
 MOVED_GIT_ENV = ("GIT_DIR", "GIT_WORK_TREE")  # git's files are not where the walk up would look
+HELP_FLAGS = frozenset({"-h", "--help"})
 
 
 def start_listing_ahead(args: list[str], cwd: Path | None = None) -> None:
     """Begin the listing when `args` run a command in LISTING_COMMANDS inside a work tree."""
     if _command(args) not in LISTING_COMMANDS or any(name in os.environ for name in MOVED_GIT_ENV):
         return
+    if any(arg in HELP_FLAGS for arg in args):
+        return  # only the help is printed
     root = work_tree_root(cwd or Path.cwd())
     if root is not None:
         from llmdev.repo.files import start_listing

@@ -45,6 +45,8 @@ def spawned(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
         (["context", "fix it"], True),
         (["-m", "local", "gen", "add retries"], True),
         (["review", "--staged"], False),
+        (["context", "--help"], False),
+        (["-m", "local", "map", "-h"], False),
         (["--model", "context", "map"], True),  # "context" is the model's name here
         (["--model=local", "-v", "explain", "a.py"], True),
         (["ask", "context"], False),
