@@ -182,11 +182,8 @@ def _regions(detector: Detector, text: str, folded: str) -> list[tuple[int, int]
 
 
 def _matches(detector: Detector, text: str, folded: str) -> Iterator[SecretMatch]:
-    regions = _regions(detector, text, folded)
-    pattern = detector.pattern if regions else None
-    for start, end in regions:
-        assert pattern is not None
-        for match in pattern.finditer(text, start, end):
+    for start, end in _regions(detector, text, folded):
+        for match in detector.pattern.finditer(text, start, end):
             value = match.group(detector.group)
             if not value:
                 continue

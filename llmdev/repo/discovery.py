@@ -135,7 +135,7 @@ class Repository:
         return outputs
 
     def start_git(self, *commands: tuple[str, ...]) -> None:
-        """Begin read-only git commands now (see `start_git` below)."""
+        """Begin read-only git commands now (the module's `start_git`)."""
         start_git(self.root, *commands)
 
     def git_ok(self, *args: str) -> bool:
@@ -192,6 +192,8 @@ def head_from_files(git_dir: Path, common_dir: Path) -> str | None:
         ref = head.removeprefix("ref: ")
         if ref == head or not ref.startswith("refs/heads/") or (common_dir / "reftable").exists():
             return None
+        if any(part in ("", ".", "..") for part in ref.split("/")):
+            return None  # not a name git accepts: git says what HEAD is (nothing), no file outside refs is read
         loose = common_dir / ref
         if loose.is_file():
             text = loose.read_text("ascii").strip()

@@ -210,12 +210,7 @@ class _TrackedFiles:
 
     def files_of(self, paths: set[str]) -> list[tuple[str, str, int]]:
         """The rows of `paths` that are among the decided files."""
-        found = []
-        for path in paths:
-            at = bisect_left(self.files, (path,))
-            if at < len(self.files) and self.files[at][0] == path:
-                found.append(self.files[at])
-        return sorted(found)
+        return [self.files[at] for at in _positions(self.files, paths)]
 
     def dumps(self) -> bytes:
         return marshal.dumps((self.files, self.skipped, self.skipped_paths, self.pending))
@@ -231,13 +226,17 @@ class _TrackedFiles:
         return cls(files, skipped, skipped_paths, pending)
 
 
+def _positions(rows: list[tuple[str, str, int]], paths: set[str]) -> list[int]:
+    """Where the rows of `paths` are in `rows` (sorted by path), in order, found by bisection: a few
+    changed files among tens of thousands cost a few lookups, not a look at every row."""
+    return sorted(at for path in paths if (at := bisect_left(rows, (path,))) < len(rows) and rows[at][0] == path)
+
+
 def _without(rows: list[tuple[str, str, int]], paths: set[str]) -> list[tuple[str, str, int]]:
-    """`rows` (sorted by path) less those of `paths`, found by bisection: a few changed files
-    among tens of thousands cost a few slices, not a look at every row."""
-    cuts = sorted(at for path in paths if (at := bisect_left(rows, (path,))) < len(rows) and rows[at][0] == path)
+    """`rows` (sorted by path) less those of `paths`."""
     kept: list[tuple[str, str, int]] = []
     start = 0
-    for at in cuts:
+    for at in _positions(rows, paths):
         kept += rows[start:at]
         start = at + 1
     return kept + rows[start:]

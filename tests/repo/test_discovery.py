@@ -133,3 +133,10 @@ def test_bare_repository_says_it_is_bare_and_what_to_do(tmp_path):
 def test_inside_the_git_folder_is_not_the_work_tree(repo):
     with pytest.raises(UsageError, match="inside a repository's git folder"):
         open_repository(repo.root / ".git")
+
+
+def test_a_head_naming_a_file_outside_the_refs_is_left_to_git(repo):
+    commit = repo.commit("one")
+    (repo.root / ".git" / "planted").write_text(commit + "\n")
+    (repo.root / ".git" / "HEAD").write_text("ref: refs/heads/../../planted\n")
+    assert open_repository(repo.root).head_sha() is None  # git refuses that HEAD; its file is not read
