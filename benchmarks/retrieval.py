@@ -31,7 +31,7 @@ and the paired difference of every other ranker minus bm25 with its interval (an
 ranking minus llmdev-nosim, when it runs): a difference whose interval contains 0 is not progress. The main table cuts every ranking to non-test source files
 (an answer never holds a test, a doc or a changelog); the rankings as produced follow it.
 
-Four sets of repositories, kept strictly apart (REPOSITORIES below):
+Five sets of repositories, kept strictly apart (REPOSITORIES below):
   tuning    the repositories llmdev's ranking weights were tuned on; look at these as much as you
             like, per case (--json), to choose weights, rules and constants;
   heldout   never used to choose a weight, rule or constant: run it only to confirm a change
@@ -46,6 +46,9 @@ Four sets of repositories, kept strictly apart (REPOSITORIES below):
             JavaScript, TypeScript, Go, Rust, Java, Ruby and PHP, none in another set or in
             benchmarks/scale.py's repositories; netty is the large one: 4,064 files at its
             snapshot, 3,504 of them source files, 2,444 outside tests).
+  heldout4  a fourth, the same way (8 repositories, the same 8 languages, none in another set or
+            in benchmarks/scale.py's; laravel is the large one: 3,354 files at its snapshot,
+            3,043 of them source files, 1,683 outside tests).
 Tuning and heldout: 13 repositories in Python, JavaScript/TypeScript, Go, Rust, Java and Ruby;
 sympy is the large one there (2,073 listed files, 1,603 of them Python, at the same snapshot).
 Results and how to read them: docs/benchmarks.md.
@@ -114,12 +117,25 @@ REPOSITORIES: dict[str, dict[str, tuple[str, str]]] = {
         "jekyll": ("jekyll/jekyll", "Ruby"),
         "composer": ("composer/composer", "PHP"),
     },
+    "heldout4": {
+        "pytest": ("pytest-dev/pytest", "Python"),
+        "mocha": ("mochajs/mocha", "JavaScript"),
+        "vite": ("vitejs/vite", "TypeScript"),
+        "fzf": ("junegunn/fzf", "Go"),
+        "alacritty": ("alacritty/alacritty", "Rust"),
+        "commons-lang": ("apache/commons-lang", "Java"),
+        "sidekiq": ("sidekiq/sidekiq", "Ruby"),
+        "laravel": ("laravel/framework", "PHP"),
+    },
 }
 SOURCE_EXTENSIONS = {".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rs", ".java", ".rb", ".php", ".c", ".h", ".cc", ".cpp", ".cs"}
 FIX_WORDS = re.compile(r"\b(fix|fixes|fixed|fixing|bug|bugfix)\b", re.IGNORECASE)
 METRICS = ("R@1", "R@5", "R@10", "MRR")
 BASELINE = "bm25"
 TUNING = "tuning"
+# Held-out sets that have had their final run: spent as judges, so they may now serve to choose
+# (benchmarks/rank_variants.py --set spent); only a fresh held-out set confirms a choice.
+SPENT = ("heldout", "heldout2", "heldout3")
 SIMILAR_TOP = 10
 SIMILAR_SHARE = "split"
 
@@ -380,7 +396,7 @@ def similar_rankers(args: argparse.Namespace, strong: Bm25, llmdev: LlmdevContex
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", required=True, choices=sorted(REPOSITORIES), help="which repositories: tuning, or a held-out set (heldout, heldout2, heldout3)")
+    parser.add_argument("--set", required=True, choices=sorted(REPOSITORIES), help="which repositories: tuning, or a held-out set (heldout, heldout2, heldout3, heldout4)")
     parser.add_argument("--only", action="append", help="run only this repository of the set (repeatable)")
     parser.add_argument("--mirror", default="/work/.mirror", help="where the git directories are")
     parser.add_argument("--git-dir", action="append", default=[], help="NAME=GIT_DIR, overriding --mirror for one repository")

@@ -107,14 +107,15 @@ def test_heldout2_cases_are_not_written_unless_asked_and_other_sets_are_refused(
 SCALE_REPOSITORIES = {"moby/moby", "sympy/sympy", "rails/rails", "pallets/click", "spf13/cobra", "google/gson", "encode/httpx", "psf/requests"}
 
 
-def test_the_third_heldout_set_is_new_and_broad_enough() -> None:
+@pytest.mark.parametrize(("name", "large", "slug"), [("heldout3", "netty", "netty/netty"), ("heldout4", "laravel", "laravel/framework")])
+def test_each_later_heldout_set_is_new_and_broad_enough(name: str, large: str, slug: str) -> None:
     sets = retrieval.REPOSITORIES
-    fresh = sets["heldout3"]
-    before = {name: slug for other, members in sets.items() if other != "heldout3" for name, slug in members.items()}
+    fresh = sets[name]
+    before = {n: s for other, members in sets.items() if other != name for n, s in members.items()}
     assert not set(fresh) & set(before)
-    assert not {slug for slug, _ in fresh.values()} & ({slug for slug, _ in before.values()} | SCALE_REPOSITORIES)
+    assert not {s for s, _ in fresh.values()} & ({s for s, _ in before.values()} | SCALE_REPOSITORIES)
     assert len(fresh) >= 8 and len({language for _, language in fresh.values()}) >= 4
-    assert fresh["netty"] == ("netty/netty", "Java")  # the large one: 2,444 non-test source files at the snapshot
+    assert fresh[large][0] == slug  # the large one: netty 2,444 and laravel 1,683 non-test source files at the snapshot
 
 
 def test_heldout3_cases_are_not_written_unless_asked_and_other_sets_are_refused(tmp_path: Path) -> None:
