@@ -24,6 +24,7 @@ case on the same checkout and the same file list (llmdev's listing):
   llmdev-nosim (--llmdev-without-similar) llmdev as shipped with its similar-fixes signal (the
               product's form of llmdev+sim 0.5) switched off, a switch of this benchmark only;
               every other llmdev ranking is also paired against it
+  llmdev-noseg (--llmdev-without-stretches) the same for the best-stretches step
 
 Metrics: recall@1/5/10 (share of the answer files in the top k) and MRR, per repository and over
 all cases, each with a 95% percentile bootstrap interval over cases (1,000 resamples, fixed seed),
@@ -207,15 +208,22 @@ def listed_files(work: Path) -> list[str]:
     return list_files(open_repository(work)).paths()
 
 
-# llmdev as shipped but with the similar-fixes signal switched off (rank.SIMILAR_WEIGHT = 0): a
-# switch of this benchmark only, so the signal can be paired against the ranking without it.
-WITHOUT_SIMILAR = "import llmdev.code.rank as rank; rank.SIMILAR_WEIGHT = 0.0; from llmdev.cli import main; main()"
-WITHOUT_SIMILAR_RANKER = "llmdev-nosim"
+# llmdev as shipped but with one signal switched off (its weight in llmdev/code/rank.py set to 0): a
+# switch of this benchmark only, so each signal can be paired against the ranking without it.
+WITHOUT_SIMILAR_RANKER = "llmdev-nosim"  # similar past fixes
+WITHOUT_STRETCHES_RANKER = "llmdev-noseg"  # best stretches
+WITHOUT = {WITHOUT_SIMILAR_RANKER: "SIMILAR_WEIGHT", WITHOUT_STRETCHES_RANKER: "SEGMENT_WEIGHT"}
 
 
-def scored_llmdev(work: Path, query: str, similar: bool = True) -> dict[str, float]:
-    """The files of `llmdev context MESSAGE --json` with their scores, in llmdev's order."""
-    program = ["-m", "llmdev"] if similar else ["-c", WITHOUT_SIMILAR]
+def switched_off(constant: str) -> str:
+    """A `python -c` program: llmdev's command line with rank.CONSTANT set to 0."""
+    return f"import llmdev.code.rank as rank; rank.{constant} = 0.0; from llmdev.cli import main; main()"
+
+
+def scored_llmdev(work: Path, query: str, without: str | None = None) -> dict[str, float]:
+    """The files of `llmdev context MESSAGE --json` with their scores, in llmdev's order; `without`
+    names a ranker of WITHOUT, whose signal is switched off."""
+    program = ["-m", "llmdev"] if without is None else ["-c", switched_off(WITHOUT[without])]
     done = subprocess.run(
         [sys.executable, *program, "--quiet", "context", query, "--json", "--budget", "200000"],
         cwd=work, capture_output=True, text=True, check=True,
@@ -225,16 +233,16 @@ def scored_llmdev(work: Path, query: str, similar: bool = True) -> dict[str, flo
 
 class LlmdevContext:
     """llmdev's scored files for the last (checkout, task) asked, so rankers built on them run it once;
-    `similar=False` runs it with the similar-fixes signal switched off."""
+    `without` (a ranker of WITHOUT) runs it with that signal switched off."""
 
-    def __init__(self, similar: bool = True) -> None:
-        self.similar = similar
+    def __init__(self, without: str | None = None) -> None:
+        self.without = without
         self.asked: tuple[Path, str] | None = None
         self.scores: dict[str, float] = {}
 
     def scored(self, work: Path, query: str) -> dict[str, float]:
         if self.asked != (work, query):
-            self.scores = scored_llmdev(work, query, self.similar)
+            self.scores = scored_llmdev(work, query, self.without)
             self.asked = (work, query)
         return self.scores
 
@@ -301,8 +309,8 @@ def pairs(rankers: list[str]) -> list[tuple[str, str]]:
     """Which paired differences to report: every ranker minus bm25, and every other llmdev ranking
     minus llmdev without the similar-fixes signal (so the signal gets its own interval)."""
     chosen = [(r, BASELINE) for r in rankers if r != BASELINE and BASELINE in rankers]
-    if WITHOUT_SIMILAR_RANKER in rankers:
-        chosen += [(r, WITHOUT_SIMILAR_RANKER) for r in rankers if r.startswith("llmdev") and r != WITHOUT_SIMILAR_RANKER]
+    for without in (w for w in WITHOUT if w in rankers):
+        chosen += [(r, without) for r in rankers if r.startswith("llmdev") and r not in WITHOUT]
     return chosen
 
 
@@ -348,11 +356,13 @@ def run_repo(name: str, git_dir: Path, args: argparse.Namespace, rankers: dict, 
 def build_rankers(args: argparse.Namespace) -> dict:
     strong: Bm25 = strong_bm25()
     llmdev = None if args.no_llmdev else LlmdevContext()
-    without_similar = None if args.no_llmdev else LlmdevContext(similar=False)
+    without_similar = None if args.no_llmdev else LlmdevContext(without=WITHOUT_SIMILAR_RANKER)
     rankers = {} if llmdev is None else {"llmdev": llmdev.rank}
     rankers[BASELINE] = lambda work, files, query: strong.rank(work, [f for f in files if is_source(f)], query)
     if without_similar is not None and args.llmdev_without_similar:
         rankers[WITHOUT_SIMILAR_RANKER] = without_similar.rank
+    if llmdev is not None and args.llmdev_without_stretches:
+        rankers[WITHOUT_STRETCHES_RANKER] = LlmdevContext(without=WITHOUT_STRETCHES_RANKER).rank
     if args.weak_bm25:
         rankers["bm25-words"] = weak_bm25().rank
     if args.aider_python:
@@ -410,6 +420,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--similar-top", type=int, action="append", help=f"how many of the most similar past commits count (repeatable; default {SIMILAR_TOP})")
     parser.add_argument("--similar-share", choices=("split", "whole"), action="append", help=f"split: a commit's similarity is divided among the files it modified; whole: each gets all of it (repeatable; default {SIMILAR_SHARE})")
     parser.add_argument("--llmdev-without-similar", action="store_true", help=f"also rank with llmdev with its similar-fixes signal switched off ({WITHOUT_SIMILAR_RANKER}), paired against every llmdev ranking")
+    parser.add_argument("--llmdev-without-stretches", action="store_true", help=f"also rank with llmdev with its best-stretches step switched off ({WITHOUT_STRETCHES_RANKER}), paired against every llmdev ranking")
     parser.add_argument("--work", default="benchmarks/.work/retrieval", help="where checkouts go")
     parser.add_argument("--json", help="write every case with its rankings here")
     parser.add_argument("--show-heldout-cases", action="store_true", help="allow per-case output for a held-out set")

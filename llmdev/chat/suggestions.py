@@ -36,9 +36,10 @@ def _ranked(session: "ChatSession", query: str) -> list[MapLine]:
         from llmdev.code.index import load_index
         from llmdev.code.rank import rank_files
         from llmdev.context.outline import map_lines
+        from llmdev.repo.files import text_reader
 
         index = load_index(session.repo, show_progress=False, settings=session.settings)
-        ranking = rank_files(index, query, focus=session.files)
+        ranking = rank_files(index, query, focus=session.files, read=text_reader(session.repo))
         return map_lines(index, ranking.scores, ranking.term_weights, limit=PROMPT_LINES, exclude=set(session.files))
     except (ImportError, LlmdevError):
         return []  # no index yet, or a repository it cannot read: no list

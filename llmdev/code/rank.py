@@ -8,6 +8,10 @@
    so files that define what the seeds use, or use what they define, rise too.
 3. Similar past fixes: the files modified by the past commits whose messages are most like the
    task (history.py), blended into the result, each side scaled to its best.
+4. Best stretches, when the caller can read files: the few best files are cut into overlapping
+   stretches of lines, and each file's best stretch by BM25 over the task's terms is blended in,
+   so a file with one passage about the task rises above a long one that mentions its words
+   everywhere (the segments of BRTracer).
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Hashable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Hashable, Sequence, TypeVar
 
 from llmdev.code.languages import is_test_path
-from llmdev.code.terms import path_mentions, query_identifiers, query_terms, split_identifier
+from llmdev.code.terms import path_mentions, query_identifiers, query_terms, split_identifier, term_counts
 
 if TYPE_CHECKING:
     from llmdev.code.history import History
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
     from llmdev.code.summary import Summary
 
 K = TypeVar("K", bound=Hashable)
+TextReader = Callable[[str], "str | None"]  # a listed file's text, or None when it cannot be read
 
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -41,6 +46,13 @@ GRAPH_WEIGHT = 0.15  # chosen on the tuning set (docs/benchmarks.md); 0.35 befor
 # past commits that modified it.
 SIMILAR_WEIGHT = 0.5
 SIMILAR_COMMITS = 10
+# Best stretches (issue 14), chosen on the tuning and spent sets before the heldout4 run
+# (docs/benchmarks.md): the SEGMENT_FILES best files are cut into stretches of SEGMENT_LINES lines,
+# each overlapping the next by half; final score = the score so far / its best + SEGMENT_WEIGHT x
+# the file's best stretch score / the best of those.
+SEGMENT_WEIGHT = 0.5
+SEGMENT_FILES = 10
+SEGMENT_LINES = 50
 TEST_FACTOR = 0.6
 SEEDS = 40
 ALPHA = 0.2  # restart probability of the personalised PageRank
@@ -58,8 +70,9 @@ class Ranking:
     term_weights: dict[str, float] = field(default_factory=dict)
 
 
-def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = ()) -> Ranking:
-    """All files with a score above zero, best first; with no query and no focus, by centrality."""
+def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = (), read: TextReader | None = None) -> Ranking:
+    """All files with a score above zero, best first; with no query and no focus, by centrality.
+    With `read`, the best files' best stretches count too (read is called for at most SEGMENT_FILES files)."""
     summary = index.summary
     terms = query_terms(query)
     summary.prepare(terms)
@@ -84,6 +97,8 @@ def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = ()) -> 
     wants_tests = any(t.startswith("test") for t in terms)
     similar = similar_fix_scores(summary, history, terms, positions) if SIMILAR_WEIGHT else {}
     scores = _blend(summary, seeds, similar, wants_tests)
+    if read is not None and SEGMENT_WEIGHT and weights:
+        scores = with_best_stretches(summary, scores, weights, read)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], summary.paths[item[0]]))
     return Ranking([(summary.paths[i], s) for i, s in ranked if s > 0 and i not in summary.hidden], terms, identifiers, weights)
 
@@ -190,6 +205,53 @@ def similar_fix_scores(summary: "Summary", history: "History | None", terms: lis
             if i is not None and i not in hidden:
                 scores[i] = scores.get(i, 0.0) + score
     return scores
+
+
+def with_best_stretches(summary: "Summary", scores: dict[int, float], weights: dict[str, float], read: TextReader) -> dict[int, float]:
+    """`scores` scaled to a best of 1, plus SEGMENT_WEIGHT x each of the SEGMENT_FILES best files'
+    best stretch score scaled to the best of those (BM25 over the task's terms, a stretch as a document)."""
+    paths, hidden = summary.paths, summary.hidden
+    top = heapq.nsmallest(SEGMENT_FILES, (i for i in scores if i not in hidden), key=lambda i: (-scores[i], paths[i]))
+    found: dict[int, list[tuple[dict[str, int], int]]] = {}
+    for i in top:
+        text = read(paths[i])
+        if text:
+            found[i] = stretches(text, weights)
+    lengths = [length for parts in found.values() for _, length in parts]
+    average = (sum(lengths) / len(lengths)) if lengths else 0.0
+    best: dict[int, float] = {}
+    for i, parts in found.items():
+        for counts, length in parts:
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * length / (average or 1.0))
+            value = sum(weights[t] * c * (BM25_K1 + 1) / (c + norm) for t, c in counts.items())
+            if value > best.get(i, 0.0):
+                best[i] = value
+    high, peak = max(best.values(), default=0.0), max(scores.values(), default=0.0)
+    if high <= 0 or peak <= 0:
+        return scores
+    return {i: s / peak + SEGMENT_WEIGHT * best.get(i, 0.0) / high for i, s in scores.items()}
+
+
+def stretches(text: str, terms: "dict[str, float] | set[str] | list[str]") -> list[tuple[dict[str, int], int]]:
+    """Each stretch of SEGMENT_LINES lines, starting every half of that: the counts of `terms` in
+    it and its length in terms. Each half is counted once and neighbours are added up (terms never
+    span lines); a text of one half or less is one stretch."""
+    lines = text.splitlines()
+    half = max(SEGMENT_LINES // 2, 1)
+    halves = []
+    for start in range(0, len(lines), half):
+        counts = term_counts("\n".join(lines[start : start + half]))
+        halves.append(({t: counts[t] for t in terms if t in counts}, sum(counts.values())))
+    if len(halves) <= 1:
+        return halves
+    return [(_added(a, b), m + n) for (a, m), (b, n) in zip(halves, halves[1:])]
+
+
+def _added(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    total = dict(a)
+    for term, count in b.items():
+        total[term] = total.get(term, 0) + count
+    return total
 
 
 def _mentioned(paths: list[str], query: str) -> list[str]:

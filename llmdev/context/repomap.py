@@ -41,8 +41,10 @@ def render_map(
     from llmdev.code.index import load_index
     from llmdev.code.rank import rank_files
 
+    from llmdev.repo.files import text_reader
+
     index = index or load_index(repo, show_progress=False)
-    ranking = rank_files(index, query, focus=focus)
+    ranking = rank_files(index, query, focus=focus, read=text_reader(repo))
     ranked = [(p, s) for p, s in ranking.scores if _within(p, paths)]
     ranked += [(p, 0.0) for p in index.files() if _within(p, paths) and p not in dict(ranked)]
     char_budget = math.floor(budget * CHARS_PER_TOKEN)

@@ -89,9 +89,11 @@ def select_context(
     filling at most `budget` tokens together. Files `locate` picks from its map go first."""
     from llmdev.code.index import load_index
     from llmdev.code.rank import rank_files
+    from llmdev.repo.files import text_reader
 
     index = index or load_index(repo, show_progress=False)
-    ranking = rank_files(index, query, focus=focus)
+    read = text_reader(repo)  # the ranking's best stretches and the snippets read the same files
+    ranking = rank_files(index, query, focus=focus, read=read)
     scores = ranking.scores
     if locate is not None:
         offered = map_lines(index, scores, ranking.term_weights, limit=locate.map_files)
@@ -103,7 +105,7 @@ def select_context(
     pattern = _term_pattern(ranking.term_weights)
     pool: list[tuple[float, Snippet]] = []
     for path, score in candidates:
-        for snippet in file_snippets(repo, index, path, pattern, ranking.term_weights, max_tokens=max(budget // 3, 120)):
+        for snippet in file_snippets(repo, index, path, pattern, ranking.term_weights, max_tokens=max(budget // 3, 120), read=read):
             pool.append((score * (0.15 + snippet.relevance), snippet))
     pool.sort(key=lambda item: -item[0])
     chosen = fill_budget(

@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from llmdev.code.terms import split_identifier
 from llmdev.tokens import CHARS_PER_TOKEN
@@ -69,12 +69,20 @@ def _is_split(tag: "Tag") -> bool:
 
 
 def file_snippets(
-    repo: "Repository", index: "CodeIndex", path: str, pattern: re.Pattern[str] | None, weights: dict[str, float], *, max_tokens: int
+    repo: "Repository",
+    index: "CodeIndex",
+    path: str,
+    pattern: re.Pattern[str] | None,
+    weights: dict[str, float],
+    *,
+    max_tokens: int,
+    read: Callable[[str], str | None] | None = None,
 ) -> list[Snippet]:
-    """The file's units with a relevance in [0, 1] to the task's terms; long units are cut short."""
+    """The file's units with a relevance in [0, 1] to the task's terms; long units are cut short.
+    `read` gives a file's text (default: read from the working tree)."""
     from llmdev.repo.files import read_text
 
-    text = read_text(repo, path)
+    text = read(path) if read is not None else read_text(repo, path)
     if text is None:
         return []
     lines = text.splitlines()

@@ -491,3 +491,15 @@ def read_text(repo: Repository, path: str) -> str | None:
         return decode_text((repo.root / path).read_bytes())
     except OSError:
         return None
+
+
+def text_reader(repo: Repository) -> Callable[[str], str | None]:
+    """`read_text` for one command: each path is read once, however often it is asked for."""
+    texts: dict[str, str | None] = {}
+
+    def read(path: str) -> str | None:
+        if path not in texts:
+            texts[path] = read_text(repo, path)
+        return texts[path]
+
+    return read

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -216,9 +217,45 @@ def test_variants_rank_the_same_checkout_and_the_constants_are_restored(tmp_path
     assert rankings["current"] == ["app/parser.py", "app/util.py"] and rankings["g0"] == ["app/parser.py"]
 
 
-def test_variants_refuse_to_write_heldout_cases(tmp_path: Path) -> None:
+def test_variants_refuse_to_write_the_cases_of_a_fresh_heldout_set(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, str(SCRIPT.with_name("rank_variants.py")), "--set", "heldout", "--variant", "g0=GRAPH_WEIGHT:0", "--json", str(tmp_path / "x.json")],
+        [sys.executable, str(SCRIPT.with_name("rank_variants.py")), "--set", "heldout4", "--variant", "g0=GRAPH_WEIGHT:0", "--json", str(tmp_path / "x.json")],
         capture_output=True, text=True,
     )
-    assert done.returncode == 2 and "no --json with --set heldout" in done.stderr
+    assert done.returncode == 2 and "no --json with --set heldout4" in done.stderr
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_the_spent_sets_serve_to_choose_and_only_they_are_joined() -> None:
+    variants = _rank_variants()
+    spent = variants.DEVELOPMENT["spent"]
+    assert set(spent) == {name for s in retrieval.SPENT for name in retrieval.REPOSITORIES[s]}
+    assert not set(spent) & (set(retrieval.REPOSITORIES["tuning"]) | set(retrieval.REPOSITORIES["heldout4"]))
+    assert "heldout4" not in retrieval.SPENT
+
+
+def test_variants_on_a_spent_repository_write_their_cases_with_the_baseline(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "mirror" / "bat", {"src/pool.rs": "fn acquire() {}\n", "src/cli.rs": "fn main() {}\n"})
+    repo.write("src/pool.rs", "fn acquire() { wait(); }\n")
+    repo.commit("Fix the pool timeout when acquire waits")
+    repo.write("README.md", "later\n")
+    repo.commit("A later commit: the snapshot")
+    out = tmp_path / "cases.json"
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT.with_name("rank_variants.py")), "--set", "spent", "--only", "bat", "--with-bm25", "--cases", "1",
+         "--mirror", str(tmp_path / "mirror"), "--work", str(tmp_path / "work"), "--variant", "g0=GRAPH_WEIGHT:0", "--json", str(out)],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "set: spent" in done.stdout and " bm25 " in done.stdout and " g0 " in done.stdout
+    (case,) = json.loads(out.read_text())
+    assert case["answer"] == ["src/pool.rs"] and set(case["rankings"]) == {"current", "g0", "bm25"}
+    assert case["rankings"]["bm25"][0] == "src/pool.rs"
+
+
+def test_variants_refuse_a_repository_outside_the_set(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT.with_name("rank_variants.py")), "--set", "spent", "--only", "click", "--variant", "g0=GRAPH_WEIGHT:0", "--mirror", str(tmp_path)],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 2 and "not in the spent set: click" in done.stderr

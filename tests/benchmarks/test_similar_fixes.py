@@ -151,6 +151,9 @@ def test_the_signal_is_paired_against_llmdev_without_it() -> None:
         ("llmdev", "llmdev-nosim"), ("llmdev+sim(0.5,10)", "llmdev-nosim"),
     ]
     assert retrieval.pairs(["llmdev", "bm25"]) == [("llmdev", "bm25")]
+    assert retrieval.pairs(["llmdev", "bm25", "llmdev-nosim", "llmdev-noseg"]) == [
+        ("llmdev", "bm25"), ("llmdev-nosim", "bm25"), ("llmdev-noseg", "bm25"), ("llmdev", "llmdev-nosim"), ("llmdev", "llmdev-noseg"),
+    ]
 
 
 def test_llmdev_without_similar_switches_only_that_signal_off(tmp_path: Path) -> None:
@@ -163,7 +166,21 @@ def test_llmdev_without_similar_switches_only_that_signal_off(tmp_path: Path) ->
     repo.write("cli.py", "def main():\n    return 2\n")
     repo.commit("Exhausted connection pool")
     shipped = retrieval.scored_llmdev(repo.root, "connection pool exhausted")
-    without = retrieval.scored_llmdev(repo.root, "connection pool exhausted", similar=False)
+    without = retrieval.scored_llmdev(repo.root, "connection pool exhausted", without="llmdev-nosim")
     assert shipped["cli.py"] / max(shipped.values()) > without["cli.py"] / max(without.values())
     assert shipped["pool.py"] / max(shipped.values()) > without["pool.py"] / max(without.values())
     assert set(shipped) == set(without)
+
+
+def test_llmdev_without_stretches_switches_only_that_step_off(tmp_path: Path) -> None:
+    top = "\n".join(f"def a{i}():\n    retry = retry + {i}  # retry\n" for i in range(3))
+    filler = "\n".join(f"def f{i}():\n    return {i}\n" for i in range(40))
+    bottom = "\n".join(f"def b{i}():\n    upload = upload + {i}  # upload\n" for i in range(3))
+    focused = "def handle():\n    # retry the upload when the upload fails\n    retry = upload()\n    upload_retry = retry\n    return retry\n"
+    repo = GitRepo.create(tmp_path / "repo", {
+        "app/spread.py": f"{top}\n{filler}\n{bottom}\n",
+        "app/focused.py": focused + "\n".join(f"def g{i}():\n    return {i}\n" for i in range(60)),
+    })
+    shipped = retrieval.scored_llmdev(repo.root, "retry the upload")
+    without = retrieval.scored_llmdev(repo.root, "retry the upload", without="llmdev-noseg")
+    assert list(shipped) == ["app/focused.py", "app/spread.py"] and list(without) == ["app/spread.py", "app/focused.py"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from llmdev.code import rank as rank_module
 from llmdev.code.index import load_index
 from llmdev.code.rank import SIMILAR_WEIGHT, TEST_FACTOR, rank_files
-from llmdev.code.terms import query_terms
+from llmdev.code.terms import query_terms, term_counts
 
 
 def _order(sample, query: str, focus: tuple[str, ...] = ()) -> list[str]:  # type: ignore[no-untyped-def]
@@ -138,3 +140,85 @@ def test_similar_fixes_are_blended_scaled_to_their_best(make_repo, monkeypatch) 
         assert blended[path] - plain.get(path, 0.0) == pytest.approx(SIMILAR_WEIGHT * score / best * factor)
     assert {path: blended[path] for path in plain if path not in similar} == {path: s for path, s in plain.items() if path not in similar}
     assert "secrets/pool_key.py" not in blended and "old/drain.py" not in blended
+
+
+def _naive_stretches(text: str, terms: set[str]) -> list[tuple[dict[str, int], int]]:
+    """Each window of SEGMENT_LINES lines, starting every half window, counted on its own."""
+    lines = text.splitlines()
+    size = rank_module.SEGMENT_LINES
+    found = []
+    for start in range(0, max(len(lines) - size // 2, 1), size // 2):
+        counts = term_counts("\n".join(lines[start : start + size]))
+        found.append(({t: counts[t] for t in terms if t in counts}, sum(counts.values())))
+    return found
+
+
+@pytest.mark.parametrize("lines", [1, 20, 25, 26, 49, 50, 51, 100, 110, 333])
+def test_stretches_count_every_window_of_lines_once_each(lines: int) -> None:
+    rng = random.Random(lines)
+    words = ["retry", "upload", "parseHeader", "max_size", "the", "x1", "Upload"]
+    text = "\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(0, 6))) for _ in range(lines))
+    terms = {"retry", "upload", "pars", "header", "max_size", "size"}
+    assert rank_module.stretches(text, terms) == _naive_stretches(text, terms)
+
+
+def _stretch_repo(make_repo):  # type: ignore[no-untyped-def]
+    """spread.py says `retry` at its top and `upload` at its bottom; focused.py says both in one place."""
+    top = "\n".join(f"def a{i}():\n    retry = retry + {i}  # retry\n" for i in range(3))
+    filler = "\n".join(f"def f{i}():\n    return {i}\n" for i in range(40))
+    bottom = "\n".join(f"def b{i}():\n    upload = upload + {i}  # upload\n" for i in range(3))
+    focused = "def handle():\n    # retry the upload when the upload fails\n    retry = upload()\n    upload_retry = retry\n    return retry\n"
+    return make_repo({
+        "app/spread.py": f"{top}\n{filler}\n{bottom}\n",
+        "app/focused.py": focused + "\n".join(f"def g{i}():\n    return {i}\n" for i in range(60)),
+        "app/other.py": "def other():\n    return 0\n",
+    })
+
+
+def test_a_file_with_one_passage_about_the_task_rises_when_files_can_be_read(make_repo) -> None:  # type: ignore[no-untyped-def]
+    from llmdev.repo.files import text_reader
+
+    repo = _stretch_repo(make_repo).open()
+    index = load_index(repo, show_progress=False)
+    query = "retry the upload"
+    plain = dict(rank_files(index, query).scores)
+    read = text_reader(repo)
+    blended = dict(rank_files(index, query, read=read).scores)
+    assert list(plain) == ["app/spread.py", "app/focused.py"] and list(blended) == ["app/focused.py", "app/spread.py"]
+    weights = rank_files(index, query).term_weights
+    parts = {path: rank_module.stretches(read(path) or "", weights) for path in plain}
+    lengths = [n for found in parts.values() for _, n in found]
+    average = sum(lengths) / len(lengths)
+
+    def bm25(counts: dict[str, int], length: int) -> float:
+        norm = rank_module.BM25_K1 * (1 - rank_module.BM25_B + rank_module.BM25_B * length / average)
+        return sum(weights[t] * c * (rank_module.BM25_K1 + 1) / (c + norm) for t, c in counts.items())
+
+    best = {path: max(bm25(c, n) for c, n in found) for path, found in parts.items()}
+    for path, score in plain.items():
+        expected = score / max(plain.values()) + rank_module.SEGMENT_WEIGHT * best[path] / max(best.values())
+        assert blended[path] == pytest.approx(expected)
+
+
+def test_only_the_best_listed_files_are_read_for_stretches(make_repo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    repo = _stretch_repo(make_repo)
+    repo.write("secrets/retry_upload.py", "retry = upload = 1  # retry the upload\n")
+    repo.commit("a private file that would match")
+    index = load_index(repo.open(), show_progress=False)
+    asked: list[str] = []
+
+    def read(path: str) -> str:
+        asked.append(path)
+        return (repo.root / path).read_text()
+
+    monkeypatch.setattr(rank_module, "SEGMENT_FILES", 1)
+    order = [path for path, _ in rank_files(index, "retry the upload", read=read).scores]
+    assert asked == ["app/spread.py"] and "secrets/retry_upload.py" not in order
+    asked.clear()
+    monkeypatch.setattr(rank_module, "SEGMENT_FILES", 10)
+    rank_files(index, "retry the upload", read=read)
+    assert sorted(asked) == ["app/focused.py", "app/spread.py"]
+    asked.clear()
+    monkeypatch.setattr(rank_module, "SEGMENT_WEIGHT", 0.0)
+    assert [p for p, _ in rank_files(index, "retry the upload", read=read).scores] == ["app/spread.py", "app/focused.py"]
+    assert asked == []

@@ -58,10 +58,11 @@ def test_json_shape_is_exact(sample) -> None:  # type: ignore[no-untyped-def]
 
 def test_candidates_are_the_ranked_files_beyond_the_budget(sample) -> None:  # type: ignore[no-untyped-def]
     from llmdev.code.rank import rank_files
+    from llmdev.repo.files import text_reader
 
     repo = sample.open()
     index = load_index(repo, show_progress=False)
-    ranked = [path for path, _ in rank_files(index, "server settings port").scores]
+    ranked = [path for path, _ in rank_files(index, "server settings port", read=text_reader(repo)).scores]
     small = select_context(repo, "server settings port", budget=60, index=index).to_json()
     shown = [f["path"] for f in small["files"]]
     assert len(shown) < len(ranked)
