@@ -197,8 +197,25 @@ def checkout(work: Path, git_dir: Path, commit: str) -> None:
         subprocess.run(["git", "clone", "-q", "--no-checkout", "--shared", str(git_dir), str(work)], check=True)
         with open(work / ".git" / "info" / "exclude", "a") as exclude:
             exclude.write(".aider*\n")
-    git(work, "checkout", "-q", "-f", commit)
+    done = subprocess.run(["git", "checkout", "-q", "-f", commit], cwd=work, capture_output=True, text=True, errors="replace")
+    if done.returncode != 0:
+        _missing_blobs_only(work, commit, done)
     git(work, "clean", "-fdq")
+
+
+MISSING_BLOB = re.compile(r"unable to read sha1 file of (.+) \([0-9a-f]+\)$")
+
+
+def _missing_blobs_only(work: Path, commit: str, done: subprocess.CompletedProcess[str]) -> None:
+    """A fetched snapshot may lack its largest blobs (fixtures, binaries): git checks out the rest
+    and fails. The case goes on only when HEAD is the commit and no missing file could be an
+    answer (a source file outside tests); anything else stops the run."""
+    missing = [m.group(1) for m in map(MISSING_BLOB.search, done.stderr.splitlines()) if m]
+    other = [line for line in done.stderr.splitlines() if line and not MISSING_BLOB.search(line) and not line.startswith("error: invalid object")]
+    head = git(work, "rev-parse", "HEAD").strip()
+    if head != commit or not missing or other or any(could_be_answer(path) for path in missing):
+        raise subprocess.CalledProcessError(done.returncode, done.args, done.stdout, done.stderr)
+    print(f"checkout {commit[:10]}: {len(missing)} file(s) missing from the snapshot, none a possible answer", file=sys.stderr, flush=True)
 
 
 def listed_files(work: Path) -> list[str]:

@@ -259,3 +259,24 @@ def test_variants_refuse_a_repository_outside_the_set(tmp_path: Path) -> None:
         capture_output=True, text=True,
     )
     assert done.returncode == 2 and "not in the spent set: click" in done.stderr
+
+
+def _without_blob(repo: GitRepo, path: str) -> None:
+    """Delete the loose object of `path`'s blob, as a snapshot that lacks its largest files does."""
+    blob = repo.git("rev-parse", f"HEAD:{path}").strip()
+    (repo.root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+
+
+def test_a_checkout_goes_on_without_blobs_the_snapshot_lacks_unless_one_could_be_an_answer(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    repo = GitRepo.create(tmp_path / "mirror", {"src/app.py": "def run():\n    return 1\n", "tests/ref/grid.json": "[1, 2, 3]\n"})
+    commit = repo.git("rev-parse", "HEAD").strip()
+    _without_blob(repo, "tests/ref/grid.json")
+    retrieval.checkout(tmp_path / "work", repo.root, commit)
+    assert (tmp_path / "work" / "src" / "app.py").read_text() == "def run():\n    return 1\n"
+    assert "1 file(s) missing from the snapshot" in capsys.readouterr().err
+    repo.write("src/app.py", "def run():\n    return 2\n")
+    repo.commit("Fix run")
+    source = repo.git("rev-parse", "HEAD").strip()
+    _without_blob(repo, "src/app.py")
+    with pytest.raises(subprocess.CalledProcessError):
+        retrieval.checkout(tmp_path / "work", repo.root, source)
