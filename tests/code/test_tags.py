@@ -159,3 +159,18 @@ def test_test_files_keep_identifiers_and_get_their_tags_when_asked() -> None:
     assert parse_file("tests/test_config.py", source).definitions == tagged.definitions
     source_file = parse_file("app/config.py", source, tags=False)  # only test files wait
     assert source_file.tagged and source_file.identifiers is None and source_file.definitions
+
+
+def test_definitions_on_minified_lines_keep_no_signature_and_are_not_scanned(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from llmdev.code import tags as tags_module
+
+    scanned: list[str] = []
+    real = tags_module.without_secrets
+    monkeypatch.setattr(tags_module, "without_secrets", lambda text: scanned.append(text) or real(text))
+    bundle = "".join(f'function f{i}(a){{var k="v{i}";return a+k}}' for i in range(300))
+    source = f"function readable(x) {{\n  return x;\n}}\n{bundle}\n"
+    found = {t.name: t for t in parse_source("dist/app.js", source) if t.is_definition}
+    assert {f"f{i}" for i in range(300)} <= set(found)
+    assert all(found[f"f{i}"].signature == "" and found[f"f{i}"].line == 4 for i in range(300))
+    assert found["readable"].signature == "function readable(x) {"
+    assert all(len(text) <= tags_module.MAX_SIGNATURE_LINE for text in scanned)
