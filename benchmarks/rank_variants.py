@@ -111,12 +111,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--work", default="benchmarks/.work/retrieval", help="where checkouts go")
     parser.add_argument("--json", help="write every case with its rankings here (tuning and spent sets only)")
     args = parser.parse_args()
-    if args.json and args.set not in DEVELOPMENT and args.set not in SPENT:
+    if args.json and not may_write_cases(args.set):
         parser.error(f"held-out results are for confirming a choice, not for tuning: no --json with --set {args.set}")
     unknown = [name for name in args.only or [] if name not in repositories(args.set)]
     if unknown:
         parser.error(f"not in the {args.set} set: {', '.join(unknown)}")
     return args
+
+
+def may_write_cases(set_name: str) -> bool:
+    """Cases are written one by one only for a set a choice may be made on: tuning, spent, or a
+    held-out set that has had its final run."""
+    return set_name in DEVELOPMENT or set_name in SPENT
 
 
 def repositories(set_name: str) -> dict[str, tuple[str, str]]:

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Hashable, Sequence, TypeVar
 
 from llmdev.code.languages import is_test_path
-from llmdev.code.terms import path_mentions, query_identifiers, query_terms, split_identifier, term_counts
+from llmdev.code.terms import path_mentions, query_identifiers, query_terms, split_identifier, terms_of_word, word_count
 
 if TYPE_CHECKING:
     from llmdev.code.history import History
@@ -234,17 +236,60 @@ def with_best_stretches(summary: "Summary", scores: dict[int, float], weights: d
 
 def stretches(text: str, terms: "dict[str, float] | set[str] | list[str]") -> list[tuple[dict[str, int], int]]:
     """Each stretch of SEGMENT_LINES lines, starting every half of that: the counts of `terms` in
-    it and its length in terms. Each half is counted once and neighbours are added up (terms never
-    span lines); a text of one half or less is one stretch."""
+    it and its length in words (runs of letters, digits and underscores). Each half is counted
+    once and neighbours are added up (terms never span lines); a text of one half or less is one
+    stretch. Only the words holding a term as text are cut into terms (a term is always part of
+    its word's letters, or `…ie…` for a stem in -y): a long file costs about one search through it."""
     lines = text.splitlines()
     half = max(SEGMENT_LINES // 2, 1)
+    wanted = _term_text(tuple(sorted(terms)))
     halves = []
     for start in range(0, len(lines), half):
-        counts = term_counts("\n".join(lines[start : start + half]))
-        halves.append(({t: counts[t] for t in terms if t in counts}, sum(counts.values())))
+        chunk = "\n".join(lines[start : start + half])
+        halves.append((_term_hits(chunk, terms, wanted) if wanted is not None else {}, word_count(chunk)))
     if len(halves) <= 1:
         return halves
     return [(_added(a, b), m + n) for (a, m), (b, n) in zip(halves, halves[1:])]
+
+
+_WORD_AFTER = re.compile(r"\w*")
+_LONGEST_WORD = 200  # a longer run of word characters gives no term (terms come from at most 64)
+
+
+def _term_hits(chunk: str, terms: "dict[str, float] | set[str] | list[str]", wanted: "tuple[re.Pattern[str], re.Pattern[str]]") -> dict[str, int]:
+    """How often each of `terms` occurs in `chunk`, counted as `term_counts` would: each word that
+    holds a term as text is found around it and cut into terms once."""
+    counts: dict[str, int] = {}
+    done = -1
+    lower, any_case = wanted
+    # Lowercasing keeps an ASCII text's positions; another text is searched with case ignored.
+    for match in lower.finditer(chunk.lower()) if chunk.isascii() else any_case.finditer(chunk):
+        at = match.start()
+        if at < done:
+            continue  # inside a word already counted
+        first, low = at, max(0, at - _LONGEST_WORD)
+        while first > low and (chunk[first - 1].isalnum() or chunk[first - 1] == "_"):  # what \w matches
+            first -= 1
+        after = _WORD_AFTER.match(chunk, match.end())
+        done = after.end() if after else match.end()
+        if first == low > 0 and (chunk[low - 1].isalnum() or chunk[low - 1] == "_"):
+            continue  # a run too long to give terms
+        for term in terms_of_word(chunk[first:done]):
+            if term in terms:
+                counts[term] = counts.get(term, 0) + 1
+    return counts
+
+
+@lru_cache(maxsize=64)
+def _term_text(terms: tuple[str, ...]) -> "tuple[re.Pattern[str], re.Pattern[str]] | None":
+    """Text that any of `terms` can come from: the term itself, and `…ie` for a term in -y (stem
+    folds `entries` to `entry`); to search lowercased ASCII text, and any text with case ignored
+    (several times slower)."""
+    forms = {form for term in terms for form in ((term, term[:-1] + "ie") if term.endswith("y") else (term,))}
+    if not forms:
+        return None
+    either = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+    return re.compile(either), re.compile(either, re.IGNORECASE)
 
 
 def _added(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:

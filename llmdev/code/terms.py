@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 IDENTIFIER = re.compile(r"[^\W\d]\w*")
+_WORD = re.compile(r"\w+")
 SUBWORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 PATH_LIKE = re.compile(r"[\w./-]*\w\.\w+|[\w-]+(?:/[\w.-]+)+")
 # ASCII text is cut into IDENTIFIER's tokens by a byte table (several times faster than the
@@ -125,6 +126,20 @@ def _expand_run(run: bytes) -> tuple[str, ...]:
 @lru_cache(maxsize=500_000)
 def _identifier_of_run(run: bytes) -> str:
     return run.lstrip(_DIGITS).decode("ascii")
+
+
+def word_count(text: str) -> int:
+    """How many runs of letters, digits and underscores `text` has."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(_SPLIT_TABLE).split())
+    return len(_WORD.findall(text))
+
+
+def terms_of_word(word: str) -> tuple[str, ...]:
+    """The terms one run of letters, digits and underscores gives, as `term_counts` counts them
+    (its identifier starts at its first letter or underscore)."""
+    found = IDENTIFIER.search(word)
+    return _expand(found.group()) if found else ()
 
 
 def query_terms(text: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -148,17 +149,22 @@ def _naive_stretches(text: str, terms: set[str]) -> list[tuple[dict[str, int], i
     size = rank_module.SEGMENT_LINES
     found = []
     for start in range(0, max(len(lines) - size // 2, 1), size // 2):
-        counts = term_counts("\n".join(lines[start : start + size]))
-        found.append(({t: counts[t] for t in terms if t in counts}, sum(counts.values())))
+        window = "\n".join(lines[start : start + size])
+        counts = term_counts(window)
+        found.append(({t: counts[t] for t in terms if t in counts}, len(re.findall(r"\w+", window))))
     return found
+
+
+WORDS = ["retry", "upload", "parseHeader", "max_size", "the", "x1", "Upload", "entries", "Entry", "9parsing", "ÉtéUpload",
+         "sparse", "UPLOAD_RETRIES", "a" * 70 + "upload", "upload" + "b" * 70, "7" * 150 + "retry", "retries_entry", "\u0663retry"]
 
 
 @pytest.mark.parametrize("lines", [1, 20, 25, 26, 49, 50, 51, 100, 110, 333])
 def test_stretches_count_every_window_of_lines_once_each(lines: int) -> None:
     rng = random.Random(lines)
-    words = ["retry", "upload", "parseHeader", "max_size", "the", "x1", "Upload"]
-    text = "\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(0, 6))) for _ in range(lines))
-    terms = {"retry", "upload", "pars", "header", "max_size", "size"}
+    glue = [" ", ".", "(", "\t", "é", "-", ""]
+    text = "\n".join("".join(rng.choice(WORDS) + rng.choice(glue) for _ in range(rng.randint(0, 6))) for _ in range(lines))
+    terms = {"retry", "upload", "pars", "header", "max_size", "size", "entry", "uploadretri", "upload_retries", "retri"}
     assert rank_module.stretches(text, terms) == _naive_stretches(text, terms)
 
 
