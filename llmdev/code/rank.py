@@ -268,16 +268,21 @@ def _term_hits(chunk: str, terms: "dict[str, float] | set[str] | list[str]", wan
         if at < done:
             continue  # inside a word already counted
         first, low = at, max(0, at - _LONGEST_WORD)
-        while first > low and (chunk[first - 1].isalnum() or chunk[first - 1] == "_"):  # what \w matches
+        while first > low and _is_word_character(chunk[first - 1]):
             first -= 1
         after = _WORD_AFTER.match(chunk, match.end())
         done = after.end() if after else match.end()
-        if first == low > 0 and (chunk[low - 1].isalnum() or chunk[low - 1] == "_"):
+        if first == low > 0 and _is_word_character(chunk[low - 1]):
             continue  # a run too long to give terms
         for term in terms_of_word(chunk[first:done]):
             if term in terms:
                 counts[term] = counts.get(term, 0) + 1
     return counts
+
+
+def _is_word_character(character: str) -> bool:
+    """What `\\w` matches (CPython's own test for it)."""
+    return character.isalnum() or character == "_"
 
 
 @lru_cache(maxsize=64)

@@ -40,7 +40,6 @@ def render_map(
     """Files best first, each with its definitions' signatures; as close to `budget` tokens as fits."""
     from llmdev.code.index import load_index
     from llmdev.code.rank import rank_files
-
     from llmdev.repo.files import text_reader
 
     index = index or load_index(repo, show_progress=False)

@@ -173,14 +173,9 @@ def test_llmdev_without_similar_switches_only_that_signal_off(tmp_path: Path) ->
 
 
 def test_llmdev_without_stretches_switches_only_that_step_off(tmp_path: Path) -> None:
-    top = "\n".join(f"def a{i}():\n    retry = retry + {i}  # retry\n" for i in range(3))
-    filler = "\n".join(f"def f{i}():\n    return {i}\n" for i in range(40))
-    bottom = "\n".join(f"def b{i}():\n    upload = upload + {i}  # upload\n" for i in range(3))
-    focused = "def handle():\n    # retry the upload when the upload fails\n    retry = upload()\n    upload_retry = retry\n    return retry\n"
-    repo = GitRepo.create(tmp_path / "repo", {
-        "app/spread.py": f"{top}\n{filler}\n{bottom}\n",
-        "app/focused.py": focused + "\n".join(f"def g{i}():\n    return {i}\n" for i in range(60)),
-    })
+    from tests.code.test_rank import STRETCH_FILES
+
+    repo = GitRepo.create(tmp_path / "repo", STRETCH_FILES)
     shipped = retrieval.scored_llmdev(repo.root, "retry the upload")
     without = retrieval.scored_llmdev(repo.root, "retry the upload", without="llmdev-noseg")
     assert list(shipped) == ["app/focused.py", "app/spread.py"] and list(without) == ["app/spread.py", "app/focused.py"]

@@ -168,17 +168,24 @@ def test_stretches_count_every_window_of_lines_once_each(lines: int) -> None:
     assert rank_module.stretches(text, terms) == _naive_stretches(text, terms)
 
 
-def _stretch_repo(make_repo):  # type: ignore[no-untyped-def]
+def _stretch_files() -> dict[str, str]:
     """spread.py says `retry` at its top and `upload` at its bottom; focused.py says both in one place."""
     top = "\n".join(f"def a{i}():\n    retry = retry + {i}  # retry\n" for i in range(3))
     filler = "\n".join(f"def f{i}():\n    return {i}\n" for i in range(40))
     bottom = "\n".join(f"def b{i}():\n    upload = upload + {i}  # upload\n" for i in range(3))
     focused = "def handle():\n    # retry the upload when the upload fails\n    retry = upload()\n    upload_retry = retry\n    return retry\n"
-    return make_repo({
+    return {
         "app/spread.py": f"{top}\n{filler}\n{bottom}\n",
         "app/focused.py": focused + "\n".join(f"def g{i}():\n    return {i}\n" for i in range(60)),
         "app/other.py": "def other():\n    return 0\n",
-    })
+    }
+
+
+STRETCH_FILES = _stretch_files()
+
+
+def _stretch_repo(make_repo):  # type: ignore[no-untyped-def]
+    return make_repo(STRETCH_FILES)
 
 
 def test_a_file_with_one_passage_about_the_task_rises_when_files_can_be_read(make_repo) -> None:  # type: ignore[no-untyped-def]
