@@ -228,7 +228,7 @@ def test_the_spent_sets_serve_to_choose_and_only_they_are_joined() -> None:
     variants = _rank_variants()
     spent = variants.DEVELOPMENT["spent"]
     assert set(spent) == {name for s in retrieval.SPENT for name in retrieval.REPOSITORIES[s]}
-    assert set(retrieval.REPOSITORIES) == {"tuning", *retrieval.SPENT}  # every held-out set has had its run
+    assert set(retrieval.REPOSITORIES) - {"tuning", *retrieval.SPENT} == {"heldout5"}  # the one fresh set
     assert not set(spent) & set(retrieval.REPOSITORIES["tuning"])
 
 
@@ -278,3 +278,17 @@ def test_a_checkout_goes_on_without_blobs_the_snapshot_lacks_unless_one_could_be
     _without_blob(repo, "src/app.py")
     with pytest.raises(subprocess.CalledProcessError):
         retrieval.checkout(tmp_path / "work", repo.root, source)
+
+
+def test_llmdev_ranking_goes_on_past_the_files_shown_into_the_candidates(tmp_path: Path) -> None:
+    tests = {f"tests/test_upload_retry_{i}.py": f"def test_upload_retry_{i}():\n    upload(retry=True)\n" for i in range(30)}
+    repo = GitRepo.create(tmp_path / "repo", tests | {"src/transfer.py": "def send():\n    return 'upload'\n"})
+    listed = json.loads(subprocess.run(
+        [sys.executable, "-m", "llmdev", "--quiet", "context", "upload retry", "--json", "--budget", "200000"],
+        cwd=repo.root, capture_output=True, text=True, check=True,
+    ).stdout)
+    shown = [f["path"] for f in listed["files"]]
+    ranked = retrieval.scored_llmdev(repo.root, "upload retry")
+    assert len(shown) == 25 and "src/transfer.py" not in shown
+    assert list(ranked)[:25] == shown and list(ranked)[-1] == "src/transfer.py" and len(ranked) == 31
+    assert list(ranked.values()) == sorted(ranked.values(), reverse=True)
