@@ -6,7 +6,8 @@ of the module's constants (`--variant graph0=GRAPH_WEIGHT:0`); `current` is the 
 stands. Scoring is retrieval.py's main table (rankings cut to non-test source files); each
 variant is reported as its mean and its paired difference from `current` with a 95% bootstrap
 interval. It ranks with rank_files directly, not `llmdev context`, so its numbers can differ a
-little from retrieval.py's llmdev rows (context keeps only files it has snippets of); a choice it
+little from retrieval.py's llmdev rows (an index refreshed across checkouts is not always
+identical to one built fresh); a choice it
 suggests is confirmed with retrieval.py.
 
 The rules of retrieval.py hold: choose on `--set tuning`, or on `--set spent` (the held-out sets
