@@ -7,8 +7,7 @@ stands. Scoring is retrieval.py's main table (rankings cut to non-test source fi
 variant is reported as its mean and its paired difference from `current` with a 95% bootstrap
 interval. It ranks with rank_files directly, not `llmdev context`, so its numbers can differ a
 little from retrieval.py's llmdev rows (an index refreshed across checkouts is not always
-identical to one built fresh); a choice it
-suggests is confirmed with retrieval.py.
+identical to one built fresh); a choice it suggests is confirmed with retrieval.py.
 
 The rules of retrieval.py hold: choose on `--set tuning`, or on `--set spent` (the held-out sets
 that have had their final run, joined: retrieval.SPENT); a fresh held-out set prints the summary
