@@ -8,29 +8,16 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import unicodedata
 from pathlib import Path, PurePosixPath
 
-GIT_NAME = re.compile(r"\.git|git~\d+")  # git~1: the 8.3 short name Windows gives .git
+from llmdev.repo.gitnames import folded, is_git_name
+
 DRIVE = re.compile(r"^[A-Za-z]:")
 GITFILE = re.compile(r"^gitdir:\s*(.+?)\s*$", re.MULTILINE)
 
 
 class PathRefused(ValueError):
     """A write target outside what a model may change; the message says why."""
-
-
-def folded(name: str) -> str:
-    """A path component as a case-insensitive, Unicode-normalising file system may treat it:
-    NFKC, case folded, without the invisible characters HFS+ ignores, NTFS stream suffixes and
-    the trailing dots and spaces Windows drops."""
-    text = unicodedata.normalize("NFKC", name)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return text.split(":", 1)[0].casefold().rstrip(". ") or text
-
-
-def is_git_name(name: str) -> bool:
-    return GIT_NAME.fullmatch(folded(name)) is not None
 
 
 def _looks_like_git_dir(directory: Path) -> bool:

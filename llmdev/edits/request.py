@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
@@ -40,10 +41,12 @@ def whole_file(path: str, text: str) -> str:
 
 def named_files(repo: "Repository", paths: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
     """(rendered files, their paths, named paths that do not exist yet)."""
-    from llmdev.repo.files import read_text
+    from llmdev.repo.files import read_text, where_inside
 
     rendered, found, new = [], [], []
     for path in paths:
+        if os.path.lexists(repo.root / path) and where_inside(repo.root, path) is None:
+            raise UsageError(f"{path} leads outside the repository or into .git (a symbolic link)", "name a file of the repository itself")
         if not (repo.root / path).exists():
             new.append(path)
             continue

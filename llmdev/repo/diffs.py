@@ -8,7 +8,7 @@ from llmdev.errors import UsageError
 from llmdev.repo.diff_parse import build_file_diff, pair_sections, parse_patch, split_raw
 from llmdev.repo.diff_types import DiffLine, DiffSpec, FileDiff, Hunk, diff_text, file_diff_text
 from llmdev.repo.discovery import Repository
-from llmdev.repo.files import DEFAULT_MAX_FILE_KB, literal_pathspecs
+from llmdev.repo.files import DEFAULT_MAX_FILE_KB, literal_pathspecs, read_inside
 
 __all__ = [
     "DiffLine", "DiffSpec", "FileDiff", "Hunk", "diff_text", "file_diff_text", "parse_spec", "get_diff",
@@ -116,13 +116,10 @@ def worktree_diff(repo: Repository, paths: Sequence[str] = ()) -> list[FileDiff]
 
 
 def file_at(repo: Repository, rev: str | None, path: str) -> bytes | None:
-    """A file's bytes: rev None = working tree, ":" = index, else any revision. None if absent there."""
+    """A file's bytes: rev None = working tree (`read_inside`: only inside it), ":" = index, else any
+    revision. None if absent there."""
     if rev is None:
-        try:
-            target = repo.root / path
-            return target.read_bytes() if target.is_file() else None
-        except OSError:
-            return None
+        return read_inside(repo.root, path)
     if "\n" in path:
         return None  # cannot be named in a batch query; git tracks such names only in theory
     data = _read_blobs(repo, rev, [path])[path]

@@ -15,6 +15,7 @@ from typing import Any, Callable, NamedTuple, Protocol, Sequence, TypeVar
 
 from llmdev.repo.discovery import Repository, decode, start_git
 from llmdev.repo.excludes import builtin_exclusion
+from llmdev.repo.gitnames import is_git_name
 
 IGNORE_FILE = ".llmdevignore"
 DEFAULT_MAX_FILE_KB = 1024
@@ -486,11 +487,49 @@ def decode_text(data: bytes | None) -> str | None:
 
 
 def read_text(repo: Repository, path: str) -> str | None:
-    """The working-tree text of `path` (line endings kept), or None if missing, binary or not UTF-8."""
+    """The working-tree text of `path` (line endings kept), or None if missing, binary, not UTF-8 or
+    not readable inside the work tree (`read_inside`)."""
+    return decode_text(read_inside(repo.root, path))
+
+
+def read_inside(root: Path, path: str) -> bytes | None:
+    """The bytes of the work-tree file `path` (relative to `root`), or None when it is missing, is
+    not a regular file (a FIFO would block), or resolves outside the work tree or into a git
+    directory. A repository's files are untrusted: a committed link to /proc/self/environ, ~/.ssh
+    or .git/config must not reach a prompt. Links that stay inside the work tree are followed, as
+    the write side (edits/containment.py) follows them."""
+    real = where_inside(root, path)
+    if real is None:
+        return None
     try:
-        return decode_text((repo.root / path).read_bytes())
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with open(fd, "rb", closefd=False) as file:
+            return file.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def where_inside(root: Path, path: str) -> str | None:
+    """Where `path` (relative to `root`) really is, links followed, if that is inside the work tree
+    and not in a directory git would take for its own; else None."""
+    base = _real_root(str(root))
+    real = os.path.realpath(os.path.join(base, path))
+    inside = os.path.relpath(real, base) if real.startswith(base.rstrip(os.sep) + os.sep) else None
+    if inside is None or any(is_git_name(part) for part in Path(inside).parts):
+        return None
+    return real
+
+
+@cache
+def _real_root(root: str) -> str:
+    return os.path.realpath(root)
 
 
 def text_reader(repo: Repository) -> Callable[[str], str | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,13 +13,18 @@ MAX_RULES_CHARS = 12_000  # a runaway REVIEW.md must not crowd the diff out of t
 
 
 def _rules_file(review: "ReviewConfig", repo_root: Path | None) -> str:
+    """The rules file's text; a file that leads outside the work tree (a committed link to
+    /proc/self/environ, say) is not read, and the review says so and goes on without it."""
+    from llmdev.repo.files import decode_text, read_inside, where_inside
+
     if repo_root is None or not review.rules_file:
         return ""
-    path = repo_root / review.rules_file
-    try:
-        return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
-    except (OSError, UnicodeDecodeError):
+    if os.path.lexists(repo_root / review.rules_file) and where_inside(repo_root, review.rules_file) is None:
+        from llmdev import console
+
+        console.warning(f"{review.rules_file} leads outside the repository or into .git: its rules are not read")
         return ""
+    return (decode_text(read_inside(repo_root, review.rules_file)) or "").strip()
 
 
 def _plugin_rules() -> list[str]:

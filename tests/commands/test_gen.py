@@ -175,3 +175,12 @@ def test_model_flag_reaches_the_openai_server(repo: Path, use_openai) -> None:
     assert run(["gen", "-m", "gpt4o", "--yes", "make add add", "calc.py"]) == 0
     assert use_openai.last_body()["model"] == "gpt-4o"
     assert (repo / "calc.py").read_text() == CALC.replace("a - b", "a + b")
+
+
+def test_a_named_file_that_leads_outside_the_repository_is_refused(repo: Path, use_ollama, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo.parent / "credentials").write_text("[default]\naws_secret_access_key = x\n")
+    (repo / "settings.py").symlink_to("../credentials")
+    assert run(["gen", "--show-prompt", "tidy the settings", "settings.py"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "settings.py leads outside the repository" in err and "aws_secret" not in err
+    assert use_ollama.model_requests == []

@@ -417,3 +417,46 @@ def test_rows_less_changed_paths_match_a_plain_filter():
         rows = [(path, "0" * 40, 1) for path in paths]
         dirty = set(rng.sample(paths, k=rng.randint(0, len(paths)))) | {"".join(rng.choices("ab/c.", k=3)) for _ in range(rng.randint(0, 3))}
         assert _without(rows, dirty) == [row for row in rows if row[0] not in dirty]
+
+
+def _hostile_links(repo, tmp_path):
+    """A work tree whose files lead out: a committed link to a file outside, one into .git, one to
+    the process's environment, a linked directory, and a FIFO; plus one link that stays inside."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("AWS_SECRET=1\n")
+    repo.write("app.py", "print(1)\n")
+    (repo.root / "sub").mkdir()
+    os.symlink("../app.py", repo.root / "sub" / "link.py")
+    os.symlink("../outside/secret.txt", repo.root / "notes.md")
+    os.symlink(".git/config", repo.root / "cfg.txt")
+    os.symlink("/proc/self/environ", repo.root / "env.txt")
+    os.symlink("../outside", repo.root / "vendor")
+    repo.commit("links")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="POSIX links")
+def test_a_file_is_read_only_where_it_really_lies_inside_the_work_tree(repo, tmp_path):
+    from llmdev.repo.diffs import file_at
+
+    _hostile_links(repo, tmp_path)
+    opened = open_repository(repo.root)
+    assert read_text(opened, "sub/link.py") == "print(1)\n"  # a link inside the tree is followed
+    assert read_text(opened, "sub/../app.py") == "print(1)\n"
+    hostile = ["notes.md", "cfg.txt", "env.txt", "vendor/secret.txt", "../outside/secret.txt", ".git/config", ".GIT/config", "sub", ""]
+    for path in hostile:
+        assert read_text(opened, path) is None, path
+        assert file_at(opened, None, path) is None, path
+    assert file_at(opened, None, "app.py") == b"print(1)\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_the_work_tree_is_not_read_and_does_not_block(repo):
+    import threading
+
+    os.mkfifo(repo.root / "pipe.py")
+    found: list[object] = []
+    reader = threading.Thread(target=lambda: found.append(read_text(open_repository(repo.root), "pipe.py")), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert not reader.is_alive() and found == [None]

@@ -38,3 +38,17 @@ def test_plugins_add_rules(tmp_path: Path) -> None:
     plugins.plugin_state(extra=(HouseRules(),))
     text, _ = review_rules(ReviewConfig(rules=["Use pathlib"]), tmp_path)
     assert text == "- Use pathlib\n\nEvery SQL query goes through db.safe_query()."
+
+
+def test_a_rules_file_that_leads_outside_the_work_tree_is_not_read(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "secret.txt").write_text("GITHUB_TOKEN=ghp_x\n")
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "REVIEW.md").symlink_to("../secret.txt")  # committed by a pull request, say
+    assert review_rules(ReviewConfig(rules=["Use pathlib"]), root) == ("- Use pathlib", False)
+    assert "REVIEW.md leads outside the repository" in " ".join(capsys.readouterr().err.split())
+    (root / "REVIEW.md").unlink()
+    (root / "docs").mkdir()
+    (root / "docs" / "rules.md").write_text("No eval.\n")
+    (root / "REVIEW.md").symlink_to("docs/rules.md")  # a link that stays inside is read
+    assert review_rules(ReviewConfig(), root) == ("No eval.", False)
