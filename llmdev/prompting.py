@@ -35,9 +35,27 @@ def prompt_dirs(repo_root: Path | None) -> list[Path]:
 def template_path(name: str, part: str, repo_root: Path | None) -> Path | None:
     for directory in prompt_dirs(repo_root):
         candidate = directory / name / f"{part}.md"
-        if candidate.is_file():
+        if candidate.is_file() and (repo_root is None or directory != repo_root / REPO_PROMPTS or _inside(repo_root, candidate)):
             return candidate
     return None
+
+
+def _inside(repo_root: Path, candidate: Path) -> bool:
+    """Whether a repository's own template really lies in its work tree: a committed link to
+    /proc/self/environ must not become the prompt. One that leads out is passed over, visibly."""
+    from llmdev.repo.files import where_inside
+
+    if where_inside(repo_root, str(candidate.relative_to(repo_root))) is not None:
+        return True
+    if candidate not in _WARNED:
+        from llmdev import console
+
+        _WARNED.add(candidate)
+        console.warning(f"{candidate.relative_to(repo_root)} leads outside the repository or into .git: llmdev's own template is used")
+    return False
+
+
+_WARNED: set[Path] = set()
 
 
 def render(name: str, part: str, repo_root: Path | None, **values: Any) -> str | None:

@@ -55,3 +55,18 @@ def test_template_with_unknown_placeholder(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.chdir(tmp_path)
     assert run(["ask", "--dry-run", "hi"]) == 2
     assert "unknown placeholder $nothing" in capsys.readouterr().err
+
+
+def test_a_repository_template_that_leads_outside_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "environ").write_text("OPENAI_API_KEY=sk-test\n")
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    override = root / ".llmdev" / "prompts" / "ask"
+    override.mkdir(parents=True)
+    (override / "system.md").symlink_to("../../../../environ")  # a pull request's /proc/self/environ, say
+    monkeypatch.chdir(root)
+    assert run(["ask", "--dry-run", "hi"]) == 0
+    captured = capsys.readouterr()
+    system = json.loads(captured.out)["messages"][0]["content"]
+    assert "sk-test" not in system and system  # llmdev's own system prompt instead
+    assert ".llmdev/prompts/ask/system.md leads outside the repository" in " ".join(captured.err.split())
