@@ -116,13 +116,25 @@ def read_toml(path: Path) -> dict[str, Any]:
 def repo_layer(root: Path) -> Layer | None:
     own = root / REPO_CONFIG
     if own.is_file():
-        return Layer(str(own), read_toml(own))
+        return Layer(str(own), read_toml(_inside(root, REPO_CONFIG)))
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
+        pyproject = _inside(root, "pyproject.toml")
         section = read_toml(pyproject).get("tool", {}).get("llmdev")
         if isinstance(section, dict):
             return Layer(f"{pyproject} [tool.llmdev]", section)
     return None
+
+
+def _inside(root: Path, name: str) -> Path:
+    """The repository's config file `name`, refused when it leads outside the work tree: a committed
+    link to /proc/self/environ must not be parsed, and its values echoed in errors. Refusing, not
+    skipping: the file may hold routing rules that keep code local."""
+    from llmdev.repo.files import where_inside
+
+    if where_inside(root, name) is None:
+        raise ConfigError(f"{root / name} leads outside the repository or into .git (a symbolic link)", "make it a file of the repository, or remove it")
+    return root / name
 
 
 def env_layer(environ: Mapping[str, str]) -> Layer | None:

@@ -172,3 +172,18 @@ def test_default_dirs_match_platformdirs(monkeypatch: pytest.MonkeyPatch, tmp_pa
         assert user_config_dir() == Path(platformdirs.user_config_dir("llmdev", appauthor=False))
         assert user_data_dir() == Path(platformdirs.user_data_dir("llmdev", appauthor=False))
         assert user_cache_dir() == Path(platformdirs.user_cache_dir("llmdev", appauthor=False))
+
+
+@pytest.mark.parametrize("name", [".llmdev.toml", "pyproject.toml"])
+def test_a_repository_config_that_leads_outside_is_refused_not_parsed(tmp_path: Path, name: str) -> None:
+    (tmp_path / "environ").write_text('model = "sk-secret"\n[tool.llmdev]\nmodel = "sk-secret"\n')
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / name).symlink_to("../environ")
+    with pytest.raises(ConfigError) as raised:
+        load_config(cwd=root, environ={})
+    assert "leads outside the repository" in raised.value.message and "sk-secret" not in str(raised.value)
+    (root / name).unlink()
+    (root / "settings.toml").write_text('[tool.llmdev]\nmodel = "gpt4o"\n' if name == "pyproject.toml" else 'model = "gpt4o"\n')
+    (root / name).symlink_to("settings.toml")  # a link inside the repository is read
+    assert load_config(cwd=root, environ={}).settings.model == "gpt4o"
