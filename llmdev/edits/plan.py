@@ -170,23 +170,31 @@ class Planner:
         """Of the ways to split a block with several divider-like lines, the first (longest SEARCH)
         whose SEARCH is in the file; the plain reading (first divider) when none is. Readings that
         differ only in whether ======= lines next to the divider end SEARCH or double the divider
-        cannot be told apart when more than one matches: that is a failure, not a guess."""
+        cannot be told apart when more than one is in the file (once, or in several places): that
+        is a failure, not a guess."""
         if loaded is None or not block.alternatives:
             return block
         readings = [*block.alternatives, (block.search, block.replace)]
         for _, group in itertools.groupby(readings, key=lambda reading: reading[1]):
             group = list(group)
-            matching = [(s, r) for s, r in group if s.strip() and self._matches(loaded, s, r)]
-            # a reading whose SEARCH is only blank lines could mean any blank line: it cannot be ruled out
+            found = [(s, r, self._presence(loaded, s, r)) for s, r in group if s.strip()]
+            matching = [(s, r) for s, r, presence in found if presence == "once"]
+            # a reading whose SEARCH is only blank lines could mean any blank line, and one whose
+            # SEARCH is in several places could still be the one meant: neither can be ruled out
             blank = len(group) > 1 and any(not s.strip() for s, _ in group)
-            if len(matching) > 1 or (matching and blank):
+            present = sum(presence != "absent" for _, _, presence in found)
+            if matching and (present > 1 or blank):
                 return "its ======= lines could end SEARCH or be a doubled divider, and both readings match the file: write the divider once"
             if matching:
                 return dataclasses.replace(block, search=matching[0][0], replace=matching[0][1], alternatives=())
         return block
 
-    def _matches(self, loaded: _Loaded, search: str, replace: str) -> bool:
-        return isinstance(self._locate(loaded.text.lines, search.split("\n"), text_lines(replace)), Located)
+    def _presence(self, loaded: _Loaded, search: str, replace: str) -> str:
+        """Whether SEARCH is in the file "once", in "several" places, or "absent"."""
+        found = self._find(loaded.text.lines, search.split("\n"), text_lines(replace))
+        if isinstance(found, Located):
+            return "once"
+        return "several" if isinstance(found, NotFound) and found.reason == "ambiguous" else "absent"
 
     def _whole(self, block: EditBlock, path: str, loaded: _Loaded | None) -> None:
         """The model sent the file's whole new text: refuse it if it skips lines with '...'."""
@@ -216,6 +224,17 @@ class Planner:
         self.plan.applied.append((block, found.span.strategy))
 
     def _locate(self, lines: list[str], search: list[str], replace: list[str]) -> Located | str:
+        found = self._find(lines, search, replace)
+        if isinstance(found, (Located, str)):
+            return found
+        if found.reason == "ambiguous":
+            at = ", ".join(str(n) for n in found.lines[:6])
+            return f"SEARCH matches {len(found.lines)} places (lines {at}): add surrounding lines so it matches one"
+        return "SEARCH does not match the file"
+
+    def _find(self, lines: list[str], search: list[str], replace: list[str]) -> Located | NotFound | str:
+        """Where SEARCH is: exactly, then with '...' elisions, then within a line; a str when the
+        elisions themselves cannot be read."""
         found = locate_lines(lines, search, replace)
         if isinstance(found, NotFound) and found.reason == "missing" and any(is_marker(s) for s in search):
             try:
@@ -224,12 +243,7 @@ class Planner:
                 return str(exc)
         if isinstance(found, NotFound) and found.reason == "missing":
             found = locate_in_line(lines, search, replace)
-        if isinstance(found, Located):
-            return found
-        if found.reason == "ambiguous":
-            at = ", ".join(str(n) for n in found.lines[:6])
-            return f"SEARCH matches {len(found.lines)} places (lines {at}): add surrounding lines so it matches one"
-        return "SEARCH does not match the file"
+        return found
 
     def finish(self) -> EditPlan:
         for path, loaded in self.loaded.items():

@@ -61,6 +61,17 @@ def test_a_blank_search_beside_divider_lines_is_refused_not_guessed(tmp_path: Pa
     assert "doubled divider" in plan.failures[0].reason
 
 
+def test_a_doubled_divider_is_refused_when_the_shorter_search_is_in_several_places(tmp_path: Path) -> None:
+    # SEARCH "    y = 2" + a doubled divider (meant for the last line), or SEARCH "    y = 2\n=======" (found
+    # once, at lines 5-6): the shorter one being in two places does not rule it out. Found by
+    # tests/edits/test_properties.py: taking the longer reading edited lines 5-6 instead of line 7.
+    text = "x = 1\nx = 1\n    y = 2\n=======\n    y = 2\n"
+    answer = "notes.txt\n<<<<<<< SEARCH\n    y = 2\n=======\n=======\nx = 1\n>>>>>>> REPLACE\n"
+    plan, after = apply(tmp_path, answer, {"notes.txt": text})
+    assert not plan.ok and after["notes.txt"] == text
+    assert "doubled divider" in plan.failures[0].reason
+
+
 def test_part_of_a_line_respects_word_boundaries(tmp_path: Path) -> None:
     text = "MAX_RETRIES = 30\nTIMEOUT = 5\n"
     answer = "cfg.py\n<<<<<<< SEARCH\nRETRIES = 3\n=======\nRETRIES = 5\n>>>>>>> REPLACE\n"
