@@ -35,12 +35,12 @@ def prompt_dirs(repo_root: Path | None) -> list[Path]:
 def template_path(name: str, part: str, repo_root: Path | None) -> Path | None:
     for directory in prompt_dirs(repo_root):
         candidate = directory / name / f"{part}.md"
-        if candidate.is_file() and (repo_root is None or directory != repo_root / REPO_PROMPTS or _inside(repo_root, candidate)):
+        if candidate.is_file() and (repo_root is None or directory != repo_root / REPO_PROMPTS or _stays_inside(repo_root, candidate)):
             return candidate
     return None
 
 
-def _inside(repo_root: Path, candidate: Path) -> bool:
+def _stays_inside(repo_root: Path, candidate: Path) -> bool:
     """Whether a repository's own template really lies in its work tree: a committed link to
     /proc/self/environ must not become the prompt. One that leads out is passed over, visibly."""
     from llmdev.repo.files import where_inside

@@ -116,17 +116,17 @@ def read_toml(path: Path) -> dict[str, Any]:
 def repo_layer(root: Path) -> Layer | None:
     own = root / REPO_CONFIG
     if own.is_file():
-        return Layer(str(own), read_toml(_inside(root, REPO_CONFIG)))
+        return Layer(str(own), read_toml(_own_file(root, REPO_CONFIG)))
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
-        pyproject = _inside(root, "pyproject.toml")
+        pyproject = _own_file(root, "pyproject.toml")
         section = read_toml(pyproject).get("tool", {}).get("llmdev")
         if isinstance(section, dict):
             return Layer(f"{pyproject} [tool.llmdev]", section)
     return None
 
 
-def _inside(root: Path, name: str) -> Path:
+def _own_file(root: Path, name: str) -> Path:
     """The repository's config file `name`, refused when it leads outside the work tree: a committed
     link to /proc/self/environ must not be parsed, and its values echoed in errors. Refusing, not
     skipping: the file may hold routing rules that keep code local."""
