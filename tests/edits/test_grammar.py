@@ -52,21 +52,16 @@ def test_a_doubled_divider_is_not_written_into_the_file(tmp_path: Path, doubled:
     assert plan.ok and after["app.yaml"] == "name: app\nversion: 2\n"
 
 
-def test_a_blank_search_beside_divider_lines_is_refused_not_guessed(tmp_path: Path) -> None:
-    # SEARCH = a blank line and a doubled divider, or SEARCH = blank line + "=======" (which matches): cannot be told
-    text = "x = 1\n=======\nx = 1\n\n"
-    answer = "Makefile\n<<<<<<< SEARCH\n\n=======\n=======\nx = 1\n>>>>>>> REPLACE\n"
-    plan, after = apply(tmp_path, answer, {"Makefile": text})
-    assert not plan.ok and after["Makefile"] == text
-    assert "doubled divider" in plan.failures[0].reason
-
-
-def test_a_doubled_divider_is_refused_when_the_shorter_search_is_in_several_places(tmp_path: Path) -> None:
-    # SEARCH "    y = 2" + a doubled divider (meant for the last line), or SEARCH "    y = 2\n=======" (found
-    # once, at lines 5-6): the shorter one being in two places does not rule it out. Found by
-    # tests/edits/test_properties.py: taking the longer reading edited lines 5-6 instead of line 7.
-    text = "x = 1\nx = 1\n    y = 2\n=======\n    y = 2\n"
-    answer = "notes.txt\n<<<<<<< SEARCH\n    y = 2\n=======\n=======\nx = 1\n>>>>>>> REPLACE\n"
+@pytest.mark.parametrize(("text", "search"), [
+    # SEARCH = a blank line and a doubled divider, or SEARCH = blank line + "=======" (which matches)
+    ("x = 1\n=======\nx = 1\n\n", "\n"),
+    # SEARCH "    y = 2" + a doubled divider (meant for the last line), or "    y = 2\n=======" (found once,
+    # at lines 3-4): the shorter one being in two places does not rule it out. Found by
+    # tests/edits/test_properties.py: taking the longer reading edited lines 3-4 instead of line 5.
+    ("x = 1\nx = 1\n    y = 2\n=======\n    y = 2\n", "    y = 2\n"),
+])
+def test_a_doubled_divider_that_can_be_read_two_ways_is_refused_not_guessed(tmp_path: Path, text: str, search: str) -> None:
+    answer = f"notes.txt\n<<<<<<< SEARCH\n{search}=======\n=======\nx = 1\n>>>>>>> REPLACE\n"
     plan, after = apply(tmp_path, answer, {"notes.txt": text})
     assert not plan.ok and after["notes.txt"] == text
     assert "doubled divider" in plan.failures[0].reason
