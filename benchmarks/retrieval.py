@@ -25,6 +25,12 @@ case on the same checkout and the same file list (llmdev's listing):
               product's form of llmdev+sim 0.5) switched off, a switch of this benchmark only;
               every other llmdev ranking is also paired against it
   llmdev-noseg (--llmdev-without-stretches) the same for the best-stretches step
+  llmdev-norecent (--llmdev-without-recent) the same for recency, which counts only for a task whose
+              first line names a linter, type checker or style check: llmdev runs again for those
+              tasks alone, and any other task keeps llmdev's ranking, which recency never touches
+
+--checker-tasks mines only such tasks (the newest --cases of them among the same newest commits),
+so that the one signal that serves them can be read on more of them than a set's usual cases hold.
 
 Metrics: recall@1/5/10 (share of the answer files in the top k) and MRR, per repository and over
 all cases, each with a 95% percentile bootstrap interval over cases (1,000 resamples, fixed seed),
@@ -32,7 +38,7 @@ and the paired difference of every other ranker minus bm25 with its interval (an
 ranking minus llmdev-nosim, when it runs): a difference whose interval contains 0 is not progress. The main table cuts every ranking to non-test source files
 (an answer never holds a test, a doc or a changelog); the rankings as produced follow it.
 
-Seven sets of repositories, kept strictly apart (REPOSITORIES below):
+Eight sets of repositories, kept strictly apart (REPOSITORIES below):
   tuning    the repositories llmdev's ranking weights were tuned on; look at these as much as you
             like, per case (--json), to choose weights, rules and constants;
   heldout   never used to choose a weight, rule or constant: run it only to confirm a change
@@ -58,8 +64,12 @@ Seven sets of repositories, kept strictly apart (REPOSITORIES below):
             benchmarks/scale.py's), 30 cases per repository, registered before any ranking ran
             on it; webpack, prisma, maven, rubocop and phpunit have over 1,500 source files each
             (1,292, 1,863, 1,584, 943 and 1,022 outside tests at their snapshots).
-  All six held-out sets have had their one run (SPENT): they may serve to choose now, and a
-  choice made on them needs a seventh set, registered the same way, to confirm it.
+  heldout7  a seventh (8 repositories, the same 8 languages, none in another set or in
+            benchmarks/scale.py's), 30 cases per repository, registered before any ranking ran on
+            it, to confirm recency for tasks that name a checker (chosen on the spent sets);
+            ansible, astro, bevy, jenkins, brew and symfony have over 1,500 source files each.
+  The first six held-out sets have had their one run (SPENT): they may serve to choose now, and a
+  choice made on them needs a fresh set, registered the same way, to confirm it.
 Tuning and heldout: 13 repositories in Python, JavaScript/TypeScript, Go, Rust, Java and Ruby;
 sympy is the large one there (2,073 listed files, 1,603 of them Python, at the same snapshot).
 Results and how to read them: docs/benchmarks.md.
@@ -81,6 +91,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -158,6 +169,16 @@ REPOSITORIES: dict[str, dict[str, tuple[str, str]]] = {
         "rubocop": ("rubocop/rubocop", "Ruby"),
         "phpunit": ("sebastianbergmann/phpunit", "PHP"),
     },
+    "heldout7": {
+        "ansible": ("ansible/ansible", "Python"),
+        "lighthouse": ("GoogleChrome/lighthouse", "JavaScript"),
+        "astro": ("withastro/astro", "TypeScript"),
+        "prometheus": ("prometheus/prometheus", "Go"),
+        "bevy": ("bevyengine/bevy", "Rust"),
+        "jenkins": ("jenkinsci/jenkins", "Java"),
+        "brew": ("Homebrew/brew", "Ruby"),
+        "symfony": ("symfony/symfony", "PHP"),
+    },
 }
 SOURCE_EXTENSIONS = {".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rs", ".java", ".rb", ".php", ".c", ".h", ".cc", ".cpp", ".cs"}
 FIX_WORDS = re.compile(r"\b(fix|fixes|fixed|fixing|bug|bugfix)\b", re.IGNORECASE)
@@ -188,8 +209,9 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True, errors="replace").stdout
 
 
-def mine_cases(name: str, git_dir: Path, count: int, scan: int = 4000) -> list[Case]:
-    """The newest `count` fix commits that modify 1-4 existing non-test source files."""
+def mine_cases(name: str, git_dir: Path, count: int, scan: int = 4000, keep: "Callable[[str], bool] | None" = None) -> list[Case]:
+    """The newest `count` fix commits that modify 1-4 existing non-test source files (and whose
+    message `keep` accepts, when given), among the newest `scan` commits."""
     log = git(git_dir, "log", "--no-merges", f"-n{scan}", "--format=%x1e%H %P%x1f%B%x1f", "--name-status", "--no-renames")
     cases = []
     for record in log.split("\x1e")[1:]:
@@ -198,7 +220,7 @@ def mine_cases(name: str, git_dir: Path, count: int, scan: int = 4000) -> list[C
         if len(shas) != 2 or not FIX_WORDS.search(message.split("\n", 1)[0]):
             continue
         answer = _answer(changes)
-        if answer and len(_clean(message)) >= 15:
+        if answer and len(_clean(message)) >= 15 and (keep is None or keep(_clean(message))):
             cases.append(Case(name, shas[0], shas[1], _clean(message), answer))
         if len(cases) >= count:
             break
@@ -260,7 +282,8 @@ def listed_files(work: Path) -> list[str]:
 # switch of this benchmark only, so each signal can be paired against the ranking without it.
 WITHOUT_SIMILAR_RANKER = "llmdev-nosim"  # similar past fixes
 WITHOUT_STRETCHES_RANKER = "llmdev-noseg"  # best stretches
-WITHOUT = {WITHOUT_SIMILAR_RANKER: "SIMILAR_WEIGHT", WITHOUT_STRETCHES_RANKER: "SEGMENT_WEIGHT"}
+WITHOUT_RECENT_RANKER = "llmdev-norecent"  # recency for tasks that name a checker
+WITHOUT = {WITHOUT_SIMILAR_RANKER: "SIMILAR_WEIGHT", WITHOUT_STRETCHES_RANKER: "SEGMENT_WEIGHT", WITHOUT_RECENT_RANKER: "RECENT_WEIGHT"}
 
 
 def switched_off(constant: str) -> str:
@@ -390,7 +413,7 @@ def find_git_dir(mirror: Path, name: str, slug: str) -> Path:
 
 
 def run_repo(name: str, git_dir: Path, args: argparse.Namespace, rankers: dict, show_cases: bool) -> list[Case]:
-    cases = mine_cases(name, git_dir, args.cases)
+    cases = mine_cases(name, git_dir, args.cases, keep=is_checker_task if args.checker_tasks else None)
     work = Path(args.work) / name
     for number, case in enumerate(cases, 1):
         checkout(work, git_dir, case.parent)
@@ -415,6 +438,8 @@ def build_rankers(args: argparse.Namespace) -> dict:
         rankers[WITHOUT_SIMILAR_RANKER] = without_similar.rank
     if llmdev is not None and args.llmdev_without_stretches:
         rankers[WITHOUT_STRETCHES_RANKER] = LlmdevContext(without=WITHOUT_STRETCHES_RANKER).rank
+    if llmdev is not None and args.llmdev_without_recent:
+        rankers[WITHOUT_RECENT_RANKER] = without_recent(llmdev, LlmdevContext(without=WITHOUT_RECENT_RANKER))
     if args.weak_bm25:
         rankers["bm25-words"] = weak_bm25().rank
     if args.aider_python:
@@ -436,6 +461,23 @@ def build_rankers(args: argparse.Namespace) -> dict:
     if args.similar_weight:
         rankers |= similar_rankers(args, strong, without_similar)
     return rankers
+
+
+def without_recent(llmdev: LlmdevContext, switched_off: LlmdevContext) -> "Callable[[Path, list[str], str], list[str]]":
+    """llmdev with recency switched off: run again only for a task whose first line names a checker;
+    any other task's ranking is llmdev's own, which recency never touches (tests/code/test_rank.py)."""
+
+    def rank(work: Path, files: list[str], query: str) -> list[str]:
+        return (switched_off if is_checker_task(query) else llmdev).rank(work, files, query)
+
+    return rank
+
+
+def is_checker_task(message: str) -> bool:
+    """Whether llmdev reads a task as one that names a linter, type checker or style check."""
+    from llmdev.code.terms import names_a_checker
+
+    return names_a_checker(message.strip().split("\n", 1)[0])
 
 
 def similar_rankers(args: argparse.Namespace, strong: Bm25, llmdev: LlmdevContext | None) -> dict:
@@ -473,6 +515,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--similar-share", choices=("split", "whole"), action="append", help=f"split: a commit's similarity is divided among the files it modified; whole: each gets all of it (repeatable; default {SIMILAR_SHARE})")
     parser.add_argument("--llmdev-without-similar", action="store_true", help=f"also rank with llmdev with its similar-fixes signal switched off ({WITHOUT_SIMILAR_RANKER}), paired against every llmdev ranking")
     parser.add_argument("--llmdev-without-stretches", action="store_true", help=f"also rank with llmdev with its best-stretches step switched off ({WITHOUT_STRETCHES_RANKER}), paired against every llmdev ranking")
+    parser.add_argument("--llmdev-without-recent", action="store_true", help=f"also rank with llmdev with recency for tasks that name a checker switched off ({WITHOUT_RECENT_RANKER}), paired against every llmdev ranking")
+    parser.add_argument("--checker-tasks", action="store_true", help="mine only cases whose first line names a linter, type checker or style check (llmdev's own test, llmdev.code.terms.names_a_checker), among the same newest commits")
     parser.add_argument("--work", default="benchmarks/.work/retrieval", help="where checkouts go")
     parser.add_argument("--json", help="write every case with its rankings here")
     parser.add_argument("--show-heldout-cases", action="store_true", help="allow per-case output for a held-out set")

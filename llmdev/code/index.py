@@ -59,14 +59,17 @@ class CodeIndex:
         entries: dict[str, ParsedFile] | None = None,
         read_blobs: BlobReader | None = None,
         read_history: "Callable[[], History | None] | None" = None,
+        read_changes: "Callable[[], set[str]] | None" = None,
     ) -> None:
         self.shas = shas
         self.store = store
         self.summary = summary
         self.read_blobs = read_blobs
         self.read_history = read_history
+        self.read_changes = read_changes
         self._history: "History | None" = None
         self._history_read = False
+        self._changes: set[str] | None = None
         self.stats = IndexStats(files=len(shas))
         self._entries: dict[str, ParsedFile] = dict(entries or {})
         self._tags: dict[str, list[Tag]] = {}
@@ -81,6 +84,13 @@ class CodeIndex:
             self._history = self.read_history() if self.read_history else None
             self._history_read = True
         return self._history
+
+    def changes(self) -> set[str]:
+        """Paths whose work-tree or staged content differs from HEAD, and untracked ones (the work in
+        progress), read on first use; empty where git cannot say."""
+        if self._changes is None:
+            self._changes = self.read_changes() if self.read_changes else set()
+        return self._changes
 
     def files(self) -> list[str]:
         """Every indexed path, sorted."""
@@ -268,9 +278,17 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
         summary = refresh.finish(shas, fresh)
     # Parsed files load from the store on first use; keep them here only if the store lost them.
     entries = {p: e for p, sha in shas.items() if (e := fresh.get(sha)) is not None} if fresh.unsaved else {}
-    index = CodeIndex(shas, store, summary, entries, partial(_read_blobs, repo), partial(load_history, repo, store))
+    index = CodeIndex(shas, store, summary, entries, partial(_read_blobs, repo), partial(load_history, repo, store), partial(_changes, repo))
     index.stats = _stats(listing, missing, shas, store, time.perf_counter() - started)
     return index
+
+
+def _changes(repo: "Repository") -> set[str]:
+    """`git status`: the paths staged, modified or untracked (not ignored) against HEAD."""
+    from llmdev.repo.discovery import decode
+
+    out = repo.git_bytes("status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", check=False)
+    return {decode(entry[3:]) for entry in out.split(b"\0") if len(entry) > 3}
 
 
 def _stale_outside_git(repo: "Repository", stale: set[str]) -> list[str]:

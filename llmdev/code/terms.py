@@ -162,6 +162,23 @@ def query_identifiers(text: str) -> set[str]:
     return {t for t in IDENTIFIER.findall(text) if len(t) > 2 and t.lower() not in STOPWORDS}
 
 
+# Tasks that name a linter, a type checker or a style check ("Fix CS/WS issues", "fix mypy findings",
+# "chore: fix clippy lints"): they say what flagged the code, not where it is. A name followed by
+# `/`, `-` or `::` is something else (RuboCop's `Lint/` cops, `eslint-plugin-x`, `Rack::Lint`).
+_HOUSEKEEPING = re.compile(
+    r"(?<![\w/.:-])(?:lint|lints|linter|linters|linting|clippy|mypy|pyright|flake8|ruff|pylint|eslint|tslint|rubocop|"
+    r"phpstan|psalm|phpcs|php-cs-fixer|cs/ws|codestyle|code style|coding style|gofmt|gofumpt|golangci-lint|"
+    r"staticcheck|go vet|spotless|checkstyle|error ?prone|rustfmt|clang-tidy|(?:cs|ws|whitespace|style) (?:issues?|violations?|errors?))"
+    r"(?![\w/-]|::)",
+    re.IGNORECASE,
+)
+
+
+def names_a_checker(text: str) -> bool:
+    """Whether a task names a linter, type checker or style check as what it is about."""
+    return _HOUSEKEEPING.search(text) is not None
+
+
 def path_mentions(text: str) -> list[str]:
     """Things in a task that look like file paths or file names: `llmdev/cli.py`, `index.ts`."""
     return [m.strip("./") for m in PATH_LIKE.findall(text)]

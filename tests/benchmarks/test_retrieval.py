@@ -121,6 +121,34 @@ def test_mined_cases_are_fix_commits_that_modify_existing_source_files(tmp_path:
     assert cases[0].query == "Fix the crash in core when x is two"
 
 
+def test_checker_tasks_are_mined_by_the_first_line_of_their_message(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo", {"app/core.py": "x = 1\n", "app/other.py": "y = 1\n"})
+    repo.write("app/core.py", "x = 2\n")
+    linted = repo.commit("Fix CS/WS issues")
+    repo.write("app/other.py", "y = 2\n")
+    repo.commit("Fix the crash in other\n\nFound while running mypy.")  # a checker named below the first line only
+    cases = retrieval.mine_cases("repo", repo.root, count=5, keep=retrieval.is_checker_task)
+    assert [(c.commit, c.answer) for c in cases] == [(linted, ["app/core.py"])]
+    assert len(retrieval.mine_cases("repo", repo.root, count=5)) == 2
+
+
+class _Ranked:
+    def __init__(self, ranking: list[str]) -> None:
+        self.ranking, self.asked = ranking, 0
+
+    def rank(self, work: Path, files: list[str], query: str) -> list[str]:
+        self.asked += 1
+        return self.ranking
+
+
+def test_llmdev_without_recency_runs_again_only_for_checker_tasks(tmp_path: Path) -> None:
+    shipped, switched_off = _Ranked(["a.py"]), _Ranked(["b.py"])
+    rank = retrieval.without_recent(shipped, switched_off)  # type: ignore[arg-type]
+    assert rank(tmp_path, [], "Fix the crash in the loader\n\nmypy found it") == ["a.py"]
+    assert rank(tmp_path, [], "fix mypy findings") == ["b.py"]
+    assert (shipped.asked, switched_off.asked) == (1, 1)
+
+
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True)
 
@@ -228,7 +256,7 @@ def test_the_spent_sets_serve_to_choose_and_only_they_are_joined() -> None:
     variants = _rank_variants()
     spent = variants.DEVELOPMENT["spent"]
     assert set(spent) == {name for s in retrieval.SPENT for name in retrieval.REPOSITORIES[s]}
-    assert set(retrieval.REPOSITORIES) == {"tuning", *retrieval.SPENT}  # every held-out set has had its run
+    assert set(retrieval.REPOSITORIES) == {"tuning", *retrieval.SPENT, "heldout7"}  # heldout7: registered, not yet run
     assert not set(spent) & set(retrieval.REPOSITORIES["tuning"])
 
 

@@ -111,6 +111,7 @@ SCALE_REPOSITORIES = {"moby/moby", "sympy/sympy", "rails/rails", "pallets/click"
     ("heldout3", "netty", "netty/netty"), ("heldout4", "laravel", "laravel/framework"),
     ("heldout5", "terraform", "hashicorp/terraform"), ("heldout5", "nushell", "nushell/nushell"),
     ("heldout6", "prisma", "prisma/prisma"), ("heldout6", "maven", "apache/maven"),
+    ("heldout7", "astro", "withastro/astro"), ("heldout7", "bevy", "bevyengine/bevy"), ("heldout7", "symfony", "symfony/symfony"),
 ])
 def test_each_later_heldout_set_is_new_and_broad_enough(name: str, large: str, slug: str) -> None:
     sets = retrieval.REPOSITORIES
@@ -119,7 +120,7 @@ def test_each_later_heldout_set_is_new_and_broad_enough(name: str, large: str, s
     assert not set(fresh) & set(before)
     assert not {s for s, _ in fresh.values()} & ({s for s, _ in before.values()} | SCALE_REPOSITORIES)
     assert len(fresh) >= 8 and len({language for _, language in fresh.values()}) >= 4
-    assert fresh[large][0] == slug  # the large ones: netty 2,444, laravel 1,683, terraform 1,301, nushell 1,454, prisma 1,863, maven 1,584 non-test source files
+    assert fresh[large][0] == slug  # the large ones: netty 2,444, laravel 1,683, terraform 1,301, nushell 1,454, prisma 1,863, maven 1,584, astro 1,088, bevy 1,775, symfony 5,302 non-test source files
 
 
 def test_heldout3_cases_are_not_written_unless_asked_and_other_sets_are_refused(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from llmdev.code import rank as rank_module
 from llmdev.code.index import load_index
-from llmdev.code.rank import SIMILAR_WEIGHT, TEST_FACTOR, rank_files
+from llmdev.code.rank import RECENT_SCALE, RECENT_WEIGHT, SIMILAR_WEIGHT, TEST_FACTOR, rank_files
 from llmdev.code.terms import query_terms, term_counts
 
 
@@ -235,3 +235,62 @@ def test_only_the_best_listed_files_are_read_for_stretches(make_repo, monkeypatc
     monkeypatch.setattr(rank_module, "SEGMENT_WEIGHT", 0.0)
     assert [p for p, _ in rank_files(index, "retry the upload", read=read).scores] == ["app/spread.py", "app/focused.py"]
     assert asked == []
+
+
+def _recent(index) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    summary = index.summary
+    return {summary.paths[i]: score for i, score in rank_module.recent_scores(summary, index.history(), index.changes()).items()}
+
+
+def test_recency_counts_commits_since_a_file_last_changed(make_repo) -> None:  # type: ignore[no-untyped-def]
+    index = load_index(_pool_repo(make_repo).open(), show_progress=False)
+    # Newest first: the drain removal (nothing listed), the --verbose flag, the second pool commit,
+    # then the first, whose private and deleted files are not listed.
+    assert _recent(index) == pytest.approx({
+        "cli/main.py": 1 / (1 + 1 / RECENT_SCALE),
+        "pool/acquire.py": 1 / (1 + 2 / RECENT_SCALE),
+        "tests/test_acquire.py": TEST_FACTOR / (1 + 3 / RECENT_SCALE),
+        "pool/queue.py": 1 / (1 + 4 / RECENT_SCALE),  # the first commit
+    })
+
+
+def test_work_in_progress_counts_as_the_newest_commit(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = _pool_repo(make_repo)
+    repo.stage("pool/queue.py", "def enqueue():\n    return 2\n")
+    repo.write("cli/main.py", "def main():\n    return 2\n")
+    repo.write("pool/new.py", "def fresh():\n    return 1\n")
+    repo.write("secrets/pool_key.py", "def key():\n    return 2\n")  # changed, but private: never listed
+    index = load_index(repo.open(), show_progress=False)
+    assert index.changes() >= {"pool/queue.py", "cli/main.py", "pool/new.py"}
+    recent = _recent(index)
+    assert recent["pool/queue.py"] == recent["cli/main.py"] == recent["pool/new.py"] == 1.0
+    assert recent["pool/acquire.py"] == pytest.approx(1 / (1 + 3 / RECENT_SCALE))
+    assert "secrets/pool_key.py" not in recent
+
+
+def test_a_task_naming_a_checker_puts_the_files_changed_last_first(make_repo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    repo = _pool_repo(make_repo)
+    _touch(repo, "Queue the waiters in order", "pool/queue.py")
+    index = load_index(repo.open(), show_progress=False)
+    # No file says "mypy": the ranking is the files changed last, then centrality.
+    assert [path for path, _ in rank_files(index, "fix mypy findings").scores][:3] == ["pool/queue.py", "cli/main.py", "pool/acquire.py"]
+    # With words that match, recency is blended in at RECENT_WEIGHT, each side scaled to its best.
+    query = "Fix CS/WS issues in the pool"
+    blended = dict(rank_files(index, query).scores)
+    monkeypatch.setattr(rank_module, "RECENT_WEIGHT", 0.0)
+    plain = dict(rank_files(index, query).scores)
+    recent = _recent(index)
+    assert recent["pool/queue.py"] == 1.0
+    for path in plain.keys() | recent.keys():
+        assert blended[path] == pytest.approx(plain.get(path, 0.0) / max(plain.values()) + RECENT_WEIGHT * recent.get(path, 0.0))
+
+
+def test_other_tasks_are_ranked_as_if_recency_did_not_exist(make_repo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    repo = _pool_repo(make_repo)
+    repo.write("cli/main.py", "def main():\n    return 2\n")  # work in progress does not count either
+    index = load_index(repo.open(), show_progress=False)
+    for query in ("connection pool exhausted under load", "Fix a false positive in `Lint/UselessAssignment` for the pool"):
+        shipped = rank_files(index, query).scores
+        monkeypatch.setattr(rank_module, "RECENT_WEIGHT", 0.0)
+        assert rank_files(index, query).scores == shipped
+        monkeypatch.undo()

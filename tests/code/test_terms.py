@@ -1,4 +1,7 @@
+import pytest
+
 from llmdev.code.terms import (
+    names_a_checker,
     path_mentions,
     query_identifiers,
     query_terms,
@@ -50,3 +53,42 @@ def test_identifier_counts_keep_case_beside_the_terms() -> None:
         assert identifiers["load_settings"] == (2 if "2x" in text else 1)
         assert "LoadSettings" in identifiers or "naïve" in identifiers
         assert "x" not in identifiers and "2x" not in identifiers  # too short, and digits start no name
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "Fix CS/WS issues",
+        "fix mypy findings",
+        "chore: fix clippy lints",
+        "Fix errors reported by PHPStan",
+        "fix: make spotless happy",
+        "Fix: rubocop offenses (#7769)",
+        "build: fix lint violations",
+        "Fix coding style",
+        "Fix ruff E501 line-too-long in PowerShell template",
+        "address golangci-lint warnings",
+        "Fix some new Error Prone warnings.",
+        "Partially revert earlier commit and fix WS issues",
+    ],
+)
+def test_tasks_that_name_a_checker_are_recognised(task: str) -> None:
+    assert names_a_checker(task)
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "Fix a false positive in `Lint/UselessAssignment`",  # a RuboCop cop, not the linter
+        "Rack::Lint rejects a valid header",
+        "load eslint-plugin-react from the config directory",
+        "Fix negative week year formatting in FastDatePrinter",
+        "Fix the ws reconnect loop after a timeout",
+        "fix typo in README",
+        "style the login button",
+        "lintel and clipping paths in the renderer",
+        "",
+    ],
+)
+def test_other_tasks_are_not(task: str) -> None:
+    assert not names_a_checker(task)
