@@ -106,8 +106,9 @@ def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = (), rea
             seeds[positions[path]] = seeds.get(positions[path], 0.0) + FOCUS_BOOST
     recent = recent_scores(summary, index.history(), index.changes()) if RECENT_WEIGHT and names_a_checker(query.strip().split("\n", 1)[0]) else {}
     if not seeds:
-        ranked = sorted(enumerate(summary.centrality), key=lambda item: (-recent.get(item[0], 0.0), -item[1], summary.paths[item[0]]))
-        return Ranking([(summary.paths[i], s) for i, s in ranked if i not in summary.hidden], terms, identifiers, weights)
+        centrality, shown = summary.centrality, _below(summary.centrality, recent)
+        ranked = sorted(range(len(shown)), key=lambda i: (-shown[i], -centrality[i], summary.paths[i]))
+        return Ranking([(summary.paths[i], shown[i]) for i in ranked if i not in summary.hidden], terms, identifiers, weights)
     wants_tests = any(t.startswith("test") for t in terms)
     similar = similar_fix_scores(summary, history, terms, positions) if SIMILAR_WEIGHT else {}
     scores = _blend(summary, seeds, similar, wants_tests)
@@ -239,6 +240,15 @@ def recent_scores(summary: "Summary", history: "History | None", changes: "set[s
             if i is not None and i not in hidden and i not in scores:
                 scores[i] = (TEST_FACTOR if is_test_path(summary.paths[i]) else 1.0) / (1 + k / RECENT_SCALE)
     return scores
+
+
+def _below(centrality: list[float], recent: dict[int, float]) -> list[float]:
+    """Each file's score when no word of the task matched: its recency where it has one, and
+    otherwise its centrality scaled under the least recency, so recent files come first."""
+    if not recent:
+        return centrality
+    floor = min(recent.values()) / 2 / (max(centrality, default=0.0) or 1.0)
+    return [recent[i] if i in recent else c * floor for i, c in enumerate(centrality)]
 
 
 def with_best_stretches(summary: "Summary", scores: dict[int, float], weights: dict[str, float], read: TextReader) -> dict[int, float]:

@@ -27,7 +27,10 @@ def context(
     locate: Optional[LocateMode] = LOCATE_OPTION,
 ) -> None:
     """The files and symbols for a task, best first; or, with --staged/--range, each hunk's enclosing
-    definitions, callers and the definitions it uses."""
+    definitions, callers and the definitions it uses.
+
+    A task that names a linter, type checker or style check ("fix the mypy errors") also ranks the
+    files changed last higher, uncommitted work highest."""
     from llmdev.code.index import load_index
     from llmdev.errors import UsageError
     from llmdev.repo.discovery import open_repository

@@ -272,8 +272,13 @@ def test_a_task_naming_a_checker_puts_the_files_changed_last_first(make_repo, mo
     repo = _pool_repo(make_repo)
     _touch(repo, "Queue the waiters in order", "pool/queue.py")
     index = load_index(repo.open(), show_progress=False)
-    # No file says "mypy": the ranking is the files changed last, then centrality.
-    assert [path for path, _ in rank_files(index, "fix mypy findings").scores][:3] == ["pool/queue.py", "cli/main.py", "pool/acquire.py"]
+    # No file says "mypy": the ranking is the files changed last, scored by recency, then the rest
+    # by centrality, scored under the least recent.
+    unmatched = rank_files(index, "fix mypy findings").scores
+    assert [path for path, _ in unmatched][:3] == ["pool/queue.py", "cli/main.py", "pool/acquire.py"]
+    assert dict(unmatched)["pool/queue.py"] == 1.0 and dict(unmatched)["cli/main.py"] == pytest.approx(1 / (1 + 2 / RECENT_SCALE))  # the drain removal lists nothing
+    assert [score for _, score in unmatched] == sorted((score for _, score in unmatched), reverse=True)
+    assert {path for path, _ in unmatched} == {path for path, _ in rank_files(index, "").scores}
     # With words that match, recency is blended in at RECENT_WEIGHT, each side scaled to its best.
     query = "Fix CS/WS issues in the pool"
     blended = dict(rank_files(index, query).scores)
