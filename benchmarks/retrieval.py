@@ -99,6 +99,7 @@ from bootstrap import interval, mean, paired_interval  # noqa: E402
 from lexical import Bm25, strong_bm25, weak_bm25  # noqa: E402
 
 from llmdev.code.languages import is_test_path  # noqa: E402
+from llmdev.code.terms import names_a_checker  # noqa: E402
 
 # name -> (GitHub owner/name, language). A repository moves between the sets only with a new held-out set.
 REPOSITORIES: dict[str, dict[str, tuple[str, str]]] = {
@@ -413,7 +414,7 @@ def find_git_dir(mirror: Path, name: str, slug: str) -> Path:
 
 
 def run_repo(name: str, git_dir: Path, args: argparse.Namespace, rankers: dict, show_cases: bool) -> list[Case]:
-    cases = mine_cases(name, git_dir, args.cases, keep=is_checker_task if args.checker_tasks else None)
+    cases = mine_cases(name, git_dir, args.cases, keep=names_a_checker if args.checker_tasks else None)
     work = Path(args.work) / name
     for number, case in enumerate(cases, 1):
         checkout(work, git_dir, case.parent)
@@ -468,16 +469,9 @@ def without_recent(llmdev: LlmdevContext, switched_off: LlmdevContext) -> "Calla
     any other task's ranking is llmdev's own, which recency never touches (tests/code/test_rank.py)."""
 
     def rank(work: Path, files: list[str], query: str) -> list[str]:
-        return (switched_off if is_checker_task(query) else llmdev).rank(work, files, query)
+        return (switched_off if names_a_checker(query) else llmdev).rank(work, files, query)
 
     return rank
-
-
-def is_checker_task(message: str) -> bool:
-    """Whether llmdev reads a task as one that names a linter, type checker or style check."""
-    from llmdev.code.terms import names_a_checker
-
-    return names_a_checker(message.strip().split("\n", 1)[0])
 
 
 def similar_rankers(args: argparse.Namespace, strong: Bm25, llmdev: LlmdevContext | None) -> dict:

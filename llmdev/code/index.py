@@ -253,7 +253,7 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
     from llmdev.code.build import parse_files
     from llmdev.code.history import load_history
     from llmdev.code.refresh import NewestSummary, SummaryRefresh, read_newest
-    from llmdev.repo.files import list_files
+    from llmdev.repo.files import list_files, uncommitted_paths
 
     started = time.perf_counter()
     store = open_store(repo)
@@ -278,17 +278,9 @@ def load_index(repo: "Repository", *, show_progress: bool = True, rebuild: bool 
         summary = refresh.finish(shas, fresh)
     # Parsed files load from the store on first use; keep them here only if the store lost them.
     entries = {p: e for p, sha in shas.items() if (e := fresh.get(sha)) is not None} if fresh.unsaved else {}
-    index = CodeIndex(shas, store, summary, entries, partial(_read_blobs, repo), partial(load_history, repo, store), partial(_changes, repo))
+    index = CodeIndex(shas, store, summary, entries, partial(_read_blobs, repo), partial(load_history, repo, store), partial(uncommitted_paths, repo, check=False))
     index.stats = _stats(listing, missing, shas, store, time.perf_counter() - started)
     return index
-
-
-def _changes(repo: "Repository") -> set[str]:
-    """`git status`: the paths staged, modified or untracked (not ignored) against HEAD."""
-    from llmdev.repo.discovery import decode
-
-    out = repo.git_bytes("status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", check=False)
-    return {decode(entry[3:]) for entry in out.split(b"\0") if len(entry) > 3}
 
 
 def _stale_outside_git(repo: "Repository", stale: set[str]) -> list[str]:

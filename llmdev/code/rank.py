@@ -104,7 +104,7 @@ def rank_files(index: "CodeIndex", query: str, *, focus: Sequence[str] = (), rea
     for path in focus:
         if path in positions:
             seeds[positions[path]] = seeds.get(positions[path], 0.0) + FOCUS_BOOST
-    recent = recent_scores(summary, index.history(), index.changes()) if RECENT_WEIGHT and names_a_checker(query.strip().split("\n", 1)[0]) else {}
+    recent = recent_scores(summary, index.history(), index.changes()) if RECENT_WEIGHT and names_a_checker(query) else {}
     if not seeds:
         centrality, shown = summary.centrality, _below(summary.centrality, recent)
         ranked = sorted(range(len(shown)), key=lambda i: (-shown[i], -centrality[i], summary.paths[i]))

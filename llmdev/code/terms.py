@@ -174,9 +174,10 @@ _HOUSEKEEPING = re.compile(
 )
 
 
-def names_a_checker(text: str) -> bool:
-    """Whether a task names a linter, type checker or style check as what it is about."""
-    return _HOUSEKEEPING.search(text) is not None
+def names_a_checker(task: str) -> bool:
+    """Whether a task's first line names a linter, type checker or style check as what it is about
+    (a body that mentions one in passing does not count)."""
+    return _HOUSEKEEPING.search(task.strip().split("\n", 1)[0]) is not None
 
 
 def path_mentions(text: str) -> list[str]:

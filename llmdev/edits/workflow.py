@@ -39,21 +39,12 @@ class ApplyResult:
 
 def dirty_paths(repo: "Repository", paths: Sequence[str]) -> list[str]:
     """Which of `paths` have uncommitted changes (staged, unstaged, or untracked)."""
-    from llmdev.repo.files import literal_pathspecs
+    from llmdev.repo.files import uncommitted_paths
 
     existing = [p for p in paths if (repo.root / p).exists()]
     if not existing:
         return []
-    output = repo.git("status", "--porcelain=v1", "-z", "--untracked-files=all", *literal_pathspecs(existing))
-    entries = output.split("\0")
-    dirty: list[str] = []
-    skip_next = False
-    for entry in entries:
-        if skip_next or len(entry) < 4:
-            skip_next = False
-            continue
-        dirty.append(entry[3:])
-        skip_next = entry[0] in "RC"  # a rename is followed by its old path
+    dirty = uncommitted_paths(repo, existing)
     return [p for p in existing if p in dirty]
 
 

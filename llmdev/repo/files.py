@@ -61,6 +61,13 @@ def literal_pathspecs(paths: Sequence[str]) -> list[str]:
     return ["--", *specs] if specs else []
 
 
+def uncommitted_paths(repo: Repository, paths: Sequence[str] = (), *, check: bool = True) -> set[str]:
+    """The paths (all, or under `paths`) staged, modified or untracked and not ignored, against HEAD;
+    a renamed file counts by both its names. With check=False, a git that fails gives none."""
+    status = repo.git_bytes("status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", *literal_pathspecs(paths), check=check)
+    return {decode(entry[3:]) for entry in status.split(b"\0") if len(entry) > 3}
+
+
 class ListingCache(Protocol):
     """Where `list_files` keeps its decisions about tracked files between runs (the index store)."""
 

@@ -127,7 +127,7 @@ def test_checker_tasks_are_mined_by_the_first_line_of_their_message(tmp_path: Pa
     linted = repo.commit("Fix CS/WS issues")
     repo.write("app/other.py", "y = 2\n")
     repo.commit("Fix the crash in other\n\nFound while running mypy.")  # a checker named below the first line only
-    cases = retrieval.mine_cases("repo", repo.root, count=5, keep=retrieval.is_checker_task)
+    cases = retrieval.mine_cases("repo", repo.root, count=5, keep=retrieval.names_a_checker)
     assert [(c.commit, c.answer) for c in cases] == [(linted, ["app/core.py"])]
     assert len(retrieval.mine_cases("repo", repo.root, count=5)) == 2
 

@@ -87,6 +87,7 @@ def test_tasks_that_name_a_checker_are_recognised(task: str) -> None:
         "fix typo in README",
         "style the login button",
         "lintel and clipping paths in the renderer",
+        "Fix the crash in the loader\n\nFound while running mypy.",  # named below the first line only
         "",
     ],
 )

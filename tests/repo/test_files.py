@@ -6,9 +6,9 @@ import subprocess
 import pytest
 
 from llmdev.config.schema import FilesConfig, Settings
-from llmdev.repo.discovery import open_repository
+from llmdev.repo.discovery import GitCommandError, open_repository
 from llmdev.repo.excludes import builtin_exclusion
-from llmdev.repo.files import blob_id, classify_text, list_files, read_blobs, read_text
+from llmdev.repo.files import blob_id, classify_text, list_files, read_blobs, read_text, uncommitted_paths
 
 
 def listed(repo, *paths, settings=None):
@@ -460,3 +460,28 @@ def test_a_fifo_in_the_work_tree_is_not_read_and_does_not_block(repo):
     reader.start()
     reader.join(10)
     assert not reader.is_alive() and found == [None]
+
+
+def test_uncommitted_paths_are_staged_modified_and_untracked_ones_a_rename_by_both_names(repo):
+    for path in ("a.py", "b.py", "old.py", "same.py"):
+        repo.write(path, f"{path[0]} = 1\n")
+    repo.write(".gitignore", "*.log\n")
+    repo.commit("one")
+    repo.stage("a.py", "a = 2\n")
+    repo.write("b.py", "b = 2\n")
+    repo.git("mv", "old.py", "new.py")
+    repo.write("fresh/c.py", "c = 1\n")
+    repo.write("debug.log", "noise\n")
+    opened = open_repository(repo.root)
+    assert uncommitted_paths(opened) == {"a.py", "b.py", "old.py", "new.py", "fresh/c.py"}
+    assert uncommitted_paths(opened, ["b.py", "same.py"]) == {"b.py"}
+
+
+def test_uncommitted_paths_fail_loudly_unless_told_not_to(repo):
+    repo.write("a.py", "a = 1\n")
+    repo.commit("one")
+    opened = open_repository(repo.root)
+    (repo.root / ".git" / "index").write_bytes(b"not an index")  # a write path must not read this as "nothing changed"
+    with pytest.raises(GitCommandError):
+        uncommitted_paths(opened)
+    assert uncommitted_paths(opened, check=False) == set()
